@@ -1,0 +1,166 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/relevo/relevo/internal/auth"
+	"github.com/relevo/relevo/internal/bot"
+	"github.com/relevo/relevo/internal/bus"
+	"github.com/relevo/relevo/internal/channel/api"
+	"github.com/relevo/relevo/internal/clock"
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/jobs"
+	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/webhook"
+)
+
+// Version is set at build time.
+var Version = "dev"
+
+// App is one running Relevo node.
+type App struct {
+	Config Config
+	Log    *slog.Logger
+	Clock  clock.Clock
+	Store  *store.Store
+	Bus    *bus.Bus
+	Outbox *jobs.Outbox
+	Server *httpapi.Server
+
+	ln     net.Listener
+	http   *http.Server
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Options adjust an App for tests.
+type Options struct {
+	Clock clock.Clock
+	Log   *slog.Logger
+	// Senders replaces channel senders by type (tests hold delivery back).
+	Senders map[desk.ChannelType]jobs.Sender
+}
+
+// New opens the store and the bus and builds the server, without
+// listening yet.
+func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
+	a := &App{Config: cfg, Log: opt.Log, Clock: opt.Clock}
+	if a.Log == nil {
+		a.Log = slog.Default()
+	}
+	if a.Clock == nil {
+		a.Clock = clock.System{}
+	}
+	var err error
+	if a.Bus, err = bus.Open(cfg.NATSURL, a.Log); err != nil {
+		return nil, err
+	}
+	a.Outbox = &jobs.Outbox{Log: a.Log}
+	a.Store, err = store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Clock: a.Clock,
+		LockMax: cfg.LockMax, OnCommit: a.Bus.Publish, OnOutbox: a.Outbox.Kick})
+	if err != nil {
+		a.Bus.Close()
+		return nil, err
+	}
+	poster := webhook.Poster{Now: a.Clock.Now}
+	senders := map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: poster}}
+	for t, s := range opt.Senders {
+		senders[t] = s
+	}
+	a.Outbox.Store = a.Store
+	a.Outbox.Routes = jobs.Routes{Channels: senders, BotEvent: bot.EventSender{Poster: poster}}
+	hash := func(pw string) (string, error) { return auth.HashPassword(pw, auth.DefaultParams) }
+	if cfg.FastHashing {
+		hash = func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
+	}
+	a.Server, err = httpapi.New(httpapi.Config{Version: Version, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash},
+		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.bootstrap(ctx, hash); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return errors.Join(a.Store.Ping(ctx), a.Bus.Ping(ctx))
+}
+
+// Start listens on the configured address and starts the workers.
+func (a *App) Start() error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("app: listen: %w", err)
+	}
+	a.ln = ln
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	a.wg.Add(3)
+	go func() { defer a.wg.Done(); _ = a.http.Serve(ln) }()
+	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
+	go func() { defer a.wg.Done(); (&jobs.Sweeper{Store: a.Store, Log: a.Log}).Run(ctx) }()
+	return nil
+}
+
+// URL is where the server listens (after Start).
+func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
+
+// Close stops serving, lets in-flight requests and deliveries finish, and
+// releases the store and the bus.
+func (a *App) Close() error {
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = a.http.Shutdown(ctx)
+		cancel()
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	var err error
+	if a.Store != nil {
+		err = a.Store.Close()
+	}
+	if a.Bus != nil {
+		a.Bus.Close()
+	}
+	return err
+}
+
+// Run starts the app and blocks until ctx ends.
+func Run(ctx context.Context, cfg Config) error {
+	a, err := New(ctx, cfg, Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Start(); err != nil {
+		return err
+	}
+	a.Log.Info("relevo serving", "url", a.URL(), "store", a.Store.Dialect(), "version", Version)
+	if cfg.Demo {
+		a.printDemo()
+	}
+	<-ctx.Done()
+	a.Log.Info("relevo shutting down")
+	return nil
+}

@@ -1,0 +1,68 @@
+// Package app wires Relevo together: configuration, the store, the bus, the
+// workers and the HTTP server, with Start/Close so end-to-end tests run the
+// same process main runs.
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything `relevo serve` takes. Each flag has an environment
+// twin: RELEVO_ + the flag name in upper case with - as _.
+type Config struct {
+	Addr          string
+	DataDir       string
+	DatabaseURL   string
+	NATSURL       string
+	PublicURL     string
+	LockMax       time.Duration
+	Demo          bool
+	AdminEmail    string
+	AdminPassword string
+	// FastHashing uses cheap password hashing (tests and the demo only).
+	FastHashing bool
+}
+
+// ParseFlags reads args and the environment. Flags win over the
+// environment; the environment wins over defaults.
+func ParseFlags(args []string, getenv func(string) string) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	env := func(name, def string) string {
+		if v := getenv("RELEVO_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("addr", "127.0.0.1:8080"), "listen address")
+	fs.StringVar(&c.DataDir, "data", env("data", "./data"), "folder for the SQLite file and uploads")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("database-url", ""), "a postgres:// URL switches to PostgreSQL")
+	fs.StringVar(&c.NATSURL, "nats-url", env("nats-url", ""), "external NATS; empty = embedded")
+	fs.StringVar(&c.PublicURL, "public-url", env("public-url", ""), "the URL customers and browsers reach this server at")
+	lockMax := fs.String("lock-max", env("lock-max", "30s"), "longest processing lock")
+	demo := fs.Bool("demo", env("demo", "") == "true" || env("demo", "") == "1", "load demo data and print the logins")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	d, err := time.ParseDuration(*lockMax)
+	if err != nil || d <= 0 || d > 10*time.Minute {
+		return c, errors.New("--lock-max must be a duration between 0 and 10m, like 30s")
+	}
+	c.LockMax, c.Demo = d, *demo
+	c.AdminEmail, c.AdminPassword = getenv("RELEVO_ADMIN_EMAIL"), getenv("RELEVO_ADMIN_PASSWORD")
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	return c, nil
+}
+
+// Getenv is os.Getenv, named so callers can pass it.
+var Getenv = os.Getenv

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/store"
+)
+
+// DemoPassword is every demo user's password.
+const DemoPassword = "relevo-demo"
+
+// demoUsers are the demo logins, one per role and a second agent to
+// transfer to.
+var demoUsers = []struct {
+	name, email string
+	role        desk.Role
+}{
+	{"Ada Admin", "admin@demo.relevo", desk.RoleAdmin},
+	{"Sam Supervisor", "supervisor@demo.relevo", desk.RoleSupervisor},
+	{"Alice Agent", "agent@demo.relevo", desk.RoleAgent},
+	{"Bruno Agent", "agent2@demo.relevo", desk.RoleAgent},
+	{"Olga Auditor", "auditor@demo.relevo", desk.RoleAuditor},
+}
+
+// demoFlow is a small built-in flow so the demo bot owns its conversations
+// until they are handed over.
+var demoFlow = json.RawMessage(`{"start":"welcome","nodes":{"welcome":{"type":"menu","text":"Hi! How can we help?","options":[{"label":"Talk to a person","next":"handover"}]},"handover":{"type":"handover"}}}`)
+
+func (a *App) printDemo() {
+	fmt.Printf("\nRelevo demo is running at %s\n\nLog in with any of these (password %q):\n", a.URL(), DemoPassword)
+	for _, u := range demoUsers {
+		fmt.Printf("  %-11s %s\n", u.role, u.email)
+	}
+	fmt.Println()
+}
+
+// loadDemo builds the demo world once; it does nothing when the demo admin
+// already exists.
+func loadDemo(ctx context.Context, s *store.Store, hash func(string) (string, error), drain func(context.Context) error) error {
+	if _, _, err := s.UserByEmail(ctx, demoUsers[0].email); err == nil {
+		return nil
+	}
+	h, err := hash(DemoPassword)
+	if err != nil {
+		return err
+	}
+	d := &demo{s: s, ctx: ctx, drain: drain, users: map[string]desk.User{}}
+	for _, u := range demoUsers {
+		d.users[u.email], err = s.CreateUser(ctx, desk.User{Name: u.name, Email: u.email, Role: u.role}, h)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	return d.world()
+}
+
+type demo struct {
+	s     *store.Store
+	ctx   context.Context
+	drain func(context.Context) error
+	users map[string]desk.User
+}
+
+func (d *demo) member(emails ...string) []string {
+	var ids []string
+	for _, e := range emails {
+		ids = append(ids, d.users[e].ID)
+	}
+	return ids
+}
+
+func (d *demo) world() error {
+	s, ctx := d.s, d.ctx
+	staff := d.member("supervisor@demo.relevo", "agent@demo.relevo", "agent2@demo.relevo", "auditor@demo.relevo")
+	support, err := s.CreateBot(ctx, desk.Bot{Name: "Acme Support", MemberIDs: staff, Flow: demoFlow})
+	if err != nil {
+		return err
+	}
+	sales, err := s.CreateBot(ctx, desk.Bot{Name: "Acme Sales", MemberIDs: staff})
+	if err != nil {
+		return err
+	}
+	apiCh, err := s.CreateChannel(ctx, desk.Channel{BotID: support.ID, Type: desk.ChannelAPI, Name: "Support API"})
+	if err != nil {
+		return err
+	}
+	if _, err := s.CreateChannel(ctx, desk.Channel{BotID: support.ID, Type: desk.ChannelWeb, Name: "Website chat"}); err != nil {
+		return err
+	}
+	salesCh, err := s.CreateChannel(ctx, desk.Channel{BotID: sales.ID, Type: desk.ChannelAPI, Name: "Sales API"})
+	if err != nil {
+		return err
+	}
+	if _, err := s.CreateTeam(ctx, desk.Team{Name: "Sales", BotID: sales.ID, MemberIDs: d.member("agent2@demo.relevo")}); err != nil {
+		return err
+	}
+	supportTeam, err := s.CreateTeam(ctx, desk.Team{Name: "Support", BotID: support.ID, MemberIDs: d.member("agent@demo.relevo", "agent2@demo.relevo")})
+	if err != nil {
+		return err
+	}
+	for _, r := range []string{"Billing", "Technical issue", "Sales inquiry", "Needs a specialist"} {
+		if _, err := s.CreateReason(ctx, desk.Reason{Name: r}); err != nil {
+			return err
+		}
+	}
+	for _, t := range []desk.Tag{{Name: "VIP", Color: "#b7791f"}, {Name: "Complaint", Color: "#c53030"}, {Name: "Follow-up", Color: "#2b6cb0"}} {
+		if _, err := s.CreateTag(ctx, t); err != nil {
+			return err
+		}
+	}
+	return d.conversations(apiCh, salesCh, supportTeam)
+}

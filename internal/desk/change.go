@@ -1,0 +1,30 @@
+package desk
+
+// ChangeType names what a committed change was, as the real-time protocol
+// calls it.
+type ChangeType string
+
+// Change types published after commit.
+const (
+	ChangeConversation   ChangeType = "conversation.updated"
+	ChangeMessageCreated ChangeType = "message.created"
+	ChangeMessageUpdated ChangeType = "message.updated"
+	ChangeAgentStatus    ChangeType = "agent.status"
+	ChangeChatMessage    ChangeType = "chat.message"
+	ChangeUserLoggedOut  ChangeType = "user.logged_out"
+)
+
+// Change is what one committed state change announces. It carries ids and
+// the conversation's seq, not the objects: subscribers read the truth from
+// the store, so a lost or late change never shows stale data.
+type Change struct {
+	Type           ChangeType `json:"type"`
+	ConversationID string     `json:"conversation_id,omitempty"`
+	BotID          string     `json:"bot_id,omitempty"`
+	Seq            int64      `json:"seq,omitempty"`
+	MessageID      string     `json:"message_id,omitempty"`
+	// UserID is set for user-level changes (status, chat, logout).
+	UserID string `json:"user_id,omitempty"`
+	// ToUserID is the recipient of a chat message.
+	ToUserID string `json:"to_user_id,omitempty"`
+}

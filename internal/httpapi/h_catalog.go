@@ -1,0 +1,182 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/relevo/relevo/internal/auth"
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/store"
+)
+
+type channelRequest struct {
+	BotID  string           `json:"bot_id"`
+	Type   desk.ChannelType `json:"type"`
+	Name   *string          `json:"name"`
+	Config *json.RawMessage `json:"config"`
+}
+
+// secretKeys are channel config fields only admins may read back.
+var secretKeys = []string{"access_token", "app_secret", "verify_token", "secret"}
+
+// viewChannel hides secrets from everyone but admins.
+func viewChannel(a desk.Actor, c desk.Channel) desk.Channel {
+	if a.Role() == desk.RoleAdmin || len(c.Config) == 0 {
+		return c
+	}
+	var cfg map[string]json.RawMessage
+	if json.Unmarshal(c.Config, &cfg) != nil {
+		c.Config = json.RawMessage(`{}`)
+		return c
+	}
+	for _, k := range secretKeys {
+		if _, ok := cfg[k]; ok {
+			cfg[k] = json.RawMessage(`"********"`)
+		}
+	}
+	c.Config, _ = json.Marshal(cfg)
+	return c
+}
+
+func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	chs, err := s.store.ListChannels(r.Context(), botScope(a))
+	for i := range chs {
+		chs[i] = viewChannel(a, chs[i])
+	}
+	s.respond(w, r, newPage(chs, ""), err)
+}
+
+func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	c, err := s.store.GetChannel(r.Context(), r.PathValue("id"))
+	if err == nil && !a.CanSeeBot(c.BotID) {
+		err = desk.NotFound("channel")
+	}
+	s.respond(w, r, viewChannel(a, c), err)
+}
+
+func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) {
+	var in channelRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	c := desk.Channel{BotID: in.BotID, Type: in.Type, Name: deref(in.Name)}
+	if in.Config != nil {
+		c.Config = *in.Config
+	}
+	c, err := s.store.CreateChannel(r.Context(), c)
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) patchChannel(w http.ResponseWriter, r *http.Request) {
+	var in channelRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	c, err := s.store.UpdateChannel(r.Context(), r.PathValue("id"), store.ChannelPatch{Name: in.Name, Config: in.Config})
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) listReasons(w http.ResponseWriter, r *http.Request) {
+	rs, err := s.store.ListReasons(r.Context(), botScope(actorOf(r)))
+	s.respond(w, r, newPage(rs, ""), err)
+}
+
+func (s *Server) createReason(w http.ResponseWriter, r *http.Request) {
+	var in desk.Reason
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	out, err := s.store.CreateReason(r.Context(), desk.Reason{Name: in.Name, BotID: in.BotID})
+	s.respond(w, r, out, err)
+}
+
+func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
+	tags, err := s.store.ListTags(r.Context())
+	s.respond(w, r, newPage(tags, ""), err)
+}
+
+func (s *Server) createTag(w http.ResponseWriter, r *http.Request) {
+	var in desk.Tag
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	out, err := s.store.CreateTag(r.Context(), desk.Tag{Name: in.Name, Color: in.Color})
+	s.respond(w, r, out, err)
+}
+
+// listTemplates offers the approved templates of a channel whose roles
+// include the caller's (admins see all).
+func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	id := r.URL.Query().Get("channel_id")
+	if id == "" {
+		writeError(w, r, s.log, desk.Invalid("channel_id", "required"))
+		return
+	}
+	ch, err := s.store.GetChannel(r.Context(), id)
+	if err == nil && !a.CanSeeBot(ch.BotID) {
+		err = desk.NotFound("channel")
+	}
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	ts, err := s.store.ListTemplates(r.Context(), id, a.Role())
+	s.respond(w, r, newPage(ts, ""), err)
+}
+
+func (s *Server) createTemplate(w http.ResponseWriter, r *http.Request) {
+	var in desk.Template
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	in.ID = ""
+	out, err := s.store.CreateTemplate(r.Context(), in)
+	s.respond(w, r, out, err)
+}
+
+type tokenRequest struct {
+	Name  string `json:"name"`
+	BotID string `json:"bot_id"`
+}
+
+type tokenResponse struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	BotID     string    `json:"bot_id"`
+	Token     string    `json:"token"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.store.ListTokens(r.Context())
+	s.respond(w, r, newPage(ts, ""), err)
+}
+
+// createToken shows the secret this once; only its hash is stored.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	var in tokenRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	plain, hash, err := auth.NewToken(auth.APITokenPrefix)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	t, err := s.store.CreateToken(r.Context(), in.Name, in.BotID, actorOf(r).User.ID, hash)
+	s.respond(w, r, tokenResponse{ID: t.ID, Name: t.Name, BotID: t.BotID, Token: plain, CreatedAt: t.CreatedAt}, err)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	s.noContent(w, r, s.store.RevokeToken(r.Context(), r.PathValue("id")))
+}

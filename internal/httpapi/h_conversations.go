@@ -1,0 +1,284 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/store"
+)
+
+type inboundContact struct {
+	ExternalID string `json:"external_id"`
+	Name       string `json:"name"`
+	Phone      string `json:"phone"`
+	Email      string `json:"email"`
+}
+
+type inboundMessage struct {
+	ID            string   `json:"id"`
+	Text          string   `json:"text"`
+	AttachmentIDs []string `json:"attachments"`
+}
+
+type inboundRequest struct {
+	Contact inboundContact `json:"contact"`
+	Message inboundMessage `json:"message"`
+}
+
+type inboundResponse struct {
+	ConversationID string `json:"conversation_id"`
+	MessageID      string `json:"message_id"`
+	Duplicate      bool   `json:"duplicate"`
+}
+
+// inbound stores a customer message arriving through an API channel. It
+// answers only after the message is committed; a repeat of the same
+// message id is acknowledged with the first one's ids.
+func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
+	var in inboundRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	ctx := r.Context()
+	ch, err := s.store.GetChannel(ctx, r.PathValue("id"))
+	if err == nil && (ch.Type != desk.ChannelAPI || !actorOf(r).ActsAsBot(ch.BotID)) {
+		err = desk.NotFound("channel")
+	}
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	if len(in.Message.Text) > store.MaxTextLen*4 || len(in.Contact.ExternalID) > 200 || len(in.Message.ID) > 200 {
+		writeError(w, r, s.log, desk.Invalid("message", "text, contact.external_id or message.id too long"))
+		return
+	}
+	var atts []desk.Attachment
+	for _, id := range in.Message.AttachmentIDs {
+		a, err := s.store.GetUpload(ctx, id)
+		if err != nil {
+			writeError(w, r, s.log, desk.Invalid("message.attachments", "no such upload %s", id))
+			return
+		}
+		atts = append(atts, a)
+	}
+	kind := desk.KindText
+	if len(atts) > 0 {
+		kind = kindOfMime(atts[0].Mime)
+	}
+	res, err := s.store.Inbound(ctx, ch.ID,
+		store.InboundContact{ExternalID: in.Contact.ExternalID, Name: in.Contact.Name, Phone: in.Contact.Phone, Email: in.Contact.Email},
+		store.InboundMessage{ExternalID: in.Message.ID, Kind: kind, Text: in.Message.Text, Attachments: atts})
+	s.respond(w, r, inboundResponse{ConversationID: res.ConversationID, MessageID: res.MessageID, Duplicate: res.Duplicate}, err)
+}
+
+func kindOfMime(mime string) desk.MessageKind {
+	switch {
+	case strings.HasPrefix(mime, "image/"):
+		return desk.KindImage
+	case strings.HasPrefix(mime, "audio/"):
+		return desk.KindAudio
+	case strings.HasPrefix(mime, "video/"):
+		return desk.KindVideo
+	}
+	return desk.KindFile
+}
+
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
+	f, err := conversationFilter(r)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	list, next, err := s.store.ListConversations(r.Context(), actorOf(r), f)
+	s.respond(w, r, newPage(list, next), err)
+}
+
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.GetConversation(r.Context(), actorOf(r), r.PathValue("id"))
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
+	limit, err := queryInt(r, "limit", 50, 1, 200)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	p := store.MessagePage{Limit: limit}
+	if r.URL.Query().Has("after_seq") {
+		after, err := queryInt(r, "after_seq", 0, 0, 1<<62)
+		if err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		a := int64(after)
+		p.AfterSeq = &a
+	}
+	before, err := queryInt(r, "before_seq", 0, 0, 1<<62)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	p.BeforeSeq = int64(before)
+	msgs, err := s.store.ListMessages(r.Context(), actorOf(r), r.PathValue("id"), p)
+	next := ""
+	if err == nil && p.AfterSeq != nil && len(msgs) == limit {
+		next = itoa64(msgs[len(msgs)-1].Seq)
+	}
+	s.respond(w, r, newPage(msgs, next), err)
+}
+
+type templateRequest struct {
+	ID     string   `json:"id"`
+	Params []string `json:"params"`
+}
+
+type sendRequest struct {
+	Text          string           `json:"text"`
+	AttachmentIDs []string         `json:"attachment_ids"`
+	Template      *templateRequest `json:"template"`
+	ClientID      string           `json:"client_id"`
+}
+
+func (s *Server) send(w http.ResponseWriter, r *http.Request) {
+	var in sendRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	si := store.SendInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs, ClientID: in.ClientID}
+	if in.Template != nil {
+		si.Template = &store.TemplateSend{ID: in.Template.ID, Params: in.Template.Params}
+	}
+	m, err := s.store.Send(r.Context(), actorOf(r), r.PathValue("id"), si)
+	s.respond(w, r, m, err)
+}
+
+type textRequest struct {
+	Text string `json:"text"`
+}
+
+func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
+	var in textRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	m, err := s.store.AddNote(r.Context(), actorOf(r), r.PathValue("id"), in.Text)
+	s.respond(w, r, m, err)
+}
+
+type handoverRequest struct {
+	TeamID string `json:"team_id"`
+	Note   string `json:"note"`
+}
+
+func (s *Server) handover(w http.ResponseWriter, r *http.Request) {
+	var in handoverRequest
+	if err := decodeOptionalJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	if len(in.Note) > 2000 {
+		writeError(w, r, s.log, desk.Invalid("note", "at most 2000 characters"))
+		return
+	}
+	c, err := s.store.Handover(r.Context(), actorOf(r), r.PathValue("id"), store.HandoverInput{TeamID: in.TeamID, Note: in.Note})
+	s.respond(w, r, c, err)
+}
+
+type assignRequest struct {
+	AgentID string `json:"agent_id"`
+}
+
+func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
+	var in assignRequest
+	if err := decodeOptionalJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	c, err := s.store.Assign(r.Context(), actorOf(r), r.PathValue("id"), store.AssignInput{AgentID: in.AgentID})
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) unassign(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.Unassign(r.Context(), actorOf(r), r.PathValue("id"))
+	s.respond(w, r, c, err)
+}
+
+type transferRequest struct {
+	AgentID  string `json:"agent_id"`
+	TeamID   string `json:"team_id"`
+	ReasonID string `json:"reason_id"`
+	Note     string `json:"note"`
+}
+
+func (in transferRequest) input() store.TransferInput {
+	return store.TransferInput{AgentID: in.AgentID, TeamID: in.TeamID, ReasonID: in.ReasonID, Note: in.Note}
+}
+
+func (s *Server) transfer(w http.ResponseWriter, r *http.Request) {
+	var in transferRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	c, err := s.store.Transfer(r.Context(), actorOf(r), r.PathValue("id"), in.input())
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.Resolve(r.Context(), actorOf(r), r.PathValue("id"))
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) blockConversation(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.BlockContact(r.Context(), actorOf(r), r.PathValue("id"))
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) addTag(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.AddTag(r.Context(), actorOf(r), r.PathValue("id"), r.PathValue("tag_id"))
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) removeTag(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.RemoveTag(r.Context(), actorOf(r), r.PathValue("id"), r.PathValue("tag_id"))
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) markRead(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.MarkRead(r.Context(), actorOf(r), r.PathValue("id"))
+	s.respond(w, r, c, err)
+}
+
+func (s *Server) markUnread(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.MarkUnread(r.Context(), actorOf(r), r.PathValue("id"))
+	s.respond(w, r, c, err)
+}
+
+type bulkRequest struct {
+	Action   string   `json:"action"`
+	IDs      []string `json:"ids"`
+	AgentID  string   `json:"agent_id"`
+	TeamID   string   `json:"team_id"`
+	ReasonID string   `json:"reason_id"`
+	Note     string   `json:"note"`
+}
+
+type bulkResponse struct {
+	Results []store.BulkResult `json:"results"`
+}
+
+func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
+	var in bulkRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	tr := transferRequest{AgentID: in.AgentID, TeamID: in.TeamID, ReasonID: in.ReasonID, Note: in.Note}
+	res, err := s.store.Bulk(r.Context(), actorOf(r), store.BulkInput{Action: in.Action, IDs: in.IDs, Transfer: tr.input()})
+	s.respond(w, r, bulkResponse{Results: res}, err)
+}

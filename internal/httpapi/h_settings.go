@@ -1,0 +1,286 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/relevo/relevo/internal/auth"
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/store"
+)
+
+type userRequest struct {
+	Name     *string    `json:"name"`
+	Email    *string    `json:"email"`
+	Role     *desk.Role `json:"role"`
+	MaxChats *int       `json:"max_chats"`
+	BotIDs   *[]string  `json:"bot_ids"`
+	TeamIDs  *[]string  `json:"team_ids"`
+	Password *string    `json:"password"`
+}
+
+// botScope is the bots a caller may see: nil for admins (every bot).
+func botScope(a desk.Actor) []string {
+	if a.User == nil {
+		if a.BotID != "" {
+			return []string{a.BotID}
+		}
+		return nil
+	}
+	if a.User.Role == desk.RoleAdmin {
+		return nil
+	}
+	if a.User.BotIDs == nil {
+		return []string{}
+	}
+	return a.User.BotIDs
+}
+
+func (s *Server) hash(pw string) (string, error) {
+	if s.cfg.HashPassword != nil {
+		return s.cfg.HashPassword(pw)
+	}
+	return auth.HashPassword(pw, auth.DefaultParams)
+}
+
+func validPassword(pw string) error {
+	if len(pw) < 8 {
+		return desk.Invalid("password", "at least 8 characters")
+	}
+	return nil
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.store.ListUsers(r.Context(), botScope(actorOf(r)))
+	s.respond(w, r, newPage(users, ""), err)
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
+	var in userRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	if in.Password == nil {
+		writeError(w, r, s.log, desk.Invalid("password", "required"))
+		return
+	}
+	if err := validPassword(*in.Password); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	hash, err := s.hash(*in.Password)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	u := desk.User{Name: deref(in.Name), Email: deref(in.Email), Role: desk.RoleAgent}
+	if in.Role != nil {
+		u.Role = *in.Role
+	}
+	if in.MaxChats != nil {
+		u.MaxChats = *in.MaxChats
+	}
+	if in.BotIDs != nil {
+		u.BotIDs = *in.BotIDs
+	}
+	if in.TeamIDs != nil {
+		u.TeamIDs = *in.TeamIDs
+	}
+	u, err = s.store.CreateUser(r.Context(), u, hash)
+	s.respond(w, r, u, err)
+}
+
+// visibleUser reads a user the caller may see: admins see everyone,
+// supervisors the users of their bots.
+func (s *Server) visibleUser(r *http.Request, id string) (desk.User, error) {
+	u, err := s.store.GetUser(r.Context(), id)
+	if err != nil {
+		return u, err
+	}
+	a := actorOf(r)
+	if a.Role() == desk.RoleAdmin || u.ID == a.User.ID || u.Role == desk.RoleAdmin {
+		return u, nil
+	}
+	for _, b := range u.BotIDs {
+		if a.User.MemberOf(b) {
+			return u, nil
+		}
+	}
+	return desk.User{}, desk.NotFound("user")
+}
+
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
+	u, err := s.visibleUser(r, r.PathValue("id"))
+	s.respond(w, r, u, err)
+}
+
+func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
+	var in userRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	p := store.UserPatch{Name: in.Name, Email: in.Email, Role: in.Role, MaxChats: in.MaxChats, BotIDs: in.BotIDs, TeamIDs: in.TeamIDs}
+	if in.Password != nil {
+		if err := validPassword(*in.Password); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		hash, err := s.hash(*in.Password)
+		if err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		p.PasswordHash = &hash
+	}
+	u, err := s.store.UpdateUser(r.Context(), r.PathValue("id"), p)
+	s.respond(w, r, u, err)
+}
+
+func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("id") == actorOf(r).User.ID {
+		writeError(w, r, s.log, desk.Errorf(desk.CodeConflict, "you cannot delete yourself"))
+		return
+	}
+	s.noContent(w, r, s.store.DeleteUser(r.Context(), r.PathValue("id")))
+}
+
+func (s *Server) noContent(w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type teamRequest struct {
+	Name      *string   `json:"name"`
+	BotID     string    `json:"bot_id"`
+	MemberIDs *[]string `json:"member_ids"`
+}
+
+func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
+	teams, err := s.store.ListTeams(r.Context(), botScope(actorOf(r)))
+	s.respond(w, r, newPage(teams, ""), err)
+}
+
+func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {
+	var in teamRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	t := desk.Team{Name: deref(in.Name), BotID: in.BotID}
+	if in.MemberIDs != nil {
+		t.MemberIDs = *in.MemberIDs
+	}
+	t, err := s.store.CreateTeam(r.Context(), t)
+	s.respond(w, r, t, err)
+}
+
+func (s *Server) patchTeam(w http.ResponseWriter, r *http.Request) {
+	var in teamRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	t, err := s.store.UpdateTeam(r.Context(), r.PathValue("id"), store.TeamPatch{Name: in.Name, MemberIDs: in.MemberIDs})
+	s.respond(w, r, t, err)
+}
+
+func (s *Server) deleteTeam(w http.ResponseWriter, r *http.Request) {
+	s.noContent(w, r, s.store.DeleteTeam(r.Context(), r.PathValue("id")))
+}
+
+type botRequest struct {
+	Name           *string          `json:"name"`
+	MemberIDs      *[]string        `json:"member_ids"`
+	AutoCloseAfter *desk.Seconds    `json:"auto_close_after"`
+	Notices        *desk.Notices    `json:"notices"`
+	Flow           *json.RawMessage `json:"flow"`
+	WebhookURL     *string          `json:"webhook_url"`
+}
+
+// botView is a bot as non-admins see it: no webhook secret, plus how many
+// conversations wait in its queue (the agent dashboard shows it).
+type botView struct {
+	desk.Bot
+	Waiting int `json:"waiting"`
+}
+
+func (s *Server) viewBot(r *http.Request, b desk.Bot) botView {
+	if actorOf(r).Role() != desk.RoleAdmin {
+		b.WebhookSecret = ""
+	}
+	return botView{Bot: b}
+}
+
+func (s *Server) listBots(w http.ResponseWriter, r *http.Request) {
+	bots, err := s.store.ListBots(r.Context(), botScope(actorOf(r)))
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	waiting, err := s.store.WaitingByBot(r.Context())
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	out := make([]botView, len(bots))
+	for i, b := range bots {
+		out[i] = s.viewBot(r, b)
+		out[i].Waiting = waiting[b.ID]
+	}
+	writeJSON(w, http.StatusOK, newPage(out, ""))
+}
+
+func (s *Server) getBot(w http.ResponseWriter, r *http.Request) {
+	if !actorOf(r).CanSeeBot(r.PathValue("id")) {
+		writeError(w, r, s.log, desk.NotFound("bot"))
+		return
+	}
+	b, err := s.store.GetBot(r.Context(), r.PathValue("id"))
+	s.respond(w, r, s.viewBot(r, b), err)
+}
+
+func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
+	var in botRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	b := desk.Bot{Name: deref(in.Name), WebhookURL: deref(in.WebhookURL)}
+	if in.MemberIDs != nil {
+		b.MemberIDs = *in.MemberIDs
+	}
+	if in.AutoCloseAfter != nil {
+		b.AutoCloseAfter = *in.AutoCloseAfter
+	}
+	if in.Notices != nil {
+		b.Notices = *in.Notices
+	}
+	if in.Flow != nil {
+		b.Flow = *in.Flow
+	}
+	b, err := s.store.CreateBot(r.Context(), b)
+	s.respond(w, r, b, err)
+}
+
+func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
+	var in botRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
+		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices, Flow: in.Flow, WebhookURL: in.WebhookURL})
+	s.respond(w, r, b, err)
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

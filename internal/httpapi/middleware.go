@@ -1,0 +1,148 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/relevo/relevo/internal/auth"
+	"github.com/relevo/relevo/internal/desk"
+)
+
+type ctxKey int
+
+const actorKey ctxKey = 1
+
+// actorOf is the authenticated caller of a request.
+func actorOf(r *http.Request) desk.Actor {
+	a, _ := r.Context().Value(actorKey).(desk.Actor)
+	return a
+}
+
+// wrap authenticates and authorizes by the route's Access, then calls the
+// handler, recording metrics.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() { s.metrics.observe(rt, rec.status, time.Since(start)) }()
+		if rt.Access != AccessPublic && rt.Access != AccessWebhook && rt.Access != AccessWidget {
+			actor, err := s.authenticate(r, rt.Access)
+			if err == nil {
+				err = permit(rt.Access, r.Method, actor)
+			}
+			if err != nil {
+				writeError(rec, r, s.log, err)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), actorKey, actor))
+		}
+		rt.Handler(rec, r)
+	})
+}
+
+// authenticate finds the caller: a bearer token (integrations, bots) or the
+// session cookie (console users).
+func (s *Server) authenticate(r *http.Request, access Access) (desk.Actor, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if access == AccessSession || access == AccessSupervisor || access == AccessAdmin || access == AccessAdminWriteSupervisorRead {
+			return desk.Actor{}, desk.Errorf(desk.CodeForbidden, "this route is for console users")
+		}
+		plain, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || plain == "" {
+			return desk.Actor{}, desk.Errorf(desk.CodeUnauthenticated, "use Authorization: Bearer <token>")
+		}
+		tok, err := s.store.TokenByHash(r.Context(), auth.HashToken(plain))
+		if err != nil {
+			if desk.IsCode(err, desk.CodeNotFound) {
+				return desk.Actor{}, desk.Errorf(desk.CodeUnauthenticated, "unknown or revoked token")
+			}
+			return desk.Actor{}, err
+		}
+		return desk.Actor{Integration: true, BotID: tok.BotID}, nil
+	}
+	if access == AccessIntegration {
+		return desk.Actor{}, desk.Errorf(desk.CodeUnauthenticated, "a bearer token is required")
+	}
+	c, err := r.Cookie(sessionCookieName)
+	if err != nil || c.Value == "" {
+		return desk.Actor{}, desk.Errorf(desk.CodeUnauthenticated, "log in first")
+	}
+	u, err := s.store.UserBySession(r.Context(), auth.HashToken(c.Value))
+	if err != nil {
+		if desk.IsCode(err, desk.CodeNotFound) {
+			return desk.Actor{}, desk.Errorf(desk.CodeUnauthenticated, "your session has ended; log in again")
+		}
+		return desk.Actor{}, err
+	}
+	return desk.UserActor(u), nil
+}
+
+// permit checks the caller's role against the route's access level.
+func permit(access Access, method string, a desk.Actor) error {
+	role := a.Role()
+	switch access {
+	case AccessSupervisor:
+		if !role.Supervises() {
+			return desk.Errorf(desk.CodeForbidden, "supervisors and admins only")
+		}
+	case AccessAdmin:
+		if role != desk.RoleAdmin {
+			return desk.Errorf(desk.CodeForbidden, "admins only")
+		}
+	case AccessAdminWriteSupervisorRead:
+		if method == http.MethodGet && !role.Supervises() || method != http.MethodGet && role != desk.RoleAdmin {
+			return desk.Errorf(desk.CodeForbidden, "admins change settings; supervisors read them")
+		}
+	}
+	return nil
+}
+
+// crossOrigin refuses cross-site state changes made with the session
+// cookie. Bearer requests carry no ambient credential, so they pass; the
+// widget and webhooks are called from other origins by design.
+func crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, nil, desk.Errorf(desk.CodeForbidden, "cross-origin request refused"))
+	}))
+	protected := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" || strings.HasPrefix(r.URL.Path, "/widget/") || strings.HasPrefix(r.URL.Path, "/webhooks/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})
+}
+
+// recoverer turns a panic into a 500 without taking the process down.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("http: panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				writeError(w, r, nil, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

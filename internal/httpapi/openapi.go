@@ -1,0 +1,258 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Route is one line of the route table: the permission sits next to the path.
+type Route struct {
+	Method, Pattern string // Pattern like "/api/v1/conversations/{id}/assign"
+	Summary         string
+	Tag             string           // grouping, e.g. "conversations"
+	Access          Access           // who may call it
+	Request         any              // nil, or a zero value of the request body type (e.g. assignRequest{})
+	Response        any              // nil (204/empty), or zero value of the response type
+	Query           []Param          // documented query parameters
+	Handler         http.HandlerFunc `json:"-"`
+}
+
+// Param documents one query parameter. Type is a JSON Schema type
+// ("string", "integer", "number", "boolean"; empty means string) or one of
+// the string formats "date-time" and "date".
+type Param struct{ Name, Type, Description string }
+
+// Access says who may call a route. The router enforces it and the OpenAPI
+// document shows it, both from the same table line.
+type Access string
+
+// The access levels of the route table.
+const (
+	AccessPublic                   Access = "public"
+	AccessSession                  Access = "session"     // any logged-in console user
+	AccessIntegration              Access = "integration" // bearer API token
+	AccessUserOrToken              Access = "user_or_token"
+	AccessSupervisor               Access = "supervisor"
+	AccessAdmin                    Access = "admin"
+	AccessAdminWriteSupervisorRead Access = "admin_write_supervisor_read"
+	AccessWidget                   Access = "widget"  // bearer widget token
+	AccessWebhook                  Access = "webhook" // signed by the sender, no login
+)
+
+// sessionCookieName is the console's session cookie, as the document
+// describes it; the login handler must set the same name.
+const sessionCookieName = "relevo_session"
+
+// rawBody documents a body that is not JSON, such as a CSV report or a
+// multipart upload; use it as Route.Request or Route.Response.
+type rawBody struct{ ContentType string }
+
+// security turns an Access into OpenAPI security requirements. Several
+// entries are alternatives; an empty list means no credentials.
+func security(a Access) ([]map[string][]string, error) {
+	var (
+		session = map[string][]string{"session": {}}
+		token   = map[string][]string{"token": {}}
+		widget  = map[string][]string{"widget": {}}
+	)
+	switch a {
+	case AccessPublic, AccessWebhook:
+		return []map[string][]string{}, nil
+	case AccessSession, AccessSupervisor, AccessAdmin, AccessAdminWriteSupervisorRead:
+		return []map[string][]string{session}, nil
+	case AccessIntegration:
+		return []map[string][]string{token}, nil
+	case AccessUserOrToken:
+		return []map[string][]string{session, token}, nil
+	case AccessWidget:
+		return []map[string][]string{widget}, nil
+	}
+	return nil, fmt.Errorf("unknown access %q", a)
+}
+
+// The OpenAPI 3.1 document, as typed structs: field order is fixed and
+// encoding/json sorts map keys, so the output is byte-for-byte stable.
+type (
+	oaDoc struct {
+		OpenAPI    string                             `json:"openapi"`
+		Info       oaInfo                             `json:"info"`
+		Tags       []oaTag                            `json:"tags,omitempty"`
+		Paths      map[string]map[string]*oaOperation `json:"paths"`
+		Components oaComponents                       `json:"components"`
+	}
+	oaInfo struct {
+		Title   string `json:"title"`
+		Version string `json:"version"`
+	}
+	oaTag struct {
+		Name string `json:"name"`
+	}
+	oaComponents struct {
+		Schemas         map[string]*schema          `json:"schemas"`
+		SecuritySchemes map[string]oaSecurityScheme `json:"securitySchemes"`
+	}
+	oaSecurityScheme struct {
+		Type        string `json:"type"`
+		In          string `json:"in,omitempty"`
+		Name        string `json:"name,omitempty"`
+		Scheme      string `json:"scheme,omitempty"`
+		Description string `json:"description,omitempty"`
+	}
+	oaOperation struct {
+		OperationID string                `json:"operationId"`
+		Summary     string                `json:"summary,omitempty"`
+		Tags        []string              `json:"tags,omitempty"`
+		Access      Access                `json:"x-relevo-access"`
+		Security    []map[string][]string `json:"security"`
+		Parameters  []oaParameter         `json:"parameters,omitempty"`
+		RequestBody *oaBody               `json:"requestBody,omitempty"`
+		Responses   map[string]oaBody     `json:"responses"`
+	}
+	oaParameter struct {
+		Name        string  `json:"name"`
+		In          string  `json:"in"`
+		Required    bool    `json:"required,omitempty"`
+		Description string  `json:"description,omitempty"`
+		Schema      *schema `json:"schema"`
+	}
+	// oaBody serves as both request body and response; the two differ only
+	// in which optional fields are set.
+	oaBody struct {
+		Description string                 `json:"description,omitempty"`
+		Content     map[string]oaMediaType `json:"content,omitempty"`
+	}
+	oaMediaType struct {
+		Schema *schema `json:"schema"`
+	}
+)
+
+// buildOpenAPI generates the OpenAPI 3.1 document for routes, with schemas
+// reflected from each route's Request and Response types. It fails on a
+// route the document cannot describe faithfully (duplicate, unknown access,
+// unsupported Go type) so that a test catches the mistake, not a client.
+func buildOpenAPI(routes []Route, version string) ([]byte, error) {
+	g := newSchemaGen()
+	g.nameType(typeOf(errorResponse{}), "Error") // the name clients look for
+	errRef := g.schemaFor(typeOf(errorResponse{}))
+	doc := oaDoc{
+		OpenAPI: "3.1.0",
+		Info:    oaInfo{Title: "Relevo API", Version: version},
+		Paths:   map[string]map[string]*oaOperation{},
+		Components: oaComponents{Schemas: g.defs, SecuritySchemes: map[string]oaSecurityScheme{
+			"session": {Type: "apiKey", In: "cookie", Name: sessionCookieName, Description: "Console session, set by POST /api/v1/auth/login."},
+			"token":   {Type: "http", Scheme: "bearer", Description: "API token made by an admin; a bot token acts as its bot."},
+			"widget":  {Type: "http", Scheme: "bearer", Description: "Widget session token from POST /widget/v1/sessions."},
+		}},
+	}
+	tags := map[string]bool{}
+	opIDs := map[string]string{}
+	for _, rt := range routes {
+		where := rt.Method + " " + rt.Pattern
+		path, pathParams := openAPIPath(rt.Pattern)
+		method := strings.ToLower(rt.Method)
+		if doc.Paths[path][method] != nil {
+			return nil, fmt.Errorf("httpapi: openapi: duplicate route %s", where)
+		}
+		sec, err := security(rt.Access)
+		if err != nil {
+			return nil, fmt.Errorf("httpapi: openapi: %s: %w", where, err)
+		}
+		op := &oaOperation{Summary: rt.Summary, Access: rt.Access, Security: sec,
+			Responses: map[string]oaBody{"default": {Description: "Error", Content: jsonContent(errRef)}}}
+		op.OperationID = operationID(method, path)
+		if prev, dup := opIDs[op.OperationID]; dup {
+			return nil, fmt.Errorf("httpapi: openapi: %s and %s share operationId %s", prev, where, op.OperationID)
+		}
+		opIDs[op.OperationID] = where
+		if rt.Tag != "" {
+			op.Tags, tags[rt.Tag] = []string{rt.Tag}, true
+		}
+		for _, name := range pathParams {
+			op.Parameters = append(op.Parameters, oaParameter{Name: name, In: "path", Required: true, Schema: &schema{Type: schemaType{"string"}}})
+		}
+		for _, q := range rt.Query {
+			op.Parameters = append(op.Parameters, oaParameter{Name: q.Name, In: "query", Description: q.Description, Schema: paramSchema(q.Type)})
+		}
+		if rt.Request != nil {
+			content, err := g.content(rt.Request)
+			if err != nil {
+				return nil, fmt.Errorf("httpapi: openapi: %s request: %w", where, err)
+			}
+			op.RequestBody = &oaBody{Content: content}
+		}
+		if rt.Response == nil {
+			op.Responses["204"] = oaBody{Description: "No content"}
+		} else {
+			content, err := g.content(rt.Response)
+			if err != nil {
+				return nil, fmt.Errorf("httpapi: openapi: %s response: %w", where, err)
+			}
+			op.Responses["200"] = oaBody{Description: "OK", Content: content}
+		}
+		if doc.Paths[path] == nil {
+			doc.Paths[path] = map[string]*oaOperation{}
+		}
+		doc.Paths[path][method] = op
+	}
+	if g.err != nil {
+		return nil, fmt.Errorf("httpapi: openapi: %w", g.err)
+	}
+	for name := range tags {
+		doc.Tags = append(doc.Tags, oaTag{Name: name})
+	}
+	sort.Slice(doc.Tags, func(i, j int) bool { return doc.Tags[i].Name < doc.Tags[j].Name })
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+// content describes a Request or Response value as a body.
+func (g *schemaGen) content(v any) (map[string]oaMediaType, error) {
+	if rb, ok := v.(rawBody); ok {
+		s := &schema{Type: schemaType{"string"}}
+		if rb.ContentType == "multipart/form-data" {
+			s = &schema{Type: schemaType{"object"}, Required: []string{"file"},
+				Properties: map[string]*schema{"file": {Type: schemaType{"string"}, Format: "binary"}}}
+		}
+		return map[string]oaMediaType{rb.ContentType: {Schema: s}}, nil
+	}
+	t := typeOf(v)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem() // a body is never null, whatever the zero value was
+	}
+	return jsonContent(g.schemaFor(t)), g.err
+}
+
+func jsonContent(s *schema) map[string]oaMediaType {
+	return map[string]oaMediaType{"application/json": {Schema: s}}
+}
+
+// paramSchema maps Param.Type to a schema.
+func paramSchema(t string) *schema {
+	switch t {
+	case "":
+		return &schema{Type: schemaType{"string"}}
+	case "date-time", "date":
+		return &schema{Type: schemaType{"string"}, Format: t}
+	}
+	return &schema{Type: schemaType{t}}
+}
+
+// openAPIPath turns a ServeMux pattern into an OpenAPI path and its
+// parameter names: "{path...}" becomes "{path}", and "{$}" (exact match)
+// has no OpenAPI equivalent, so it is dropped.
+func openAPIPath(pattern string) (string, []string) {
+	path := strings.ReplaceAll(pattern, "{$}", "")
+	var names []string
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+			name := strings.TrimSuffix(s[1:len(s)-1], "...")
+			segs[i] = "{" + name + "}"
+			names = append(names, name)
+		}
+	}
+	return strings.Join(segs, "/"), names
+}

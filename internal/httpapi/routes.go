@@ -1,0 +1,99 @@
+package httpapi
+
+import (
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/store"
+)
+
+// routeTable is every route the API serves, with who may call it. The
+// OpenAPI document is generated from this table, so the two cannot drift.
+func (s *Server) routeTable() []Route {
+	convQuery := []Param{
+		{Name: "phase", Description: "bot, waiting, human, closed or all; comma-separated (default: open phases)"},
+		{Name: "assignee", Description: "me, none or a user id; comma-separated"},
+		{Name: "team", Description: "team ids, comma-separated"}, {Name: "channel", Description: "channel ids, comma-separated"},
+		{Name: "bot", Description: "bot ids, comma-separated"}, {Name: "tag", Description: "tag ids, comma-separated"},
+		{Name: "contact", Description: "exact contact name or phone"}, {Name: "contact_id"},
+		{Name: "protocol"}, {Name: "q", Description: "full-text search over messages and contact name/phone"},
+		{Name: "unread", Type: "boolean"}, {Name: "sort", Description: "waiting or updated (default)"},
+		{Name: "from", Type: "date-time"}, {Name: "to", Type: "date-time"}, {Name: "updated_after", Type: "date-time"},
+		{Name: "limit", Type: "integer"}, {Name: "cursor"},
+	}
+	type conv = desk.Conversation
+	return []Route{
+		{Method: "GET", Pattern: "/healthz", Tag: "ops", Summary: "Liveness", Access: AccessPublic, Response: healthResponse{}, Handler: s.healthz},
+		{Method: "GET", Pattern: "/readyz", Tag: "ops", Summary: "Readiness: store and bus answer", Access: AccessPublic, Response: healthResponse{}, Handler: s.readyz},
+		{Method: "GET", Pattern: "/api/openapi.json", Tag: "ops", Summary: "This document", Access: AccessPublic, Response: rawBody{"application/json"}, Handler: s.openAPI},
+
+		{Method: "POST", Pattern: "/api/v1/auth/login", Tag: "auth", Summary: "Log in; sets the session cookie", Access: AccessPublic, Request: loginRequest{}, Response: userResponse{}, Handler: s.login},
+		{Method: "POST", Pattern: "/api/v1/auth/logout", Tag: "auth", Summary: "Log out", Access: AccessSession, Handler: s.logout},
+		{Method: "GET", Pattern: "/api/v1/me", Tag: "auth", Summary: "The logged-in user", Access: AccessSession, Response: desk.User{}, Handler: s.me},
+		{Method: "PUT", Pattern: "/api/v1/me/status", Tag: "auth", Summary: "Go online, pause or offline", Access: AccessSession, Request: statusRequest{}, Response: desk.User{}, Handler: s.setMyStatus},
+
+		{Method: "GET", Pattern: "/api/v1/users", Tag: "settings", Summary: "List users", Access: AccessAdminWriteSupervisorRead, Response: page[desk.User]{}, Handler: s.listUsers},
+		{Method: "POST", Pattern: "/api/v1/users", Tag: "settings", Summary: "Create a user", Access: AccessAdmin, Request: userRequest{}, Response: desk.User{}, Handler: s.createUser},
+		{Method: "GET", Pattern: "/api/v1/users/{id}", Tag: "settings", Summary: "Get a user", Access: AccessAdminWriteSupervisorRead, Response: desk.User{}, Handler: s.getUser},
+		{Method: "PATCH", Pattern: "/api/v1/users/{id}", Tag: "settings", Summary: "Change a user", Access: AccessAdmin, Request: userRequest{}, Response: desk.User{}, Handler: s.patchUser},
+		{Method: "DELETE", Pattern: "/api/v1/users/{id}", Tag: "settings", Summary: "Delete a user", Access: AccessAdmin, Handler: s.deleteUser},
+		{Method: "GET", Pattern: "/api/v1/teams", Tag: "settings", Summary: "List teams", Access: AccessSession, Response: page[desk.Team]{}, Handler: s.listTeams},
+		{Method: "POST", Pattern: "/api/v1/teams", Tag: "settings", Summary: "Create a team", Access: AccessAdmin, Request: teamRequest{}, Response: desk.Team{}, Handler: s.createTeam},
+		{Method: "PATCH", Pattern: "/api/v1/teams/{id}", Tag: "settings", Summary: "Change a team", Access: AccessAdmin, Request: teamRequest{}, Response: desk.Team{}, Handler: s.patchTeam},
+		{Method: "DELETE", Pattern: "/api/v1/teams/{id}", Tag: "settings", Summary: "Delete a team", Access: AccessAdmin, Handler: s.deleteTeam},
+		{Method: "GET", Pattern: "/api/v1/bots", Tag: "settings", Summary: "List the caller's bots", Access: AccessSession, Response: page[botView]{}, Handler: s.listBots},
+		{Method: "POST", Pattern: "/api/v1/bots", Tag: "settings", Summary: "Create a bot", Access: AccessAdmin, Request: botRequest{}, Response: desk.Bot{}, Handler: s.createBot},
+		{Method: "GET", Pattern: "/api/v1/bots/{id}", Tag: "settings", Summary: "Get a bot", Access: AccessSession, Response: botView{}, Handler: s.getBot},
+		{Method: "PATCH", Pattern: "/api/v1/bots/{id}", Tag: "settings", Summary: "Change a bot", Access: AccessAdmin, Request: botRequest{}, Response: desk.Bot{}, Handler: s.patchBot},
+		{Method: "GET", Pattern: "/api/v1/channels", Tag: "settings", Summary: "List channels", Access: AccessAdminWriteSupervisorRead, Response: page[desk.Channel]{}, Handler: s.listChannels},
+		{Method: "POST", Pattern: "/api/v1/channels", Tag: "settings", Summary: "Create a channel", Access: AccessAdmin, Request: channelRequest{}, Response: desk.Channel{}, Handler: s.createChannel},
+		{Method: "GET", Pattern: "/api/v1/channels/{id}", Tag: "settings", Summary: "Get a channel", Access: AccessAdminWriteSupervisorRead, Response: desk.Channel{}, Handler: s.getChannel},
+		{Method: "PATCH", Pattern: "/api/v1/channels/{id}", Tag: "settings", Summary: "Change a channel", Access: AccessAdmin, Request: channelRequest{}, Response: desk.Channel{}, Handler: s.patchChannel},
+		{Method: "GET", Pattern: "/api/v1/reasons", Tag: "settings", Summary: "List transfer reasons", Access: AccessSession, Response: page[desk.Reason]{}, Handler: s.listReasons},
+		{Method: "POST", Pattern: "/api/v1/reasons", Tag: "settings", Summary: "Create a reason", Access: AccessAdmin, Request: desk.Reason{}, Response: desk.Reason{}, Handler: s.createReason},
+		{Method: "GET", Pattern: "/api/v1/tags", Tag: "settings", Summary: "List tags", Access: AccessUserOrToken, Response: page[desk.Tag]{}, Handler: s.listTags},
+		{Method: "POST", Pattern: "/api/v1/tags", Tag: "settings", Summary: "Create a tag", Access: AccessAdmin, Request: desk.Tag{}, Response: desk.Tag{}, Handler: s.createTag},
+		{Method: "GET", Pattern: "/api/v1/templates", Tag: "settings", Summary: "Approved templates of a channel offered to the caller's role", Access: AccessSession, Query: []Param{{Name: "channel_id"}}, Response: page[desk.Template]{}, Handler: s.listTemplates},
+		{Method: "POST", Pattern: "/api/v1/templates", Tag: "settings", Summary: "Create a template", Access: AccessAdmin, Request: desk.Template{}, Response: desk.Template{}, Handler: s.createTemplate},
+		{Method: "GET", Pattern: "/api/v1/tokens", Tag: "settings", Summary: "List API tokens (never their secrets)", Access: AccessAdmin, Response: page[store.Token]{}, Handler: s.listTokens},
+		{Method: "POST", Pattern: "/api/v1/tokens", Tag: "settings", Summary: "Create an API token, shown this once", Access: AccessAdmin, Request: tokenRequest{}, Response: tokenResponse{}, Handler: s.createToken},
+		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Tag: "settings", Summary: "Revoke an API token", Access: AccessAdmin, Handler: s.revokeToken},
+
+		{Method: "POST", Pattern: "/api/v1/channels/{id}/inbound", Tag: "channels", Summary: "A customer message through the API channel", Access: AccessIntegration, Request: inboundRequest{}, Response: inboundResponse{}, Handler: s.inbound},
+
+		{Method: "GET", Pattern: "/api/v1/conversations", Tag: "conversations", Summary: "List conversations", Access: AccessUserOrToken, Query: convQuery, Response: page[conv]{}, Handler: s.listConversations},
+		{Method: "POST", Pattern: "/api/v1/conversations/bulk", Tag: "conversations", Summary: "Resolve or transfer up to 5 conversations", Access: AccessSupervisor, Request: bulkRequest{}, Response: bulkResponse{}, Handler: s.bulk},
+		{Method: "GET", Pattern: "/api/v1/conversations/{id}", Tag: "conversations", Summary: "Get a conversation", Access: AccessUserOrToken, Response: conv{}, Handler: s.getConversation},
+		{Method: "GET", Pattern: "/api/v1/conversations/{id}/messages", Tag: "conversations", Summary: "The timeline", Access: AccessUserOrToken, Query: []Param{{Name: "after_seq", Type: "integer"}, {Name: "before_seq", Type: "integer"}, {Name: "limit", Type: "integer"}}, Response: page[desk.Message]{}, Handler: s.listMessages},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/messages", Tag: "conversations", Summary: "Send to the customer (assignee, or the bot in phase bot)", Access: AccessUserOrToken, Request: sendRequest{}, Response: desk.Message{}, Handler: s.send},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/notes", Tag: "conversations", Summary: "Internal note", Access: AccessSession, Request: textRequest{}, Response: desk.Message{}, Handler: s.addNote},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/handover", Tag: "conversations", Summary: "Hand over to people", Access: AccessUserOrToken, Request: handoverRequest{}, Response: conv{}, Handler: s.handover},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/assign", Tag: "conversations", Summary: "Assign (or take over a bot conversation)", Access: AccessSession, Request: assignRequest{}, Response: conv{}, Handler: s.assign},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/unassign", Tag: "conversations", Summary: "Back to the queue", Access: AccessSession, Response: conv{}, Handler: s.unassign},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/transfer", Tag: "conversations", Summary: "Transfer to an agent or team, with a reason", Access: AccessSession, Request: transferRequest{}, Response: conv{}, Handler: s.transfer},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/resolve", Tag: "conversations", Summary: "Resolve", Access: AccessSession, Response: conv{}, Handler: s.resolve},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/block", Tag: "conversations", Summary: "Block the contact and close", Access: AccessSession, Response: conv{}, Handler: s.blockConversation},
+		{Method: "PUT", Pattern: "/api/v1/conversations/{id}/tags/{tag_id}", Tag: "conversations", Summary: "Add a tag", Access: AccessUserOrToken, Response: conv{}, Handler: s.addTag},
+		{Method: "DELETE", Pattern: "/api/v1/conversations/{id}/tags/{tag_id}", Tag: "conversations", Summary: "Remove a tag", Access: AccessUserOrToken, Response: conv{}, Handler: s.removeTag},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/read", Tag: "conversations", Summary: "Mark read", Access: AccessSession, Response: conv{}, Handler: s.markRead},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/unread", Tag: "conversations", Summary: "Mark unread", Access: AccessSession, Response: conv{}, Handler: s.markUnread},
+		{Method: "POST", Pattern: "/api/v1/uploads", Tag: "conversations", Summary: "Upload one file (multipart field \"file\")", Access: AccessUserOrToken, Request: rawBody{"multipart/form-data"}, Response: desk.Attachment{}, Handler: s.upload},
+		{Method: "GET", Pattern: "/api/v1/uploads/{id}", Tag: "conversations", Summary: "Download an uploaded file", Access: AccessUserOrToken, Response: rawBody{"application/octet-stream"}, Handler: s.download},
+
+		{Method: "GET", Pattern: "/api/v1/contacts/{id}", Tag: "contacts", Summary: "Get a contact", Access: AccessUserOrToken, Response: desk.Contact{}, Handler: s.getContact},
+		{Method: "PATCH", Pattern: "/api/v1/contacts/{id}", Tag: "contacts", Summary: "Edit a contact", Access: AccessUserOrToken, Request: contactRequest{}, Response: desk.Contact{}, Handler: s.patchContact},
+		{Method: "GET", Pattern: "/api/v1/contacts/{id}/conversations", Tag: "contacts", Summary: "A contact's conversations", Access: AccessUserOrToken, Response: page[conv]{}, Handler: s.contactConversations},
+		{Method: "GET", Pattern: "/api/v1/contacts/{id}/notes", Tag: "contacts", Summary: "Contact notes", Access: AccessSession, Response: page[desk.Note]{}, Handler: s.listContactNotes},
+		{Method: "POST", Pattern: "/api/v1/contacts/{id}/notes", Tag: "contacts", Summary: "Add a contact note", Access: AccessSession, Request: textRequest{}, Response: desk.Note{}, Handler: s.addContactNote},
+		{Method: "POST", Pattern: "/api/v1/contacts/{id}/block", Tag: "contacts", Summary: "Block a contact (closes its open conversations)", Access: AccessSession, Response: desk.Contact{}, Handler: s.blockContact},
+		{Method: "POST", Pattern: "/api/v1/contacts/{id}/unblock", Tag: "contacts", Summary: "Unblock a contact", Access: AccessSupervisor, Response: desk.Contact{}, Handler: s.unblockContact},
+
+		{Method: "GET", Pattern: "/api/v1/monitor", Tag: "supervision", Summary: "Live counters, agents and teams", Access: AccessSupervisor, Response: store.Monitor{}, Handler: s.monitor},
+		{Method: "POST", Pattern: "/api/v1/agents/{id}/pause", Tag: "supervision", Summary: "Force an agent into pause (only with no open conversations)", Access: AccessSupervisor, Request: pauseRequest{}, Response: desk.User{}, Handler: s.pauseAgent},
+		{Method: "POST", Pattern: "/api/v1/agents/{id}/unpause", Tag: "supervision", Summary: "End an agent's pause", Access: AccessSupervisor, Response: desk.User{}, Handler: s.unpauseAgent},
+		{Method: "POST", Pattern: "/api/v1/agents/{id}/logout", Tag: "supervision", Summary: "Log an agent out everywhere", Access: AccessSupervisor, Response: desk.User{}, Handler: s.logoutAgent},
+		{Method: "GET", Pattern: "/api/v1/chats/{user_id}/messages", Tag: "supervision", Summary: "Internal chat with a user", Access: AccessSession, Response: page[desk.ChatMessage]{}, Handler: s.listChat},
+		{Method: "POST", Pattern: "/api/v1/chats/{user_id}/messages", Tag: "supervision", Summary: "Write in the internal chat", Access: AccessSession, Request: textRequest{}, Response: desk.ChatMessage{}, Handler: s.sendChat},
+
+		{Method: "GET", Pattern: "/api/v1/reports/conversations", Tag: "reports", Summary: "Conversations report (json or csv)", Access: AccessSupervisor, Query: append(convQuery, Param{Name: "format", Description: "json or csv"}), Response: page[conv]{}, Handler: s.reportConversations},
+		{Method: "GET", Pattern: "/api/v1/reports/agents", Tag: "reports", Summary: "Per-agent figures", Access: AccessSupervisor, Query: []Param{{Name: "from", Type: "date-time"}, {Name: "to", Type: "date-time"}, {Name: "bot"}}, Response: agentReportResponse{}, Handler: s.reportAgents},
+	}
+}

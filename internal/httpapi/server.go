@@ -1,0 +1,104 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/relevo/relevo/internal/store"
+)
+
+// Config holds the HTTP layer's settings.
+type Config struct {
+	Version string
+	// UploadDir is where uploaded files are written.
+	UploadDir string
+	// MaxUpload bounds one uploaded file (default 25 MiB).
+	MaxUpload int64
+	// SessionTTL is how long a console session lives without use (default 12 h).
+	SessionTTL time.Duration
+	// SecureCookies sets the Secure flag (when served over HTTPS).
+	SecureCookies bool
+	// LoginMaxFailures per account and per IP inside LoginWindow
+	// (defaults 10 and 15 minutes).
+	LoginMaxFailures int
+	LoginWindow      time.Duration
+	// PasswordHasher hashes new passwords (tests use cheap parameters).
+	HashPassword func(string) (string, error)
+}
+
+// Server serves the API.
+type Server struct {
+	cfg     Config
+	store   *store.Store
+	log     *slog.Logger
+	ready   func(context.Context) error
+	routes  []Route
+	handler http.Handler
+	openapi []byte
+	metrics *metrics
+}
+
+// Deps are the services the API calls.
+type Deps struct {
+	Store *store.Store
+	Log   *slog.Logger
+	// Ready reports whether the store and the bus answer.
+	Ready func(context.Context) error
+	// Registry receives the HTTP metrics (nil: a private registry).
+	Registry *prometheus.Registry
+	// Extra routes mounted outside the table (the console, the widget):
+	// a pattern and its handler.
+	Extra map[string]http.Handler
+}
+
+// New builds the server and its route table.
+func New(cfg Config, d Deps) (*Server, error) {
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = 25 << 20
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.LoginMaxFailures <= 0 {
+		cfg.LoginMaxFailures = 10
+	}
+	if cfg.LoginWindow <= 0 {
+		cfg.LoginWindow = 15 * time.Minute
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry)}
+	s.routes = s.routeTable()
+	doc, err := buildOpenAPI(s.routes, cfg.Version)
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = doc
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
+	}
+	mux.Handle("GET /metrics", promHandler(d.Registry))
+	for pattern, h := range d.Extra {
+		mux.Handle(pattern, h)
+	}
+	s.handler = s.recoverer(crossOrigin(mux))
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes is the route table (tests walk it).
+func (s *Server) Routes() []Route { return s.routes }
+
+// OpenAPI is the served OpenAPI document.
+func (s *Server) OpenAPI() []byte { return s.openapi }

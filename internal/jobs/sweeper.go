@@ -1,0 +1,41 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/relevo/relevo/internal/store"
+)
+
+// Sweeper periodically closes due conversations and expired locks.
+type Sweeper struct {
+	Store    *store.Store
+	Log      *slog.Logger
+	Interval time.Duration // default 1 s: lock expiry is seen within it
+}
+
+// Run sweeps until ctx ends.
+func (s *Sweeper) Run(ctx context.Context) {
+	if s.Interval <= 0 {
+		s.Interval = time.Second
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	t := time.NewTicker(s.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		closed, unlocked, err := s.Store.Sweep(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.Log.Error("sweep", "err", err)
+		} else if closed > 0 || unlocked > 0 {
+			s.Log.Info("sweep", "auto_closed", closed, "locks_expired", unlocked)
+		}
+	}
+}

@@ -1,0 +1,318 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// HandoverInput is a request to queue a bot conversation for people.
+type HandoverInput struct {
+	TeamID string
+	Note   string
+}
+
+// Handover moves a conversation from the bot to the human queue: it gets
+// its protocol, optionally a team, and the customer is told to wait.
+func (s *Store) Handover(ctx context.Context, actor desk.Actor, id string, in HandoverInput) (desk.Conversation, error) {
+	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+		c, err := t.loadForChange(id, actor, desk.ActHandover)
+		if err != nil {
+			return "", err
+		}
+		bot, err := t.loadBot(c.BotID)
+		if err != nil {
+			return "", err
+		}
+		if err := t.handover(&c, bot, actor, in); err != nil {
+			return "", err
+		}
+		return c.ID, nil
+	})
+}
+
+// handover is shared by the API, the flow engine and inbound without a bot.
+func (t *txn) handover(c *desk.Conversation, bot desk.Bot, actor desk.Actor, in HandoverInput) error {
+	st := stateOf(*c)
+	st.phase = desk.PhaseWaiting
+	now := t.now
+	st.waitingSince = &now
+	if in.TeamID != "" {
+		if err := t.checkTeam(in.TeamID, c.BotID); err != nil {
+			return err
+		}
+		st.team = &in.TeamID
+	}
+	if st.protocol == nil {
+		p, err := t.newProtocol()
+		if err != nil {
+			return err
+		}
+		st.protocol = p
+	}
+	if err := t.compareAndSet(c, desk.ActHandover, st); err != nil {
+		return err
+	}
+	ev := desk.Event{Type: desk.EventHandover, From: string(desk.PhaseBot), To: deref(st.team), Note: in.Note}
+	if err := t.addEvent(c, actor, ev, "Handed over to the queue"); err != nil {
+		return err
+	}
+	if err := t.notify(c, bot, bot.Notices.Queued, nil); err != nil {
+		return err
+	}
+	return t.tellBot(c, bot, BotEventHandover, nil)
+}
+
+// AssignInput names who gets the conversation; empty means the caller.
+type AssignInput struct {
+	AgentID string
+}
+
+// Assign gives a waiting conversation to a user (compare-and-set: one
+// winner, the others get already_assigned). On a bot-phase conversation an
+// auditor, supervisor or admin takes it over the same way.
+func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in AssignInput) (desk.Conversation, error) {
+	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+		c, err := t.s.getConversation(t.ctx, t.tx, id, "")
+		if err != nil {
+			return "", err
+		}
+		a := desk.ActAssign
+		if c.Phase == desk.PhaseBot {
+			a = desk.ActTakeover
+		}
+		if c, err = t.loadForChange(id, actor, a); err != nil {
+			return "", err
+		}
+		if actor.User == nil {
+			return "", desk.Errorf(desk.CodeForbidden, "only users can take conversations")
+		}
+		target := *actor.User
+		self := in.AgentID == "" || in.AgentID == actor.User.ID
+		if !self {
+			if !actor.User.Role.Supervises() {
+				return "", desk.Errorf(desk.CodeForbidden, "only supervisors assign conversations to others")
+			}
+			if target, err = t.loadUser(in.AgentID); err != nil {
+				return "", desk.Invalid("agent_id", "no such user")
+			}
+		}
+		if err := desk.CheckAssignee(target, c.BotID, self); err != nil {
+			return "", err
+		}
+		bot, err := t.loadBot(c.BotID)
+		if err != nil {
+			return "", err
+		}
+		from := c.Phase
+		st := stateOf(c)
+		st.phase, st.assignee = desk.PhaseHuman, &target.ID
+		if st.protocol == nil {
+			if st.protocol, err = t.newProtocol(); err != nil {
+				return "", err
+			}
+		}
+		t.startLock(&st)
+		if err := t.compareAndSet(&c, a, st); err != nil {
+			return "", err
+		}
+		ev := desk.Event{Type: desk.EventAssigned, From: string(from), To: target.ID}
+		text := "Assigned to " + target.Name
+		if a == desk.ActTakeover {
+			text = actor.User.Name + " took over from the bot"
+		}
+		if err := t.addEvent(&c, actor, ev, text); err != nil {
+			return "", err
+		}
+		if err := t.notify(&c, bot, assignedNotice(bot, target), st.lockID); err != nil {
+			return "", err
+		}
+		return c.ID, t.tellBot(&c, bot, BotEventAssigned, st.lockID)
+	})
+}
+
+func assignedNotice(bot desk.Bot, target desk.User) string {
+	return strings.ReplaceAll(bot.Notices.Assigned, "{agent}", target.Name)
+}
+
+// Unassign puts a conversation back in the queue, keeping its team.
+func (s *Store) Unassign(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
+	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+		c, err := t.loadForChange(id, actor, desk.ActUnassign)
+		if err != nil {
+			return "", err
+		}
+		prev := deref(c.AssigneeID)
+		st := stateOf(c)
+		now := t.now
+		st.phase, st.assignee, st.waitingSince = desk.PhaseWaiting, nil, &now
+		if err := t.compareAndSet(&c, desk.ActUnassign, st); err != nil {
+			return "", err
+		}
+		ev := desk.Event{Type: desk.EventUnassigned, From: prev, To: deref(c.TeamID)}
+		return c.ID, t.addEvent(&c, actor, ev, "Returned to the queue")
+	})
+}
+
+// TransferInput is where a conversation goes and why. Exactly one of
+// AgentID and TeamID; ReasonID is mandatory.
+type TransferInput struct {
+	AgentID  string
+	TeamID   string
+	ReasonID string
+	Note     string
+}
+
+// Transfer hands a conversation to another agent (who must be online and a
+// member of the bot) or queues it for a team, always with a reason.
+func (s *Store) Transfer(ctx context.Context, actor desk.Actor, id string, in TransferInput) (desk.Conversation, error) {
+	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+		return id, t.transfer(actor, id, in)
+	})
+}
+
+func (t *txn) transfer(actor desk.Actor, id string, in TransferInput) error {
+	if err := validateTransfer(in); err != nil {
+		return err
+	}
+	a := desk.ActTransferAgent
+	if in.TeamID != "" {
+		a = desk.ActTransferTeam
+	}
+	c, err := t.loadForChange(id, actor, a)
+	if err != nil {
+		return err
+	}
+	reason, err := t.s.GetReason(t.ctx, in.ReasonID)
+	if err != nil || (reason.BotID != "" && reason.BotID != c.BotID) {
+		return desk.Invalid("reason_id", "no such reason for this bot")
+	}
+	bot, err := t.loadBot(c.BotID)
+	if err != nil {
+		return err
+	}
+	prev := deref(c.AssigneeID)
+	st := stateOf(c)
+	ev := desk.Event{Type: desk.EventTransfer, From: prev, Reason: &desk.ReasonRef{ID: reason.ID, Name: reason.Name}, Note: in.Note}
+	var notice, text string
+	if a == desk.ActTransferAgent {
+		target, err := t.loadUser(in.AgentID)
+		if err != nil {
+			return desk.Invalid("agent_id", "no such user")
+		}
+		if target.ID == prev {
+			return desk.Invalid("agent_id", "the conversation is already assigned to %s", target.Name)
+		}
+		if err := desk.CheckAssignee(target, c.BotID, false); err != nil {
+			return err
+		}
+		st.assignee, ev.To = &target.ID, target.ID
+		notice, text = assignedNotice(bot, target), "Transferred to "+target.Name+": "+reason.Name
+	} else {
+		team, err := t.s.GetTeam(t.ctx, in.TeamID)
+		if err != nil || team.BotID != c.BotID {
+			return desk.Invalid("team_id", "no such team for this bot")
+		}
+		now := t.now
+		st.phase, st.assignee, st.team, st.waitingSince = desk.PhaseWaiting, nil, &team.ID, &now
+		ev.To = team.ID
+		notice, text = bot.Notices.Queued, "Transferred to team "+team.Name+": "+reason.Name
+	}
+	t.startLock(&st)
+	if err := t.compareAndSet(&c, a, st); err != nil {
+		return err
+	}
+	if err := t.addEvent(&c, actor, ev, text); err != nil {
+		return err
+	}
+	if err := t.notify(&c, bot, notice, st.lockID); err != nil {
+		return err
+	}
+	return t.tellBot(&c, bot, BotEventTransferred, st.lockID)
+}
+
+func validateTransfer(in TransferInput) error {
+	if in.ReasonID == "" {
+		return desk.Errorf(desk.CodeReasonRequired, "a reason is required to transfer a conversation")
+	}
+	if (in.AgentID == "") == (in.TeamID == "") {
+		return desk.Invalid("agent_id", "give exactly one of agent_id and team_id")
+	}
+	if len(in.Note) > 2000 {
+		return desk.Invalid("note", "at most 2000 characters")
+	}
+	return nil
+}
+
+// Resolve closes a conversation and tells the customer.
+func (s *Store) Resolve(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
+	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+		return id, t.resolve(actor, id)
+	})
+}
+
+func (t *txn) resolve(actor desk.Actor, id string) error {
+	c, err := t.loadForChange(id, actor, desk.ActResolve)
+	if err != nil {
+		return err
+	}
+	bot, err := t.loadBot(c.BotID)
+	if err != nil {
+		return err
+	}
+	if err := t.close(&c, desk.ActResolve, "resolved"); err != nil {
+		return err
+	}
+	ev := desk.Event{Type: desk.EventResolved, From: deref(c.AssigneeID)}
+	if err := t.addEvent(&c, actor, ev, "Resolved"); err != nil {
+		return err
+	}
+	if err := t.notify(&c, bot, bot.Notices.Resolved, nil); err != nil {
+		return err
+	}
+	return t.tellBot(&c, bot, BotEventResolved, nil)
+}
+
+// close moves c to closed with why.
+func (t *txn) close(c *desk.Conversation, a desk.Action, why string) error {
+	st := stateOf(*c)
+	now := t.now
+	st.phase, st.closedReason, st.closedAt = desk.PhaseClosed, &why, &now
+	st.lockSet = true // a closed conversation holds no lock
+	return t.compareAndSet(c, a, st)
+}
+
+// BlockContact closes the conversation and blocks its contact: later
+// inbound messages are stored and flagged but open nothing.
+func (s *Store) BlockContact(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
+	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+		c, err := t.loadForChange(id, actor, desk.ActBlock)
+		if err != nil {
+			return "", err
+		}
+		if _, err := t.exec(`UPDATE contacts SET blocked = 1, updated_at = $2 WHERE id = $1`, c.Contact.ID, ms(t.now)); err != nil {
+			return "", err
+		}
+		if err := t.close(&c, desk.ActBlock, "blocked"); err != nil {
+			return "", err
+		}
+		return c.ID, t.addEvent(&c, actor, desk.Event{Type: desk.EventBlocked, From: deref(c.AssigneeID)}, "Contact blocked")
+	})
+}
+
+// checkTeam verifies a team exists and belongs to bot.
+func (t *txn) checkTeam(teamID, botID string) error {
+	team, err := t.s.GetTeam(t.ctx, teamID)
+	if err != nil || team.BotID != botID {
+		return desk.Invalid("team_id", "no such team for this bot")
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

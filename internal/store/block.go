@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// BlockContactByID blocks a contact from the contact panel: every open
+// conversation of it is closed as a block (each checked like
+// BlockContact: assignee or supervisor, not while locked). A contact with
+// nothing open may be blocked by supervisors and admins.
+func (s *Store) BlockContactByID(ctx context.Context, actor desk.Actor, contactID string) (desk.Contact, error) {
+	c, err := s.VisibleContact(ctx, actor, contactID)
+	if err != nil {
+		return c, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM conversations WHERE contact_id = $1 AND phase <> 'closed'`, contactID)
+	if err != nil {
+		return c, err
+	}
+	ids, err := collectIDs(rows)
+	if err != nil {
+		return c, err
+	}
+	if len(ids) == 0 {
+		if !actor.Role().Supervises() {
+			return c, desk.Errorf(desk.CodeForbidden, "only supervisors block contacts with no open conversation")
+		}
+		return c, s.setBlocked(ctx, contactID, true)
+	}
+	for _, id := range ids {
+		if _, err := s.BlockContact(ctx, actor, id); err != nil {
+			return c, err
+		}
+	}
+	return s.GetContact(ctx, contactID)
+}
+
+// UnblockContact lets a contact's messages open conversations again.
+func (s *Store) UnblockContact(ctx context.Context, actor desk.Actor, contactID string) (desk.Contact, error) {
+	if _, err := s.VisibleContact(ctx, actor, contactID); err != nil {
+		return desk.Contact{}, err
+	}
+	if err := s.setBlocked(ctx, contactID, false); err != nil {
+		return desk.Contact{}, err
+	}
+	return s.GetContact(ctx, contactID)
+}
+
+func (s *Store) setBlocked(ctx context.Context, id string, blocked bool) error {
+	return s.tx(ctx, func(t *txn) error {
+		_, err := t.exec(`UPDATE contacts SET blocked = $2, updated_at = $3 WHERE id = $1`, id, boolInt(blocked), ms(t.now))
+		return err
+	})
+}
+
+// VisibleContact reads a contact if actor may see its bot.
+func (s *Store) VisibleContact(ctx context.Context, actor desk.Actor, id string) (desk.Contact, error) {
+	c, err := s.GetContact(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if !actor.CanSeeBot(c.BotID) {
+		return desk.Contact{}, desk.NotFound("contact")
+	}
+	return c, nil
+}

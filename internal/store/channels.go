@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// ChannelPatch changes some fields of a channel; nil fields stay as they
+// are. Config replaces the whole configuration.
+type ChannelPatch struct {
+	Name   *string
+	Config *json.RawMessage
+}
+
+// maxChannelConfig bounds a channel's configuration (ids and secrets).
+const maxChannelConfig = 64 << 10
+
+const channelCols = `id, bot_id, type, name, config, created_at`
+
+// CreateChannel adds a channel to a bot. Its config is a JSON object
+// (default {}); a WhatsApp channel needs at least config.phone_number_id.
+func (s *Store) CreateChannel(ctx context.Context, c desk.Channel) (desk.Channel, error) {
+	if !c.Type.Valid() {
+		return desk.Channel{}, desk.Invalid("type", "must be web, whatsapp or api")
+	}
+	if err := checkChannel(&c); err != nil {
+		return desk.Channel{}, err
+	}
+	var out desk.Channel
+	err := s.tx(ctx, func(t *txn) error {
+		if missing, err := t.firstMissing(`SELECT id FROM bots WHERE id IN`, []string{c.BotID}); err != nil {
+			return err
+		} else if missing != "" {
+			return desk.Invalid("bot_id", "no such bot")
+		}
+		id := s.ids.New()
+		if _, err := t.exec(`INSERT INTO channels (id, bot_id, type, name, config, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			id, c.BotID, string(c.Type), c.Name, string(c.Config), ms(t.now)); err != nil {
+			return fmt.Errorf("store: create channel: %w", err)
+		}
+		var err error
+		out, err = getChannel(ctx, t.tx, id)
+		return err
+	})
+	return out, err
+}
+
+// UpdateChannel applies p to a channel.
+func (s *Store) UpdateChannel(ctx context.Context, id string, p ChannelPatch) (desk.Channel, error) {
+	var out desk.Channel
+	err := s.tx(ctx, func(t *txn) error {
+		c, err := getChannel(ctx, t.tx, id)
+		if err != nil {
+			return err
+		}
+		if p.Name != nil {
+			c.Name = *p.Name
+		}
+		if p.Config != nil {
+			c.Config = *p.Config
+		}
+		if err := checkChannel(&c); err != nil {
+			return err
+		}
+		if _, err := t.exec(`UPDATE channels SET name = $2, config = $3 WHERE id = $1`, id, c.Name, string(c.Config)); err != nil {
+			return fmt.Errorf("store: update channel: %w", err)
+		}
+		out, err = getChannel(ctx, t.tx, id)
+		return err
+	})
+	return out, err
+}
+
+// GetChannel reads a channel.
+func (s *Store) GetChannel(ctx context.Context, id string) (desk.Channel, error) {
+	return getChannel(ctx, s.r, id)
+}
+
+// ListChannels lists channels by name: all when botIDs is nil, else those
+// of botIDs.
+func (s *Store) ListChannels(ctx context.Context, botIDs []string) ([]desk.Channel, error) {
+	q := `SELECT ` + channelCols + ` FROM channels`
+	if botIDs != nil {
+		if len(botIDs) == 0 {
+			return []desk.Channel{}, nil
+		}
+		q += ` WHERE bot_id IN (` + paramList(1, len(botIDs)) + `)`
+	}
+	return queryList(ctx, s.r, "list channels", q+` ORDER BY LOWER(name), name, id`, anyArgs(botIDs), scanChannel)
+}
+
+// checkChannel validates name and config, normalising the config to a
+// compact JSON object.
+func checkChannel(c *desk.Channel) error {
+	name, err := cleanText("name", c.Name, true, 200)
+	if err != nil {
+		return err
+	}
+	c.Name = name
+	cfg, err := jsonObject("config", c.Config, maxChannelConfig)
+	if err != nil {
+		return err
+	}
+	if len(cfg) == 0 {
+		cfg = json.RawMessage(`{}`)
+	}
+	c.Config = cfg
+	if c.Type == desk.ChannelWhatsApp {
+		var wa struct {
+			PhoneNumberID any `json:"phone_number_id"`
+		}
+		_ = json.Unmarshal(cfg, &wa)
+		if id, ok := wa.PhoneNumberID.(string); !ok || strings.TrimSpace(id) == "" {
+			return desk.Invalid("config.phone_number_id", "required for a whatsapp channel")
+		}
+	}
+	return nil
+}
+
+// checkChannelID is the validation error for a channel_id that names no
+// channel.
+func (t *txn) checkChannelID(id string) error {
+	if missing, err := t.firstMissing(`SELECT id FROM channels WHERE id IN`, []string{id}); err != nil {
+		return err
+	} else if missing != "" {
+		return desk.Invalid("channel_id", "no such channel")
+	}
+	return nil
+}
+
+func getChannel(ctx context.Context, q querier, id string) (desk.Channel, error) {
+	c, err := scanChannel(q.QueryRowContext(ctx, `SELECT `+channelCols+` FROM channels WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, desk.NotFound("channel")
+	}
+	if err != nil {
+		return c, fmt.Errorf("store: get channel: %w", err)
+	}
+	return c, nil
+}
+
+func scanChannel(sc scanner) (desk.Channel, error) {
+	var c desk.Channel
+	var cfg string
+	var created int64
+	if err := sc.Scan(&c.ID, &c.BotID, &c.Type, &c.Name, &cfg, &created); err != nil {
+		return c, err
+	}
+	c.Config, c.CreatedAt = json.RawMessage(cfg), fromMS(created)
+	return c, nil
+}
+
+// Helpers shared by the settings files (users, bots, teams, channels,
+// catalog, tokens, contacts).
+
+// cleanText trims v and checks it is present (when required) and at most
+// max characters long.
+func cleanText(field, v string, required bool, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if required && v == "" {
+		return "", desk.Invalid(field, "required")
+	}
+	if utf8.RuneCountInString(v) > max {
+		return "", desk.Invalid(field, "at most %d characters", max)
+	}
+	return v, nil
+}
+
+// paramList is "$from, $from+1, ..." for n parameters.
+func paramList(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}
+
+func anyArgs(ids []string) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+// uniqueIDs drops repeated ids, keeping the first of each.
+func uniqueIDs(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// firstMissing returns the first of ids that selectIn (a query ending in
+// "id IN") does not yield, or "" when all exist.
+func (t *txn) firstMissing(selectIn string, ids []string) (string, error) {
+	if len(ids) == 0 {
+		return "", nil
+	}
+	found, err := loadPairs(t.ctx, t.tx, `SELECT id, id FROM (`+selectIn+` (%s)) x`, ids)
+	if err != nil {
+		return "", err
+	}
+	for _, id := range ids {
+		if _, ok := found[id]; !ok {
+			return id, nil
+		}
+	}
+	return "", nil
+}
+
+// queryList runs query and scans every row with scan. The list is never
+// nil, so it encodes as [] in JSON.
+func queryList[T any](ctx context.Context, q querier, what, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer rows.Close()
+	list := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: %s: %w", what, err)
+		}
+		list = append(list, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return list, nil
+}
+
+// loadPairs runs query, whose "%s" is replaced by one parameter per key,
+// and groups the (key, value) rows it returns by key.
+func loadPairs(ctx context.Context, q querier, query string, keys []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	pairs, err := queryList(ctx, q, "load", fmt.Sprintf(query, paramList(1, len(keys))), anyArgs(keys),
+		func(sc scanner) (p [2]string, err error) { return p, sc.Scan(&p[0], &p[1]) })
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pairs {
+		out[p[0]] = append(out[p[0]], p[1])
+	}
+	return out, nil
+}

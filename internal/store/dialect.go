@@ -1,0 +1,87 @@
+package store
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect holds the few things SQLite and PostgreSQL do differently. All
+// other SQL is shared ($N placeholders work on both).
+type dialect interface {
+	name() string
+	// messageSearch is a subquery yielding conversation ids whose messages
+	// match the full-text query in parameter $n.
+	messageSearch(n string) string
+	// contactSearch is a subquery yielding contact ids matching $n.
+	contactSearch(n string) string
+	// ftsQuery turns what a user typed into the dialect's query syntax, or
+	// "" when nothing searchable is left.
+	ftsQuery(q string) string
+	isUnique(err error) bool
+}
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string { return "sqlite" }
+func (sqliteDialect) messageSearch(n string) string {
+	return `SELECT conversation_id FROM message_fts WHERE message_fts MATCH ` + n
+}
+func (sqliteDialect) contactSearch(n string) string {
+	return `SELECT contact_id FROM contact_fts WHERE contact_fts MATCH ` + n
+}
+
+// ftsQuery quotes every word and makes it a prefix, so user input can never
+// be read as FTS5 syntax.
+func (sqliteDialect) ftsQuery(q string) string {
+	words := searchWords(q)
+	for i, w := range words {
+		words[i] = `"` + w + `"*`
+	}
+	return strings.Join(words, " ")
+}
+func (sqliteDialect) isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+type postgresDialect struct{}
+
+func (postgresDialect) name() string { return "postgres" }
+func (postgresDialect) messageSearch(n string) string {
+	return `SELECT conversation_id FROM messages WHERE tsv @@ to_tsquery('simple', ` + n + `)`
+}
+func (postgresDialect) contactSearch(n string) string {
+	return `SELECT id FROM contacts WHERE tsv @@ to_tsquery('simple', ` + n + `)`
+}
+func (postgresDialect) ftsQuery(q string) string {
+	words := searchWords(q)
+	for i, w := range words {
+		words[i] = w + ":*"
+	}
+	return strings.Join(words, " & ")
+}
+func (postgresDialect) isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// searchWords splits q into lower-case runs of letters and digits; every
+// other character is a separator. At most 8 words are kept.
+func searchWords(q string) []string {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	return words
+}

@@ -1,0 +1,285 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// window is Meta's customer service window.
+const window = 24 * time.Hour
+
+// InboundContact identifies the customer on the channel.
+type InboundContact struct {
+	ExternalID string
+	Name       string
+	Phone      string
+	Email      string
+}
+
+// InboundMessage is what the customer sent.
+type InboundMessage struct {
+	// ExternalID is the channel's message id; the same id twice stores one
+	// message.
+	ExternalID  string
+	Kind        desk.MessageKind
+	Text        string
+	Attachments []desk.Attachment
+	// SentAt is when the customer sent it, by the channel's clock (zero:
+	// now). The 24-hour window counts from here, not from arrival.
+	SentAt time.Time
+}
+
+// InboundResult tells the channel what became of a message.
+type InboundResult struct {
+	ConversationID string
+	MessageID      string
+	// Duplicate is set when the message id was already stored.
+	Duplicate bool
+	// Blocked is set when the contact is blocked: stored, flagged, no
+	// conversation opened.
+	Blocked bool
+	// Opened is set when the message started a new conversation.
+	Opened bool
+	Phase  desk.Phase
+}
+
+// Inbound stores a customer message: finds or creates the contact, finds the
+// open conversation or opens one, appends the message, moves the deadlines.
+// It is idempotent on (channel, message id), so webhook retries are safe.
+func (s *Store) Inbound(ctx context.Context, channelID string, ic InboundContact, im InboundMessage) (InboundResult, error) {
+	var res InboundResult
+	if ic.ExternalID == "" {
+		return res, desk.Invalid("contact.external_id", "required")
+	}
+	if im.ExternalID == "" {
+		return res, desk.Invalid("message.id", "required")
+	}
+	if im.Text == "" && len(im.Attachments) == 0 {
+		return res, desk.Invalid("message.text", "text or attachments required")
+	}
+	if im.Kind == "" {
+		im.Kind = desk.KindText
+	}
+	ch, err := s.GetChannel(ctx, channelID)
+	if err != nil {
+		return res, err
+	}
+	bot, err := s.GetBot(ctx, ch.BotID)
+	if err != nil {
+		return res, err
+	}
+	// Concurrent first messages of one contact (or one message delivered
+	// twice at once) meet at a unique index; the retry then sees the
+	// winner's rows.
+	for attempt := 0; ; attempt++ {
+		err = s.inboundTx(ctx, ch, bot, ic, im, &res)
+		if err == nil || attempt == 2 || !s.d.isUnique(err) {
+			return res, err
+		}
+	}
+}
+
+func (s *Store) inboundTx(ctx context.Context, ch desk.Channel, bot desk.Bot, ic InboundContact, im InboundMessage, out *InboundResult) error {
+	return s.tx(ctx, func(t *txn) error {
+		res := InboundResult{}
+		defer func() { *out = res }()
+		var mid, cid string
+		err := t.queryRow(`SELECT id, conversation_id FROM messages WHERE channel_id = $1 AND external_id = $2`,
+			ch.ID, im.ExternalID).Scan(&mid, &cid)
+		if err == nil {
+			res = InboundResult{ConversationID: cid, MessageID: mid, Duplicate: true}
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: inbound dedupe: %w", err)
+		}
+		contact, err := t.contactFor(ch, ic)
+		if err != nil {
+			return err
+		}
+		return t.inbound(ch, bot, contact, im, &res)
+	})
+}
+
+func (t *txn) inbound(ch desk.Channel, bot desk.Bot, contact desk.Contact, im InboundMessage, res *InboundResult) error {
+	sentAt := im.SentAt
+	if sentAt.IsZero() || sentAt.After(t.now) {
+		sentAt = t.now
+	}
+	m := &desk.Message{
+		Author:      desk.Author{Type: desk.AuthorContact, ID: &contact.ID, Name: contact.Name},
+		Kind:        im.Kind,
+		Text:        im.Text,
+		Attachments: im.Attachments,
+		Status:      desk.StatusReceived,
+		ExternalID:  im.ExternalID,
+		CreatedAt:   sentAt,
+	}
+	if contact.Blocked {
+		return t.inboundBlocked(ch, contact, m, res)
+	}
+	c, opened, err := t.openConversation(ch, bot, contact)
+	if err != nil {
+		return err
+	}
+	if err := t.addMessage(&c, m); err != nil {
+		return err
+	}
+	var win any
+	if ch.Type.HasWindow() {
+		win = ms(sentAt.Add(window))
+	}
+	// The window only moves forward: a late webhook for an old message
+	// must not shorten it.
+	if _, err := t.exec(`UPDATE conversations SET last_message_at = $2, auto_close_at = $3,
+		window_expires_at = CASE WHEN $4 IS NULL THEN window_expires_at
+			WHEN window_expires_at IS NULL OR window_expires_at < $4 THEN $4 ELSE window_expires_at END
+		WHERE id = $1`, c.ID, ms(t.now), ms(t.now.Add(bot.AutoCloseAfter.Duration())), win); err != nil {
+		return fmt.Errorf("store: inbound deadlines: %w", err)
+	}
+	if opened && !bot.HasFlow() {
+		// Nobody automatic answers this bot: straight to the queue.
+		if err := t.handover(&c, bot, desk.SystemActor, HandoverInput{}); err != nil {
+			return err
+		}
+	} else if c.Phase == desk.PhaseBot && bot.WebhookURL != "" {
+		if err := t.tellBotMessage(&c, bot, m); err != nil {
+			return err
+		}
+	}
+	*res = InboundResult{ConversationID: c.ID, MessageID: m.ID, Opened: opened, Phase: c.Phase}
+	return nil
+}
+
+// tellBotMessage forwards a customer message to an external bot.
+func (t *txn) tellBotMessage(c *desk.Conversation, bot desk.Bot, m *desk.Message) error {
+	ev := BotEvent{ID: t.s.ids.New(), Type: BotEventMessage, BotID: bot.ID, ConversationID: c.ID, Phase: c.Phase,
+		AssigneeID: c.AssigneeID, TeamID: c.TeamID, Message: m, CreatedAt: t.now}
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	return t.enqueue(OutboxBotEvent, c, "", nil, body)
+}
+
+// inboundBlocked keeps a blocked contact's message, flagged, in its latest
+// conversation without reopening anything.
+func (t *txn) inboundBlocked(ch desk.Channel, contact desk.Contact, m *desk.Message, res *InboundResult) error {
+	var id string
+	err := t.queryRow(`SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2 ORDER BY created_at DESC LIMIT 1`,
+		contact.ID, ch.ID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		c, err := t.insertConversation(ch, contact, desk.PhaseClosed)
+		if err != nil {
+			return err
+		}
+		id = c.ID
+	} else if err != nil {
+		return err
+	}
+	c, err := t.s.getConversation(t.ctx, t.tx, id, "")
+	if err != nil {
+		return err
+	}
+	flag := string(desk.CodeContactBlocked)
+	m.Error = &flag
+	if err := t.addMessage(&c, m); err != nil {
+		return err
+	}
+	*res = InboundResult{ConversationID: c.ID, MessageID: m.ID, Blocked: true, Phase: c.Phase}
+	return nil
+}
+
+// openConversation finds the contact's open conversation on ch or opens a
+// new one in phase bot. Two messages racing for a new conversation meet at
+// the one-open-per-contact index; the loser reads the winner's row.
+func (t *txn) openConversation(ch desk.Channel, bot desk.Bot, contact desk.Contact) (desk.Conversation, bool, error) {
+	find := func() (string, error) {
+		var id string
+		err := t.queryRow(`SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2 AND phase <> 'closed'`,
+			contact.ID, ch.ID).Scan(&id)
+		return id, err
+	}
+	id, err := find()
+	if err == nil {
+		c, err := t.s.getConversation(t.ctx, t.tx, id, "")
+		return c, false, err
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return desk.Conversation{}, false, err
+	}
+	c, err := t.insertConversation(ch, contact, desk.PhaseBot)
+	if err != nil {
+		return c, false, err
+	}
+	if c.ID == "" {
+		if id, err = find(); err != nil {
+			return c, false, fmt.Errorf("store: open conversation: %w", err)
+		}
+		c, err := t.s.getConversation(t.ctx, t.tx, id, "")
+		return c, false, err
+	}
+	return c, true, nil
+}
+
+// insertConversation creates a conversation row; the returned ID is empty
+// when an open one for the contact already exists.
+func (t *txn) insertConversation(ch desk.Channel, contact desk.Contact, phase desk.Phase) (desk.Conversation, error) {
+	id := t.s.ids.New()
+	var closedAt, closedReason any
+	if phase == desk.PhaseClosed {
+		closedAt, closedReason = ms(t.now), "blocked"
+	}
+	res, err := t.exec(`INSERT INTO conversations (id, bot_id, channel_id, channel_type, contact_id, phase, last_message_at,
+		seq, version, created_at, updated_at, closed_at, closed_reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $7, $7, $8, $9) ON CONFLICT DO NOTHING`,
+		id, ch.BotID, ch.ID, string(ch.Type), contact.ID, string(phase), ms(t.now), closedAt, closedReason)
+	if err != nil {
+		return desk.Conversation{}, fmt.Errorf("store: insert conversation: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return desk.Conversation{}, nil
+	}
+	return t.s.getConversation(t.ctx, t.tx, id, "")
+}
+
+// contactFor finds the contact behind a channel identity, creating it on
+// first contact, and fills in details the channel now knows.
+func (t *txn) contactFor(ch desk.Channel, ic InboundContact) (desk.Contact, error) {
+	var id string
+	err := t.queryRow(`SELECT contact_id FROM contact_identities WHERE channel_id = $1 AND external_id = $2`,
+		ch.ID, ic.ExternalID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		id = t.s.ids.New()
+		name := ic.Name
+		if name == "" {
+			name = ic.Phone
+		}
+		if _, err := t.exec(`INSERT INTO contacts (id, bot_id, name, phone, email, external_id, attributes, blocked, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, '{}', 0, $7, $7)`, id, ch.BotID, name, ic.Phone, ic.Email, ic.ExternalID, ms(t.now)); err != nil {
+			return desk.Contact{}, fmt.Errorf("store: insert contact: %w", err)
+		}
+		if _, err := t.exec(`INSERT INTO contact_identities (channel_id, external_id, contact_id) VALUES ($1, $2, $3)`,
+			ch.ID, ic.ExternalID, id); err != nil {
+			return desk.Contact{}, fmt.Errorf("store: insert identity: %w", err)
+		}
+	} else if err != nil {
+		return desk.Contact{}, fmt.Errorf("store: find contact: %w", err)
+	} else if ic.Name != "" || ic.Phone != "" || ic.Email != "" {
+		// Fill gaps only: what an agent corrected is never overwritten.
+		if _, err := t.exec(`UPDATE contacts SET
+			name = CASE WHEN name = '' OR name = phone THEN COALESCE(NULLIF($2, ''), name) ELSE name END,
+			phone = CASE WHEN phone = '' THEN $3 ELSE phone END,
+			email = CASE WHEN email = '' THEN $4 ELSE email END
+			WHERE id = $1`, id, ic.Name, ic.Phone, ic.Email); err != nil {
+			return desk.Contact{}, fmt.Errorf("store: update contact: %w", err)
+		}
+	}
+	return readContact(t.ctx, t.tx, id)
+}

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// change is what a lifecycle step computed: the conversation's new state
+// and what else the transaction must do.
+type state struct {
+	phase        desk.Phase
+	assignee     *string
+	team         *string
+	protocol     *string
+	waitingSince *time.Time
+	// lockSet says the lock columns change to lockedUntil and lockID;
+	// otherwise the current lock, if any, is left alone.
+	lockSet      bool
+	lockedUntil  *time.Time
+	lockID       *string
+	closedReason *string
+	closedAt     *time.Time
+}
+
+func stateOf(c desk.Conversation) state {
+	return state{phase: c.Phase, assignee: c.AssigneeID, team: c.TeamID, protocol: c.Protocol,
+		waitingSince: c.WaitingSince, closedReason: c.ClosedReason, closedAt: c.ClosedAt}
+}
+
+// loadForChange reads a conversation inside t and checks the actor may do
+// a in its current state: scope, role, phase and processing lock.
+func (t *txn) loadForChange(id string, actor desk.Actor, a desk.Action) (desk.Conversation, error) {
+	c, err := t.s.getConversation(t.ctx, t.tx, id, "")
+	if err != nil {
+		return c, err
+	}
+	if err := desk.Authorize(a, c, actor); err != nil {
+		return c, err
+	}
+	if _, err := desk.Transition(a, c.Phase); err != nil {
+		return c, err
+	}
+	if err := desk.CheckLock(a, c, t.now); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// compareAndSet writes st if the conversation is still at the version c was
+// read at. Two agents, two nodes, one winner: the loser is told why.
+func (t *txn) compareAndSet(c *desk.Conversation, a desk.Action, st state) error {
+	res, err := t.exec(`UPDATE conversations SET phase = $1, assignee_id = $2, team_id = $3, protocol = $4,
+		waiting_since = $5,
+		locked_until = CASE WHEN $13 = 1 THEN $6 ELSE locked_until END,
+		lock_id = CASE WHEN $13 = 1 THEN $7 ELSE lock_id END,
+		closed_reason = $8, closed_at = $9,
+		auto_close_at = CASE WHEN $1 = 'closed' THEN NULL ELSE auto_close_at END,
+		version = version + 1, updated_at = $10
+		WHERE id = $11 AND version = $12`,
+		string(st.phase), st.assignee, st.team, st.protocol, msPtr(st.waitingSince), msPtr(st.lockedUntil), st.lockID,
+		st.closedReason, msPtr(st.closedAt), ms(t.now), c.ID, c.Version, boolInt(st.lockSet))
+	if err != nil {
+		return fmt.Errorf("store: update conversation: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return t.lostRace(c.ID, a)
+	}
+	c.Version++
+	c.Phase, c.AssigneeID, c.TeamID, c.Protocol = st.phase, st.assignee, st.team, st.protocol
+	c.WaitingSince, c.ClosedReason, c.ClosedAt = st.waitingSince, st.closedReason, st.closedAt
+	if st.lockSet {
+		c.LockedUntil = st.lockedUntil
+	}
+	return nil
+}
+
+// lostRace explains a failed compare-and-set from the state that won.
+func (t *txn) lostRace(id string, a desk.Action) error {
+	var phase string
+	err := t.queryRow(`SELECT phase FROM conversations WHERE id = $1`, id).Scan(&phase)
+	if errors.Is(err, sql.ErrNoRows) {
+		return desk.NotFound("conversation")
+	}
+	if err != nil {
+		return fmt.Errorf("store: reread conversation: %w", err)
+	}
+	if _, terr := desk.Transition(a, desk.Phase(phase)); terr != nil {
+		return terr
+	}
+	return desk.Errorf(desk.CodeConflict, "the conversation changed meanwhile; reload and try again")
+}
+
+// newProtocol gives the next protocol number: the day it was given and a
+// global counter, so it is unique forever and readable over the phone.
+func (t *txn) newProtocol() (*string, error) {
+	var n int64
+	if err := t.queryRow(`UPDATE counters SET value = value + 1 WHERE name = 'protocol' RETURNING value`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: protocol: %w", err)
+	}
+	p := fmt.Sprintf("%s%06d", t.now.Format("20060102"), n)
+	return &p, nil
+}
+
+// startLock opens a processing lock: the id ties outbox work to it, and the
+// deadline bounds it whatever happens to that work.
+func (t *txn) startLock(st *state) {
+	id := t.s.ids.New()
+	until := t.now.Add(t.s.lockMax)
+	st.lockSet, st.lockID, st.lockedUntil = true, &id, &until
+}
+
+// run executes one lifecycle action in a transaction and returns the
+// conversation as viewer sees it after commit.
+func (s *Store) run(ctx context.Context, viewer string, fn func(t *txn) (string, error)) (desk.Conversation, error) {
+	var id string
+	err := s.tx(ctx, func(t *txn) error {
+		var err error
+		id, err = fn(t)
+		return err
+	})
+	if err != nil {
+		return desk.Conversation{}, err
+	}
+	return s.getConversation(ctx, s.w, id, viewer)
+}
+
+func viewerOf(a desk.Actor) string {
+	if a.User != nil {
+		return a.User.ID
+	}
+	return ""
+}
+
+// loadBot reads the bot of a conversation. Settings are read outside the
+// transaction: they change rarely, and on SQLite the reader pool never waits
+// for the writer.
+func (t *txn) loadBot(id string) (desk.Bot, error) {
+	return t.s.GetBot(t.ctx, id)
+}
+
+// loadUser reads a live user (for its name, membership and status).
+func (t *txn) loadUser(id string) (desk.User, error) {
+	return t.s.GetUser(t.ctx, id)
+}

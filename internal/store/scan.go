@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// conversationCols selects a conversation as seen by the user in $1 (read
+// state is per user; pass "" for none).
+const conversationCols = `c.id, c.protocol, c.bot_id, c.channel_id, c.channel_type, c.contact_id, ct.name, ct.phone,
+	c.phase, c.assignee_id, c.team_id, c.waiting_since, c.last_message_at, c.window_expires_at,
+	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at,
+	COALESCE(r.marked_unread, 0),
+	(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.author_type = 'contact'
+		AND m.seq > COALESCE(r.last_read_seq, 0))`
+
+const conversationFrom = ` FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+	LEFT JOIN reads r ON r.conversation_id = c.id AND r.user_id = $1`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
+	var c desk.Conversation
+	var protocol, assignee, team, closedReason sql.NullString
+	var waiting, window, locked, closed sql.NullInt64
+	var last, created int64
+	var marked int
+	err := sc.Scan(&c.ID, &protocol, &c.BotID, &c.ChannelID, &c.ChannelType, &c.Contact.ID, &c.Contact.Name, &c.Contact.Phone,
+		&c.Phase, &assignee, &team, &waiting, &last, &window,
+		&locked, &c.Seq, &c.Version, &closedReason, &created, &closed,
+		&marked, &c.UnreadCount)
+	if err != nil {
+		return c, err
+	}
+	c.Protocol, c.AssigneeID, c.TeamID, c.ClosedReason = nullStr(protocol), nullStr(assignee), nullStr(team), nullStr(closedReason)
+	c.WaitingSince, c.WindowExpiresAt, c.ClosedAt = fromNullMS(waiting), fromNullMS(window), fromNullMS(closed)
+	c.LastMessageAt, c.CreatedAt = fromMS(last), fromMS(created)
+	// An expired lock is no lock, even before the sweeper clears it.
+	if l := fromNullMS(locked); l != nil && l.After(now) {
+		c.LockedUntil = l
+	}
+	c.MarkedUnread = marked != 0
+	c.Tags = []string{}
+	return c, nil
+}
+
+// getConversation reads one conversation for viewer (may be "").
+func (s *Store) getConversation(ctx context.Context, q querier, id, viewer string) (desk.Conversation, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.id = $2`, viewer, id)
+	c, err := scanConversation(row, s.clock.Now())
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, desk.NotFound("conversation")
+	}
+	if err != nil {
+		return c, fmt.Errorf("store: get conversation: %w", err)
+	}
+	list := []*desk.Conversation{&c}
+	if err := s.loadTags(ctx, q, list); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// loadTags fills the tags of a page of conversations in one query.
+func (s *Store) loadTags(ctx context.Context, q querier, list []*desk.Conversation) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := make(map[string]*desk.Conversation, len(list))
+	args := make([]any, 0, len(list))
+	marks := make([]string, 0, len(list))
+	for i, c := range list {
+		byID[c.ID] = c
+		args = append(args, c.ID)
+		marks = append(marks, fmt.Sprintf("$%d", i+1))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT conversation_id, tag_id FROM conversation_tags WHERE conversation_id IN (`+
+		strings.Join(marks, ",")+`) ORDER BY tag_id`, args...)
+	if err != nil {
+		return fmt.Errorf("store: tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cid, tid string
+		if err := rows.Scan(&cid, &tid); err != nil {
+			return fmt.Errorf("store: tags: %w", err)
+		}
+		byID[cid].Tags = append(byID[cid].Tags, tid)
+	}
+	return rows.Err()
+}
+
+const messageCols = `id, conversation_id, seq, author_type, author_id, author_name, kind, text, attachments,
+	event, status, error, external_id, client_id, created_at`
+
+func scanMessage(sc scanner) (desk.Message, error) {
+	var m desk.Message
+	var authorID, event, errText, external, client sql.NullString
+	var atts string
+	var created int64
+	err := sc.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Author.Type, &authorID, &m.Author.Name, &m.Kind, &m.Text, &atts,
+		&event, &m.Status, &errText, &external, &client, &created)
+	if err != nil {
+		return m, err
+	}
+	m.Author.ID, m.Error = nullStr(authorID), nullStr(errText)
+	m.ExternalID, m.ClientID = external.String, client.String
+	m.CreatedAt = fromMS(created)
+	if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil || m.Attachments == nil {
+		m.Attachments = []desk.Attachment{}
+	}
+	if event.Valid {
+		var ev desk.Event
+		if json.Unmarshal([]byte(event.String), &ev) == nil {
+			m.Event = &ev
+		}
+	}
+	return m, nil
+}
+
+// getMessage reads one message.
+func getMessage(ctx context.Context, q querier, id string) (desk.Message, error) {
+	m, err := scanMessage(q.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, desk.NotFound("message")
+	}
+	if err != nil {
+		return m, fmt.Errorf("store: get message: %w", err)
+	}
+	return m, nil
+}

@@ -1,0 +1,210 @@
+// Package store is Relevo's database: hand-written SQL over SQLite (the
+// embedded default) or PostgreSQL, one schema per dialect, one set of
+// queries for both. Every state change of a conversation is one transaction
+// that updates the rows, applies the lifecycle rules of package desk with a
+// compare-and-set, and appends an event with the conversation's next seq.
+//
+// The store never keeps state that matters in memory: what it returns after
+// a commit (changes to publish, outbox work to kick) is a hint for speed,
+// never the truth.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
+
+	"github.com/relevo/relevo/internal/clock"
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/ids"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Options configure a Store.
+type Options struct {
+	// DatabaseURL selects PostgreSQL when it starts with postgres:// or
+	// postgresql://; otherwise DataDir holds relevo.db.
+	DatabaseURL string
+	DataDir     string
+	Clock       clock.Clock
+	IDs         ids.Generator
+	// LockMax bounds the processing lock (default 30 s).
+	LockMax time.Duration
+	// OnCommit, when set, receives what a transaction changed, after it
+	// committed: the bus publishes it.
+	OnCommit func([]desk.Change)
+	// OnOutbox, when set, is called after a commit that queued outbound
+	// work, so a worker picks it up now instead of at its next poll.
+	OnOutbox func()
+}
+
+// Store is the database handle. Safe for concurrent use.
+type Store struct {
+	w, r     *sql.DB // writer and readers; the same pool on PostgreSQL
+	d        dialect
+	clock    clock.Clock
+	ids      ids.Generator
+	lockMax  time.Duration
+	onCommit func([]desk.Change)
+	onOutbox func()
+}
+
+// Open connects to the database chosen by opts and applies migrations.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	s := &Store{clock: opts.Clock, ids: opts.IDs, lockMax: opts.LockMax,
+		onCommit: opts.OnCommit, onOutbox: opts.OnOutbox}
+	if s.clock == nil {
+		s.clock = clock.System{}
+	}
+	if s.ids == nil {
+		s.ids = &ids.Random{}
+	}
+	if s.lockMax <= 0 {
+		s.lockMax = 30 * time.Second
+	}
+	var err error
+	if IsPostgresURL(opts.DatabaseURL) {
+		err = s.openPostgres(opts.DatabaseURL)
+	} else {
+		err = s.openSQLite(opts.DataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// IsPostgresURL reports whether url selects PostgreSQL.
+func IsPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+func (s *Store) openPostgres(url string) error {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return fmt.Errorf("store: open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(16)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	s.w, s.r, s.d = db, db, postgresDialect{}
+	return nil
+}
+
+func (s *Store) openSQLite(dir string) error {
+	if dir == "" {
+		dir = "data"
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("store: data folder: %w", err)
+	}
+	path := filepath.Join(dir, "relevo.db")
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	// One writer connection: SQLite has one writer anyway, and queueing in
+	// database/sql is cheaper than SQLITE_BUSY retries. _txlock=immediate
+	// takes the write lock at BEGIN so a read-then-write never deadlocks.
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return fmt.Errorf("store: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("store: open sqlite readers: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	r.SetConnMaxLifetime(0)
+	s.w, s.r, s.d = w, r, sqliteDialect{}
+	return nil
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	var err error
+	if s.r != nil && s.r != s.w {
+		err = s.r.Close()
+	}
+	if s.w != nil {
+		err = errors.Join(err, s.w.Close())
+	}
+	return err
+}
+
+// Dialect names the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name() }
+
+// Ping checks the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Now is the store's clock, for callers that must agree with it.
+func (s *Store) Now() time.Time { return s.clock.Now() }
+
+// LockMax is the longest a processing lock lasts.
+func (s *Store) LockMax() time.Duration { return s.lockMax }
+
+func (s *Store) migrate(ctx context.Context) error {
+	dir := "migrations/" + s.d.name()
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrations table: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		err := s.tx(ctx, func(tx *txn) error {
+			// Serialise concurrent nodes migrating one PostgreSQL.
+			if s.d.name() == "postgres" {
+				if _, err := tx.exec(`SELECT pg_advisory_xact_lock(7215)`); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.queryRow(`SELECT COUNT(*) FROM schema_migrations WHERE name = $1`, name).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			body, err := migrations.ReadFile(dir + "/" + name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			_, err = tx.exec(`INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`, name, ms(s.clock.Now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+	}
+	return nil
+}

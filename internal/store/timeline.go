@@ -1,0 +1,111 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// nextSeq takes the conversation's next seq and marks it updated. The
+// UPDATE also row-locks the conversation on PostgreSQL, so seqs never race.
+func (t *txn) nextSeq(convID string) (int64, error) {
+	var seq int64
+	err := t.queryRow(`UPDATE conversations SET seq = seq + 1, updated_at = $2 WHERE id = $1 RETURNING seq`,
+		convID, ms(t.now)).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("store: next seq: %w", err)
+	}
+	return seq, nil
+}
+
+// appendEvent records a state change in the real-time feed with the next
+// seq and queues its announcement.
+func (t *txn) appendEvent(c *desk.Conversation, typ desk.ChangeType, messageID string) (int64, error) {
+	seq, err := t.nextSeq(c.ID)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := t.exec(`INSERT INTO events (conversation_id, seq, type, message_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		c.ID, seq, string(typ), strOrNil(messageID), ms(t.now)); err != nil {
+		return 0, fmt.Errorf("store: append event: %w", err)
+	}
+	c.Seq = seq
+	t.changes = append(t.changes, desk.Change{Type: typ, ConversationID: c.ID, BotID: c.BotID, Seq: seq, MessageID: messageID})
+	return seq, nil
+}
+
+// touch announces that the conversation row itself changed.
+func (t *txn) touch(c *desk.Conversation) error {
+	_, err := t.appendEvent(c, desk.ChangeConversation, "")
+	return err
+}
+
+// addMessage stores m in c's timeline with the next seq. Timestamps and id
+// are filled in when empty.
+func (t *txn) addMessage(c *desk.Conversation, m *desk.Message) error {
+	if m.ID == "" {
+		m.ID = t.s.ids.New()
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = t.now
+	}
+	m.ConversationID = c.ID
+	seq, err := t.appendEvent(c, desk.ChangeMessageCreated, m.ID)
+	if err != nil {
+		return err
+	}
+	m.Seq = seq
+	if m.Attachments == nil {
+		m.Attachments = []desk.Attachment{}
+	}
+	atts, err := json.Marshal(m.Attachments)
+	if err != nil {
+		return fmt.Errorf("store: attachments: %w", err)
+	}
+	var event, eventType, eventTo, reasonID any
+	if m.Event != nil {
+		b, err := json.Marshal(m.Event)
+		if err != nil {
+			return fmt.Errorf("store: event: %w", err)
+		}
+		event, eventType, eventTo = string(b), string(m.Event.Type), strOrNil(m.Event.To)
+		if m.Event.Reason != nil {
+			reasonID = m.Event.Reason.ID
+		}
+	}
+	_, err = t.exec(`INSERT INTO messages (id, conversation_id, channel_id, seq, author_type, author_id, author_name,
+		kind, text, attachments, event, event_type, event_to, reason_id, status, error, external_id, client_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+		m.ID, c.ID, c.ChannelID, seq, string(m.Author.Type), m.Author.ID, m.Author.Name,
+		string(m.Kind), m.Text, string(atts), event, eventType, eventTo, reasonID, string(m.Status), m.Error,
+		strOrNil(m.ExternalID), strOrNil(m.ClientID), ms(m.CreatedAt), ms(t.now))
+	if err != nil {
+		return fmt.Errorf("store: insert message: %w", err)
+	}
+	return nil
+}
+
+// addEvent appends a timeline event message written by actor.
+func (t *txn) addEvent(c *desk.Conversation, actor desk.Actor, ev desk.Event, text string) error {
+	ev.ActorID = actor.ID()
+	m := &desk.Message{
+		Author: authorOf(actor),
+		Kind:   desk.KindEvent,
+		Text:   text,
+		Event:  &ev,
+		Status: desk.StatusSent,
+	}
+	return t.addMessage(c, m)
+}
+
+// authorOf is how actor appears as a message author.
+func authorOf(a desk.Actor) desk.Author {
+	switch {
+	case a.User != nil:
+		return desk.Author{Type: desk.AuthorAgent, ID: a.ID(), Name: a.User.Name}
+	case a.Integration:
+		return desk.Author{Type: desk.AuthorBot, Name: "Bot"}
+	}
+	return desk.Author{Type: desk.AuthorSystem, Name: "Relevo"}
+}

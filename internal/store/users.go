@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// UserPatch changes some fields of a user; nil fields stay as they are.
+// BotIDs and TeamIDs, when set, replace the user's memberships.
+type UserPatch struct {
+	Name, Email  *string
+	Role         *desk.Role
+	MaxChats     *int
+	BotIDs       *[]string
+	TeamIDs      *[]string
+	PasswordHash *string
+}
+
+const userCols = `id, name, email, role, status, pause_reason, max_chats, created_at`
+
+// CreateUser adds a console user, offline, with the memberships in
+// u.BotIDs and u.TeamIDs (a team also makes the user a member of its bot).
+func (s *Store) CreateUser(ctx context.Context, u desk.User, passwordHash string) (desk.User, error) {
+	if err := checkUser(&u); err != nil {
+		return desk.User{}, err
+	}
+	var out desk.User
+	err := s.tx(ctx, func(t *txn) error {
+		id := s.ids.New()
+		_, err := t.exec(`INSERT INTO users (id, name, email, role, status, pause_reason, max_chats, password_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8)`,
+			id, u.Name, u.Email, string(u.Role), string(desk.StatusOffline), u.MaxChats, passwordHash, ms(t.now))
+		if s.d.isUnique(err) {
+			return emailTaken(u.Email)
+		}
+		if err != nil {
+			return fmt.Errorf("store: create user: %w", err)
+		}
+		if err := t.setUserBots(id, u.BotIDs); err != nil {
+			return err
+		}
+		if err := t.setUserTeams(id, u.TeamIDs); err != nil {
+			return err
+		}
+		out, err = getUser(ctx, t.tx, id)
+		return err
+	})
+	return out, err
+}
+
+// UpdateUser applies p to a live user.
+func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (desk.User, error) {
+	var out desk.User
+	err := s.tx(ctx, func(t *txn) error {
+		u, err := getUser(ctx, t.tx, id)
+		if err != nil {
+			return err
+		}
+		if p.Name != nil {
+			u.Name = *p.Name
+		}
+		if p.Email != nil {
+			u.Email = *p.Email
+		}
+		if p.Role != nil {
+			u.Role = *p.Role
+		}
+		if p.MaxChats != nil {
+			u.MaxChats = *p.MaxChats
+		}
+		if err := checkUser(&u); err != nil {
+			return err
+		}
+		_, err = t.exec(`UPDATE users SET name = $2, email = $3, role = $4, max_chats = $5 WHERE id = $1`,
+			id, u.Name, u.Email, string(u.Role), u.MaxChats)
+		if s.d.isUnique(err) {
+			return emailTaken(u.Email)
+		}
+		if err != nil {
+			return fmt.Errorf("store: update user: %w", err)
+		}
+		if p.PasswordHash != nil {
+			if _, err := t.exec(`UPDATE users SET password_hash = $2 WHERE id = $1`, id, *p.PasswordHash); err != nil {
+				return fmt.Errorf("store: update password: %w", err)
+			}
+		}
+		if p.BotIDs != nil {
+			if err := t.setUserBots(id, *p.BotIDs); err != nil {
+				return err
+			}
+		}
+		if p.TeamIDs != nil {
+			if err := t.setUserTeams(id, *p.TeamIDs); err != nil {
+				return err
+			}
+		}
+		out, err = getUser(ctx, t.tx, id)
+		return err
+	})
+	return out, err
+}
+
+// GetUser reads a live user with its memberships; deleted users are not
+// found.
+func (s *Store) GetUser(ctx context.Context, id string) (desk.User, error) {
+	return getUser(ctx, s.r, id)
+}
+
+// ListUsers lists live users by name: all of them when botIDs is nil,
+// otherwise the members of any of botIDs plus every admin (admins belong
+// to every bot).
+func (s *Store) ListUsers(ctx context.Context, botIDs []string) ([]desk.User, error) {
+	q := `SELECT ` + userCols + ` FROM users WHERE deleted_at IS NULL`
+	var args []any
+	if botIDs != nil {
+		q += ` AND (role = 'admin'`
+		if len(botIDs) > 0 {
+			q += ` OR id IN (SELECT user_id FROM bot_members WHERE bot_id IN (` + paramList(1, len(botIDs)) + `))`
+			args = anyArgs(botIDs)
+		}
+		q += `)`
+	}
+	return listUsers(ctx, s.r, q+` ORDER BY LOWER(name), name, id`, args...)
+}
+
+// DeleteUser soft-deletes a user: the row stays for history (authors,
+// reports), its memberships and sessions go. A user still holding
+// conversations with customers is refused, so nobody is left waiting on a
+// deleted agent.
+func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	return s.tx(ctx, func(t *txn) error {
+		if _, err := getUser(ctx, t.tx, id); err != nil {
+			return err
+		}
+		var open int
+		if err := t.queryRow(`SELECT COUNT(*) FROM conversations WHERE assignee_id = $1 AND phase = $2`,
+			id, string(desk.PhaseHuman)).Scan(&open); err != nil {
+			return fmt.Errorf("store: delete user: %w", err)
+		}
+		if open > 0 {
+			return desk.Errorf(desk.CodeAgentHasOpenSessions, "the user still has %d open conversations", open).
+				WithDetail("open", open)
+		}
+		if _, err := t.exec(`UPDATE users SET deleted_at = $2, status = 'offline' WHERE id = $1`, id, ms(t.now)); err != nil {
+			return fmt.Errorf("store: delete user: %w", err)
+		}
+		for _, q := range []string{
+			`DELETE FROM bot_members WHERE user_id = $1`,
+			`DELETE FROM team_members WHERE user_id = $1`,
+			`DELETE FROM sessions WHERE user_id = $1`,
+		} {
+			if _, err := t.exec(q, id); err != nil {
+				return fmt.Errorf("store: delete user: %w", err)
+			}
+		}
+		// Its open sockets must close too.
+		t.changes = append(t.changes, desk.Change{Type: desk.ChangeUserLoggedOut, UserID: id})
+		return nil
+	})
+}
+
+// UserByEmail finds a live user and its password hash by email, ignoring
+// case and surrounding spaces.
+func (s *Store) UserByEmail(ctx context.Context, email string) (desk.User, string, error) {
+	var id, hash string
+	err := s.r.QueryRowContext(ctx, `SELECT id, password_hash FROM users WHERE email = $1 AND deleted_at IS NULL`,
+		normEmail(email)).Scan(&id, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return desk.User{}, "", desk.NotFound("user")
+	}
+	if err != nil {
+		return desk.User{}, "", fmt.Errorf("store: user by email: %w", err)
+	}
+	u, err := getUser(ctx, s.r, id)
+	return u, hash, err
+}
+
+// CountAdmins counts live admins (the last one must not be removed).
+func (s *Store) CountAdmins(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count admins: %w", err)
+	}
+	return n, nil
+}
+
+// checkUser validates u's own fields and normalises name and email.
+func checkUser(u *desk.User) error {
+	name, err := cleanText("name", u.Name, true, 200)
+	if err != nil {
+		return err
+	}
+	u.Name, u.Email = name, normEmail(u.Email)
+	if !strings.Contains(u.Email, "@") || len(u.Email) > 254 {
+		return desk.Invalid("email", "must be an email address")
+	}
+	if !u.Role.Valid() {
+		return desk.Invalid("role", "must be admin, supervisor, agent or auditor")
+	}
+	if u.MaxChats < 0 || u.MaxChats > 100 {
+		return desk.Invalid("max_chats", "must be between 0 and 100")
+	}
+	return nil
+}
+
+func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+func emailTaken(email string) error {
+	return desk.Errorf(desk.CodeConflict, "a user with email %s already exists", email).WithDetail("field", "email")
+}
+
+// getUser reads one live user with its memberships through q.
+func getUser(ctx context.Context, q querier, id string) (desk.User, error) {
+	list, err := listUsers(ctx, q, `SELECT `+userCols+` FROM users WHERE id = $1 AND deleted_at IS NULL`, id)
+	if err != nil {
+		return desk.User{}, err
+	}
+	if len(list) == 0 {
+		return desk.User{}, desk.NotFound("user")
+	}
+	return list[0], nil
+}
+
+// listUsers runs a query selecting userCols and fills in memberships.
+func listUsers(ctx context.Context, q querier, query string, args ...any) ([]desk.User, error) {
+	list, err := queryList(ctx, q, "list users", query, args, func(sc scanner) (u desk.User, err error) {
+		var created int64
+		err = sc.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.PauseReason, &u.MaxChats, &created)
+		u.CreatedAt = fromMS(created)
+		return u, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(list))
+	for i, u := range list {
+		ids[i] = u.ID
+	}
+	bots, err := loadPairs(ctx, q, `SELECT user_id, bot_id FROM bot_members WHERE user_id IN (%s) ORDER BY bot_id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	teams, err := loadPairs(ctx, q, `SELECT tm.user_id, tm.team_id FROM team_members tm JOIN teams t ON t.id = tm.team_id
+		WHERE t.deleted_at IS NULL AND tm.user_id IN (%s) ORDER BY tm.team_id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i].BotIDs, list[i].TeamIDs = orEmpty(bots[list[i].ID]), orEmpty(teams[list[i].ID])
+	}
+	return list, nil
+}
