@@ -134,13 +134,43 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 		}
 		p.PasswordHash = &hash
 	}
-	u, err := s.store.UpdateUser(r.Context(), r.PathValue("id"), p)
+	id := r.PathValue("id")
+	if in.Role != nil && *in.Role != desk.RoleAdmin {
+		if err := s.keepAnAdmin(r, id); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+	}
+	u, err := s.store.UpdateUser(r.Context(), id, p)
+	if err == nil && p.PasswordHash != nil && id != actorOf(r).User.ID {
+		// A password reset by an admin ends the user's other sessions.
+		_, err = s.store.DeleteUserSessions(r.Context(), id)
+	}
 	s.respond(w, r, u, err)
+}
+
+// keepAnAdmin refuses to demote or delete the last admin. (Two admins
+// demoting each other at the same instant could both pass; that needs two
+// admins acting at once and is recoverable with RELEVO_ADMIN_EMAIL.)
+func (s *Server) keepAnAdmin(r *http.Request, id string) error {
+	u, err := s.store.GetUser(r.Context(), id)
+	if err != nil || u.Role != desk.RoleAdmin {
+		return err
+	}
+	n, err := s.store.CountAdmins(r.Context())
+	if err == nil && n <= 1 {
+		err = desk.Errorf(desk.CodeConflict, "this is the last admin")
+	}
+	return err
 }
 
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	if r.PathValue("id") == actorOf(r).User.ID {
 		writeError(w, r, s.log, desk.Errorf(desk.CodeConflict, "you cannot delete yourself"))
+		return
+	}
+	if err := s.keepAnAdmin(r, r.PathValue("id")); err != nil {
+		writeError(w, r, s.log, err)
 		return
 	}
 	s.noContent(w, r, s.store.DeleteUser(r.Context(), r.PathValue("id")))

@@ -61,6 +61,9 @@ func (s *Server) authenticate(r *http.Request, access Access) (desk.Actor, error
 			}
 			return desk.Actor{}, err
 		}
+		if err := s.tokenLimit.allow(tok.ID); err != nil {
+			return desk.Actor{}, err
+		}
 		return desk.Actor{Integration: true, BotID: tok.BotID}, nil
 	}
 	if access == AccessIntegration {

@@ -26,6 +26,10 @@ type Config struct {
 	// (defaults 10 and 15 minutes).
 	LoginMaxFailures int
 	LoginWindow      time.Duration
+	// TokenRate and TokenBurst bound each API token's requests per second
+	// (defaults 100 and 200).
+	TokenRate  float64
+	TokenBurst int
 	// PasswordHasher hashes new passwords (tests use cheap parameters).
 	HashPassword func(string) (string, error)
 }
@@ -40,6 +44,8 @@ type Server struct {
 	handler http.Handler
 	openapi []byte
 	metrics *metrics
+	// tokenLimit bounds each API token's request rate.
+	tokenLimit *limiter
 }
 
 // Deps are the services the API calls.
@@ -69,13 +75,17 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if cfg.LoginWindow <= 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.TokenRate <= 0 {
+		cfg.TokenRate, cfg.TokenBurst = 100, 200
+	}
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry)}
+	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry),
+		tokenLimit: newLimiter(cfg.TokenRate, cfg.TokenBurst)}
 	s.routes = s.routeTable()
 	doc, err := buildOpenAPI(s.routes, cfg.Version)
 	if err != nil {

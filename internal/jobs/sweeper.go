@@ -25,6 +25,7 @@ func (s *Sweeper) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(s.Interval)
 	defer t.Stop()
+	lastHousekeeping := time.Time{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -36,6 +37,14 @@ func (s *Sweeper) Run(ctx context.Context) {
 			s.Log.Error("sweep", "err", err)
 		} else if closed > 0 || unlocked > 0 {
 			s.Log.Info("sweep", "auto_closed", closed, "locks_expired", unlocked)
+		}
+		// Expired sessions and old login-failure windows only cost space:
+		// once a minute is plenty.
+		if time.Since(lastHousekeeping) > time.Minute {
+			lastHousekeeping = time.Now()
+			if _, err := s.Store.SweepSessions(ctx, 15*time.Minute); err != nil && ctx.Err() == nil {
+				s.Log.Error("sweep sessions", "err", err)
+			}
 		}
 	}
 }

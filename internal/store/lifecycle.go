@@ -136,14 +136,14 @@ func viewerOf(a desk.Actor) string {
 	return ""
 }
 
-// loadBot reads the bot of a conversation. Settings are read outside the
-// transaction: they change rarely, and on SQLite the reader pool never waits
-// for the writer.
+// loadBot reads the bot of a conversation inside the transaction.
 func (t *txn) loadBot(id string) (desk.Bot, error) {
-	return t.s.GetBot(t.ctx, id)
+	return getBot(t.ctx, t.tx, id)
 }
 
-// loadUser reads a live user (for its name, membership and status).
+// loadUser reads a live user (name, membership and status) inside the
+// transaction, so an agent going offline cannot slip between the check and
+// the assignment.
 func (t *txn) loadUser(id string) (desk.User, error) {
-	return t.s.GetUser(t.ctx, id)
+	return getUser(t.ctx, t.tx, id)
 }

@@ -1,0 +1,82 @@
+package bus
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+func receive(t *testing.T, ch <-chan desk.Change) desk.Change {
+	t.Helper()
+	select {
+	case c := <-ch:
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change delivered")
+	}
+	return desk.Change{}
+}
+
+func TestEmbeddedBusDeliversPublishedChanges(t *testing.T) {
+	b, err := Open("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	got := make(chan desk.Change, 1)
+	stop, err := b.Subscribe(func(c desk.Change) { got <- c })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if err := b.Ping(context.Background()); err != nil {
+		t.Fatalf("ping: %v", err)
+	}
+	want := desk.Change{Type: desk.ChangeMessageCreated, ConversationID: "c1", BotID: "b1", Seq: 7, MessageID: "m1"}
+	b.Publish([]desk.Change{want})
+	if c := receive(t, got); c != want {
+		t.Fatalf("got %+v, want %+v", c, want)
+	}
+}
+
+// Two nodes on one external NATS see each other's changes.
+func TestExternalBusConnectsNodes(t *testing.T) {
+	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Start()
+	defer srv.Shutdown()
+	if !srv.ReadyForConnections(5 * time.Second) {
+		t.Fatal("nats not ready")
+	}
+	url := fmt.Sprintf("nats://%s", srv.Addr().String())
+	a, err := Open(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	got := make(chan desk.Change, 1)
+	stop, err := b.Subscribe(func(c desk.Change) { got <- c })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if err := b.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a.Publish([]desk.Change{{Type: desk.ChangeConversation, ConversationID: "c9", Seq: 3}})
+	if c := receive(t, got); c.ConversationID != "c9" || c.Seq != 3 {
+		t.Fatalf("got %+v", c)
+	}
+}
