@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpapi"
 	"github.com/relevo/relevo/internal/jobs"
+	"github.com/relevo/relevo/internal/realtime"
 	"github.com/relevo/relevo/internal/store"
 	"github.com/relevo/relevo/internal/webhook"
 )
@@ -36,12 +38,14 @@ type App struct {
 	Store  *store.Store
 	Bus    *bus.Bus
 	Outbox *jobs.Outbox
+	Hub    *realtime.Hub
 	Server *httpapi.Server
 
-	ln     net.Listener
-	http   *http.Server
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	ln          net.Listener
+	unsubscribe func()
+	http        *http.Server
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
 }
 
 // Options adjust an App for tests.
@@ -50,6 +54,8 @@ type Options struct {
 	Log   *slog.Logger
 	// Senders replaces channel senders by type (tests hold delivery back).
 	Senders map[desk.ChannelType]jobs.Sender
+	// WrapPublish wraps the bus publisher (tests inject faults).
+	WrapPublish func(func([]desk.Change)) func([]desk.Change)
 }
 
 // New opens the store and the bus and builds the server, without
@@ -67,8 +73,12 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		return nil, err
 	}
 	a.Outbox = &jobs.Outbox{Log: a.Log}
+	publish := a.Bus.Publish
+	if opt.WrapPublish != nil {
+		publish = opt.WrapPublish(publish)
+	}
 	a.Store, err = store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Clock: a.Clock,
-		LockMax: cfg.LockMax, OnCommit: a.Bus.Publish, OnOutbox: a.Outbox.Kick})
+		LockMax: cfg.LockMax, OnCommit: publish, OnOutbox: a.Outbox.Kick})
 	if err != nil {
 		a.Bus.Close()
 		return nil, err
@@ -80,12 +90,19 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	}
 	a.Outbox.Store = a.Store
 	a.Outbox.Routes = jobs.Routes{Channels: senders, BotEvent: bot.EventSender{Poster: poster}}
+	reg := prometheus.NewRegistry()
+	a.Hub = realtime.New(realtime.Options{Store: a.Store, Publish: publish, Log: a.Log, Clock: a.Clock,
+		OriginPatterns: originPatterns(cfg.PublicURL), Registry: reg})
+	if a.unsubscribe, err = a.Bus.Subscribe(a.Hub.OnChange); err != nil {
+		a.Close()
+		return nil, err
+	}
 	hash := func(pw string) (string, error) { return auth.HashPassword(pw, auth.DefaultParams) }
 	if cfg.FastHashing {
 		hash = func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
 	}
 	a.Server, err = httpapi.New(httpapi.Config{Version: Version, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash},
-		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: prometheus.NewRegistry()})
+		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -114,6 +131,7 @@ func (a *App) Start() error {
 	a.cancel = cancel
 	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	a.Hub.Run()
 	a.wg.Add(3)
 	go func() { defer a.wg.Done(); _ = a.http.Serve(ln) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
@@ -127,6 +145,12 @@ func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 // Close stops serving, lets in-flight requests and deliveries finish, and
 // releases the store and the bus.
 func (a *App) Close() error {
+	if a.Hub != nil {
+		a.Hub.Close() // sockets first: "going away" tells clients to reconnect
+	}
+	if a.unsubscribe != nil {
+		a.unsubscribe()
+	}
 	if a.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = a.http.Shutdown(ctx)
@@ -163,4 +187,14 @@ func Run(ctx context.Context, cfg Config) error {
 	<-ctx.Done()
 	a.Log.Info("relevo shutting down")
 	return nil
+}
+
+// originPatterns allows sockets from the public URL's host (the request's
+// own host is always allowed).
+func originPatterns(publicURL string) []string {
+	u, err := url.Parse(publicURL)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	return []string{u.Host}
 }

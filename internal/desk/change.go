@@ -12,6 +12,8 @@ const (
 	ChangeAgentStatus    ChangeType = "agent.status"
 	ChangeChatMessage    ChangeType = "chat.message"
 	ChangeUserLoggedOut  ChangeType = "user.logged_out"
+	// ChangeTyping is not stored: someone is typing in a conversation.
+	ChangeTyping ChangeType = "typing"
 )
 
 // Change is what one committed state change announces. It carries ids and
@@ -27,4 +29,21 @@ type Change struct {
 	UserID string `json:"user_id,omitempty"`
 	// ToUserID is the recipient of a chat message.
 	ToUserID string `json:"to_user_id,omitempty"`
+	// Move is set on conversation.updated when the phase, assignee
+	// or team changed, so live counters move without counting rows.
+	Move *Move `json:"move,omitempty"`
+}
+
+// Move is a conversation's placement before and after a change.
+// Prev is the zero Placement for a conversation that did not exist.
+type Move struct {
+	Prev Placement `json:"prev"`
+	Next Placement `json:"next"`
+}
+
+// Placement is where a conversation stands on the floor.
+type Placement struct {
+	Phase      Phase  `json:"phase,omitempty"`
+	AssigneeID string `json:"assignee_id,omitempty"`
+	TeamID     string `json:"team_id,omitempty"`
 }

@@ -86,3 +86,12 @@ func (s *Server) sendChat(w http.ResponseWriter, r *http.Request) {
 	m, err := s.store.SendChat(r.Context(), actorOf(r).User.ID, other.ID, in.Text)
 	s.respond(w, r, m, err)
 }
+
+// socket hands the authenticated request to the real-time hub.
+func (s *Server) socket(w http.ResponseWriter, r *http.Request) {
+	if s.sockets == nil {
+		writeError(w, r, s.log, desk.NotFound("real-time endpoint"))
+		return
+	}
+	s.sockets.ServeSocket(w, r, actorOf(r))
+}

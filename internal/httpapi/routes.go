@@ -93,6 +93,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Pattern: "/api/v1/chats/{user_id}/messages", Tag: "supervision", Summary: "Internal chat with a user", Access: AccessSession, Response: page[desk.ChatMessage]{}, Handler: s.listChat},
 		{Method: "POST", Pattern: "/api/v1/chats/{user_id}/messages", Tag: "supervision", Summary: "Write in the internal chat", Access: AccessSession, Request: textRequest{}, Response: desk.ChatMessage{}, Handler: s.sendChat},
 
+		{Method: "GET", Pattern: "/api/v1/ws", Tag: "realtime", Summary: "Real-time socket (WebSocket upgrade; frames in docs/realtime.md)", Access: AccessSession, Response: rawBody{"application/websocket"}, Handler: s.socket},
+
 		{Method: "GET", Pattern: "/api/v1/reports/conversations", Tag: "reports", Summary: "Conversations report (json or csv)", Access: AccessSupervisor, Query: append(convQuery, Param{Name: "format", Description: "json or csv"}), Response: page[conv]{}, Handler: s.reportConversations},
 		{Method: "GET", Pattern: "/api/v1/reports/agents", Tag: "reports", Summary: "Per-agent figures", Access: AccessSupervisor, Query: []Param{{Name: "from", Type: "date-time"}, {Name: "to", Type: "date-time"}, {Name: "bot"}}, Response: agentReportResponse{}, Handler: s.reportAgents},
 	}

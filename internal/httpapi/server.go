@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
 )
 
@@ -44,6 +45,7 @@ type Server struct {
 	handler http.Handler
 	openapi []byte
 	metrics *metrics
+	sockets SocketServer
 	// tokenLimit bounds each API token's request rate.
 	tokenLimit *limiter
 }
@@ -56,9 +58,16 @@ type Deps struct {
 	Ready func(context.Context) error
 	// Registry receives the HTTP metrics (nil: a private registry).
 	Registry *prometheus.Registry
+	// Sockets serves GET /api/v1/ws for an authenticated console user.
+	Sockets SocketServer
 	// Extra routes mounted outside the table (the console, the widget):
 	// a pattern and its handler.
 	Extra map[string]http.Handler
+}
+
+// SocketServer upgrades a console request to the real-time socket.
+type SocketServer interface {
+	ServeSocket(w http.ResponseWriter, r *http.Request, a desk.Actor)
 }
 
 // New builds the server and its route table.
@@ -84,7 +93,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry),
+	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry), sockets: d.Sockets,
 		tokenLimit: newLimiter(cfg.TokenRate, cfg.TokenBurst)}
 	s.routes = s.routeTable()
 	doc, err := buildOpenAPI(s.routes, cfg.Version)

@@ -13,6 +13,9 @@ type Sweeper struct {
 	Store    *store.Store
 	Log      *slog.Logger
 	Interval time.Duration // default 1 s: lock expiry is seen within it
+	// Grace is how long a user's last socket may be gone before the user
+	// is set offline (default 60 s).
+	Grace time.Duration
 }
 
 // Run sweeps until ctx ends.
@@ -22,6 +25,9 @@ func (s *Sweeper) Run(ctx context.Context) {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.Grace <= 0 {
+		s.Grace = time.Minute
 	}
 	t := time.NewTicker(s.Interval)
 	defer t.Stop()
@@ -37,6 +43,9 @@ func (s *Sweeper) Run(ctx context.Context) {
 			s.Log.Error("sweep", "err", err)
 		} else if closed > 0 || unlocked > 0 {
 			s.Log.Info("sweep", "auto_closed", closed, "locks_expired", unlocked)
+		}
+		if _, err := s.Store.SweepPresence(ctx, s.Grace); err != nil && ctx.Err() == nil {
+			s.Log.Error("sweep presence", "err", err)
 		}
 		// Expired sessions and old login-failure windows only cost space:
 		// once a minute is plenty.

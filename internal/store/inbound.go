@@ -136,9 +136,10 @@ func (t *txn) inbound(ch desk.Channel, bot desk.Bot, contact desk.Contact, im In
 		win = ms(sentAt.Add(window))
 	}
 	// The window only moves forward: a late webhook for an old message
-	// must not shorten it.
+	// must not shorten it. $4 is cast because PostgreSQL cannot infer the
+	// type of a parameter first seen in "IS NULL" (SQLSTATE 42P08).
 	if _, err := t.exec(`UPDATE conversations SET last_message_at = $2, auto_close_at = $3,
-		window_expires_at = CASE WHEN $4 IS NULL THEN window_expires_at
+		window_expires_at = CASE WHEN CAST($4 AS BIGINT) IS NULL THEN window_expires_at
 			WHEN window_expires_at IS NULL OR window_expires_at < $4 THEN $4 ELSE window_expires_at END
 		WHERE id = $1`, c.ID, ms(t.now), ms(t.now.Add(bot.AutoCloseAfter.Duration())), win); err != nil {
 		return fmt.Errorf("store: inbound deadlines: %w", err)
@@ -246,7 +247,11 @@ func (t *txn) insertConversation(ch desk.Channel, contact desk.Contact, phase de
 	if n, _ := res.RowsAffected(); n == 0 {
 		return desk.Conversation{}, nil
 	}
-	return t.s.getConversation(t.ctx, t.tx, id, "")
+	c, err := t.s.getConversation(t.ctx, t.tx, id, "")
+	if err != nil {
+		return c, err
+	}
+	return c, t.moved(&c, desk.Placement{})
 }
 
 // contactFor finds the contact behind a channel identity, creating it on

@@ -71,12 +71,33 @@ func (t *txn) compareAndSet(c *desk.Conversation, a desk.Action, st state) error
 		return t.lostRace(c.ID, a)
 	}
 	c.Version++
+	prev := placementOf(*c)
 	c.Phase, c.AssigneeID, c.TeamID, c.Protocol = st.phase, st.assignee, st.team, st.protocol
 	c.WaitingSince, c.ClosedReason, c.ClosedAt = st.waitingSince, st.closedReason, st.closedAt
 	if st.lockSet {
 		c.LockedUntil = st.lockedUntil
 	}
+	return t.moved(c, prev)
+}
+
+// moved announces a conversation's new state; the Move lets live counters
+// follow without counting rows.
+//
+// This change takes a seq of its own. So do message.updated (delivery
+// statuses) and lock ends. The gapless sequence is the conversation's
+// events feed (Events); the messages of a timeline carry an increasing
+// subsequence of it, with holes where such changes happened. Real-time
+// clients detect gaps over all frames, not over messages alone.
+func (t *txn) moved(c *desk.Conversation, prev desk.Placement) error {
+	if _, err := t.appendEvent(c, desk.ChangeConversation, ""); err != nil {
+		return err
+	}
+	t.changes[len(t.changes)-1].Move = &desk.Move{Prev: prev, Next: placementOf(*c)}
 	return nil
+}
+
+func placementOf(c desk.Conversation) desk.Placement {
+	return desk.Placement{Phase: c.Phase, AssigneeID: deref(c.AssigneeID), TeamID: deref(c.TeamID)}
 }
 
 // lostRace explains a failed compare-and-set from the state that won.

@@ -1,0 +1,210 @@
+package realtime
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/relevo/relevo/internal/clock"
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/store"
+)
+
+// Options configure a Hub.
+type Options struct {
+	Store *store.Store
+	// Publish puts a change on the bus (typing indicators travel this way).
+	Publish func([]desk.Change)
+	Log     *slog.Logger
+	Clock   clock.Clock
+	// OriginPatterns are extra hosts allowed to open sockets (the request's
+	// own host always is).
+	OriginPatterns []string
+	// CounterInterval is the shortest time between two monitor pushes
+	// (default 250 ms: at most 4 a second).
+	CounterInterval time.Duration
+	// Heartbeat is how often connected users' presence is refreshed in the
+	// store (default 20 s).
+	Heartbeat time.Duration
+	Registry  *prometheus.Registry
+}
+
+// Hub holds this node's sockets and routes changes to them.
+type Hub struct {
+	opt     Options
+	store   *store.Store
+	log     *slog.Logger
+	metrics *metrics
+
+	mu      sync.RWMutex
+	sockets map[*socket]struct{}
+	byUser  map[string]map[*socket]struct{}
+
+	tally *tally
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New builds a hub; call Run to start its background work.
+func New(opt Options) *Hub {
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	if opt.Clock == nil {
+		opt.Clock = clock.System{}
+	}
+	if opt.CounterInterval <= 0 {
+		opt.CounterInterval = 250 * time.Millisecond
+	}
+	if opt.Heartbeat <= 0 {
+		opt.Heartbeat = 20 * time.Second
+	}
+	if opt.Registry == nil {
+		opt.Registry = prometheus.NewRegistry()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Hub{opt: opt, store: opt.Store, log: opt.Log, metrics: newMetrics(opt.Registry),
+		sockets: map[*socket]struct{}{}, byUser: map[string]map[*socket]struct{}{},
+		tally: newTally(), ctx: ctx, cancel: cancel}
+}
+
+// Run starts the counter pusher and the presence heartbeat.
+func (h *Hub) Run() {
+	if err := h.recount(h.ctx); err != nil {
+		h.log.Warn("realtime: initial count", "err", err)
+	}
+	h.wg.Add(2)
+	go func() { defer h.wg.Done(); h.pushCounters() }()
+	go func() { defer h.wg.Done(); h.heartbeat() }()
+}
+
+// Close closes every socket with "going away" and stops the hub.
+func (h *Hub) Close() {
+	h.cancel()
+	h.mu.RLock()
+	for s := range h.sockets {
+		s.close(websocket.StatusGoingAway, "server shutting down")
+	}
+	h.mu.RUnlock()
+	h.wg.Wait()
+}
+
+// Connected is how many sockets this node holds.
+func (h *Hub) Connected() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.sockets)
+}
+
+// ServeSocket upgrades an authenticated console request. The Origin must be
+// this server's own host (or an allowed pattern): cookies ride along on
+// cross-site WebSocket handshakes, and CSRF protection does not cover GET.
+func (h *Hub) ServeSocket(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	if a.User == nil {
+		http.Error(w, "console users only", http.StatusForbidden)
+		return
+	}
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		OriginPatterns:  h.opt.OriginPatterns,
+		CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		return // Accept has answered (403 for a foreign origin)
+	}
+	s := newSocket(h, conn, a)
+	h.add(s)
+	defer h.remove(s)
+	s.enqueue(encode(FrameHello, "", 0, Hello{UserID: a.User.ID, ServerTime: h.opt.Clock.Now().Format(time.RFC3339Nano)}))
+	if a.User.Role.Supervises() {
+		// Exact on connect: recount from the store, then send.
+		if err := h.recount(r.Context()); err == nil {
+			s.enqueue(h.countersFrame(a))
+		}
+	}
+	s.run(h.ctx)
+}
+
+func (h *Hub) add(s *socket) {
+	h.mu.Lock()
+	h.sockets[s] = struct{}{}
+	m := h.byUser[s.userID()]
+	if m == nil {
+		m = map[*socket]struct{}{}
+		h.byUser[s.userID()] = m
+	}
+	m[s] = struct{}{}
+	h.mu.Unlock()
+	h.metrics.connected.Inc()
+	h.touch([]string{s.userID()})
+}
+
+func (h *Hub) remove(s *socket) {
+	h.mu.Lock()
+	delete(h.sockets, s)
+	m := h.byUser[s.userID()]
+	delete(m, s)
+	last := len(m) == 0
+	if last {
+		delete(h.byUser, s.userID())
+	}
+	h.mu.Unlock()
+	h.metrics.connected.Dec()
+	if last {
+		// The grace period before "offline" counts from the last socket.
+		h.touch([]string{s.userID()})
+	}
+}
+
+// touch records that users are connected now.
+func (h *Hub) touch(users []string) {
+	if len(users) == 0 {
+		return
+	}
+	if err := h.store.TouchPresence(h.ctx, users); err != nil && h.ctx.Err() == nil {
+		h.log.Warn("realtime: presence", "err", err)
+	}
+}
+
+func (h *Hub) heartbeat() {
+	t := time.NewTicker(h.opt.Heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.ctx.Done():
+			return
+		case <-t.C:
+		}
+		h.mu.RLock()
+		users := make([]string, 0, len(h.byUser))
+		for u := range h.byUser {
+			users = append(users, u)
+		}
+		h.mu.RUnlock()
+		h.touch(users)
+	}
+}
+
+// each calls fn for every socket, under the read lock.
+func (h *Hub) each(fn func(*socket)) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.sockets {
+		fn(s)
+	}
+}
+
+// ofUser calls fn for the sockets of one user.
+func (h *Hub) ofUser(id string, fn func(*socket)) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.byUser[id] {
+		fn(s)
+	}
+}

@@ -1,0 +1,72 @@
+package realtime_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/relevo/relevo/internal/app"
+	"github.com/relevo/relevo/internal/auth"
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/realtime"
+	"github.com/relevo/relevo/internal/realtime/rtclient"
+	"github.com/relevo/relevo/internal/store"
+)
+
+func TestAgentSeesNewHandoverLive(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), LockMax: 30 * time.Second, FastHashing: true}, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := a.Store
+	h, _ := auth.HashPassword("password1", auth.FastParams)
+	bot, err := s.CreateBot(ctx, desk.Bot{Name: "B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := s.CreateChannel(ctx, desk.Channel{BotID: bot.ID, Type: desk.ChannelAPI, Name: "api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, desk.User{Name: "Ana", Email: "ana@x.io", Role: desk.RoleAgent, BotIDs: []string{bot.ID}}, h); err != nil {
+		t.Fatal(err)
+	}
+	c, err := rtclient.Login(ctx, a.URL(), "ana@x.io", "password1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if f, err := c.Next(ctx); err != nil || f.Type != realtime.FrameHello {
+		t.Fatalf("first frame %v %v", f, err)
+	}
+	res, err := s.Inbound(ctx, ch.ID, store.InboundContact{ExternalID: "x"}, store.InboundMessage{ExternalID: "m1", Text: "hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[realtime.FrameType]int{}
+	for got[realtime.FrameMessageCreated] < 1 || got[realtime.FrameConversationUpdated] < 2 {
+		f, err := c.Next(ctx)
+		if err != nil {
+			t.Fatalf("waiting for frames (got %v): %v", got, err)
+		}
+		got[f.Type]++
+	}
+	if gaps := c.Gaps(); len(gaps) != 0 {
+		t.Logf("gaps %v (agent could not see the bot phase)", gaps)
+	}
+	if err := c.Resync(ctx, res.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Messages(res.ConversationID)); n < 2 {
+		t.Fatalf("messages after resync: %d", n)
+	}
+}

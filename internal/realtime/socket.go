@@ -1,0 +1,138 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// Socket limits.
+const (
+	// sendQueue is how many frames may wait for a slow socket before it
+	// is closed: enough for a burst, small enough to bound memory.
+	sendQueue = 256
+	// maxClientFrame bounds what a client may send.
+	maxClientFrame = 64 << 10
+	writeTimeout   = 5 * time.Second
+	pingEvery      = 25 * time.Second
+)
+
+// socket is one connected browser.
+type socket struct {
+	hub   *Hub
+	conn  *websocket.Conn
+	actor desk.Actor
+	send  chan []byte
+
+	closeOnce sync.Once
+	done      chan struct{}
+	// closeCode and reason are what the writer closes with.
+	closeCode   websocket.StatusCode
+	closeReason string
+}
+
+func newSocket(h *Hub, c *websocket.Conn, a desk.Actor) *socket {
+	return &socket{hub: h, conn: c, actor: a, send: make(chan []byte, sendQueue), done: make(chan struct{})}
+}
+
+func (s *socket) userID() string { return s.actor.User.ID }
+
+// enqueue offers a frame without blocking. A full queue means the client
+// cannot keep up: it is closed with policy violation and will reconnect
+// and resync, rather than silently miss frames.
+func (s *socket) enqueue(frame []byte) {
+	select {
+	case <-s.done:
+	case s.send <- frame:
+	default:
+		s.hub.metrics.slowClosed.Inc()
+		s.close(websocket.StatusPolicyViolation, "too slow: reconnect and resync")
+	}
+}
+
+// close ends the socket once, with code.
+func (s *socket) close(code websocket.StatusCode, reason string) {
+	s.closeOnce.Do(func() {
+		s.closeCode, s.closeReason = code, reason
+		close(s.done)
+	})
+}
+
+// run serves the socket until it closes. The writer owns every write (one
+// goroutine per socket writes, so frames never interleave); the reader
+// handles client frames.
+func (s *socket) run(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.conn.SetReadLimit(maxClientFrame)
+	go s.read(ctx)
+	ping := time.NewTicker(pingEvery)
+	defer ping.Stop()
+	for {
+		select {
+		case <-s.done:
+			_ = s.conn.Close(s.closeCode, s.closeReason)
+			return
+		case <-ctx.Done():
+			s.close(websocket.StatusGoingAway, "server shutting down")
+		case f := <-s.send:
+			if err := s.write(ctx, f); err != nil {
+				s.close(websocket.StatusInternalError, "write failed")
+			}
+		case <-ping.C:
+			pctx, pcancel := context.WithTimeout(ctx, writeTimeout)
+			err := s.conn.Ping(pctx)
+			pcancel()
+			if err != nil {
+				s.close(websocket.StatusPolicyViolation, "ping timeout")
+			}
+		}
+	}
+}
+
+func (s *socket) write(ctx context.Context, frame []byte) error {
+	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
+	defer cancel()
+	return s.conn.Write(wctx, websocket.MessageText, frame)
+}
+
+// read handles client frames: typing only, for now. Anything else gets an
+// error frame; a frame over the limit closes the socket (the library
+// answers 1009 message too big).
+func (s *socket) read(ctx context.Context) {
+	for {
+		typ, data, err := s.conn.Read(ctx)
+		if err != nil {
+			var ce websocket.CloseError
+			if errors.As(err, &ce) {
+				s.close(ce.Code, "")
+			} else {
+				s.close(websocket.StatusNormalClosure, "")
+			}
+			return
+		}
+		if typ != websocket.MessageText {
+			s.enqueue(encode(FrameError, "", 0, ErrorFrame{Code: "bad_request", Message: "frames are JSON text"}))
+			continue
+		}
+		var f ClientFrame
+		if err := json.Unmarshal(data, &f); err != nil {
+			s.enqueue(encode(FrameError, "", 0, ErrorFrame{Code: "bad_request", Message: "invalid JSON"}))
+			continue
+		}
+		switch f.Type {
+		case FrameTyping:
+			if err := s.hub.typing(ctx, s.actor, f.ConversationID); err != nil {
+				s.enqueue(encode(FrameError, f.ConversationID, 0, ErrorFrame{Code: string(desk.ErrorCode(err)), Message: "cannot type there"}))
+			}
+		default:
+			s.enqueue(encode(FrameError, "", 0, ErrorFrame{Code: "bad_request", Message: "unknown frame type"}))
+		}
+	}
+}
