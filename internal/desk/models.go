@@ -245,6 +245,45 @@ type Message struct {
 	// ExternalID is the channel's id for the message (wamid, API message id).
 	ExternalID string `json:"external_id,omitempty"`
 	ClientID   string `json:"client_id,omitempty"`
+	MessageExtra
+}
+
+// MessageExtra is what only some messages carry, stored together.
+type MessageExtra struct {
+	// Buttons are quick replies offered with a bot's menu.
+	Buttons []Button `json:"buttons,omitempty"`
+	// Payload is the id of the button a customer pressed.
+	Payload string `json:"payload,omitempty"`
+	// ReplyTo is the id of the message this one answers.
+	ReplyTo  string    `json:"reply_to,omitempty"`
+	Location *Location `json:"location,omitempty"`
+	// Reactions are emoji the customer put on this message.
+	Reactions []Reaction `json:"reactions,omitempty"`
+}
+
+// Empty reports whether e carries nothing.
+func (e MessageExtra) Empty() bool {
+	return len(e.Buttons) == 0 && e.Payload == "" && e.ReplyTo == "" && e.Location == nil && len(e.Reactions) == 0
+}
+
+// Button is one quick reply.
+type Button struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// Location is a shared place.
+type Location struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+	Name      string  `json:"name,omitempty"`
+	Address   string  `json:"address,omitempty"`
+}
+
+// Reaction is an emoji on a message.
+type Reaction struct {
+	Emoji  string     `json:"emoji"`
+	Author AuthorType `json:"author"`
 }
 
 // Note is an internal note on a contact.

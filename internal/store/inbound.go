@@ -33,6 +33,9 @@ type InboundMessage struct {
 	// SentAt is when the customer sent it, by the channel's clock (zero:
 	// now). The 24-hour window counts from here, not from arrival.
 	SentAt time.Time
+	// Extra carries a pressed button's payload, a location, and ReplyTo as
+	// the channel's id of the message answered (mapped to ours on store).
+	Extra desk.MessageExtra
 }
 
 // InboundResult tells the channel what became of a message.
@@ -60,7 +63,7 @@ func (s *Store) Inbound(ctx context.Context, channelID string, ic InboundContact
 	if im.ExternalID == "" {
 		return res, desk.Invalid("message.id", "required")
 	}
-	if im.Text == "" && len(im.Attachments) == 0 {
+	if im.Text == "" && len(im.Attachments) == 0 && im.Extra.Location == nil && im.Extra.Payload == "" {
 		return res, desk.Invalid("message.text", "text or attachments required")
 	}
 	if im.Kind == "" {
@@ -113,13 +116,23 @@ func (t *txn) inbound(ch desk.Channel, bot desk.Bot, contact desk.Contact, im In
 		sentAt = t.now
 	}
 	m := &desk.Message{
-		Author:      desk.Author{Type: desk.AuthorContact, ID: &contact.ID, Name: contact.Name},
-		Kind:        im.Kind,
-		Text:        im.Text,
-		Attachments: im.Attachments,
-		Status:      desk.StatusReceived,
-		ExternalID:  im.ExternalID,
-		CreatedAt:   sentAt,
+		Author:       desk.Author{Type: desk.AuthorContact, ID: &contact.ID, Name: contact.Name},
+		Kind:         im.Kind,
+		Text:         im.Text,
+		Attachments:  im.Attachments,
+		Status:       desk.StatusReceived,
+		ExternalID:   im.ExternalID,
+		CreatedAt:    sentAt,
+		MessageExtra: im.Extra,
+	}
+	if m.ReplyTo != "" {
+		// The channel names the message answered by its own id.
+		var id string
+		if err := t.queryRow(`SELECT id FROM messages WHERE channel_id = $1 AND external_id = $2`, ch.ID, m.ReplyTo).Scan(&id); err == nil {
+			m.ReplyTo = id
+		} else {
+			m.ReplyTo = ""
+		}
 	}
 	if contact.Blocked {
 		return t.inboundBlocked(ch, contact, m, res)

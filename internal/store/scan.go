@@ -98,15 +98,15 @@ func (s *Store) loadTags(ctx context.Context, q querier, list []*desk.Conversati
 }
 
 const messageCols = `id, conversation_id, seq, author_type, author_id, author_name, kind, text, attachments,
-	event, status, error, external_id, client_id, created_at`
+	event, status, error, external_id, client_id, created_at, extra`
 
 func scanMessage(sc scanner) (desk.Message, error) {
 	var m desk.Message
-	var authorID, event, errText, external, client sql.NullString
+	var authorID, event, errText, external, client, extra sql.NullString
 	var atts string
 	var created int64
 	err := sc.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Author.Type, &authorID, &m.Author.Name, &m.Kind, &m.Text, &atts,
-		&event, &m.Status, &errText, &external, &client, &created)
+		&event, &m.Status, &errText, &external, &client, &created, &extra)
 	if err != nil {
 		return m, err
 	}
@@ -115,6 +115,9 @@ func scanMessage(sc scanner) (desk.Message, error) {
 	m.CreatedAt = fromMS(created)
 	if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil || m.Attachments == nil {
 		m.Attachments = []desk.Attachment{}
+	}
+	if extra.Valid {
+		_ = json.Unmarshal([]byte(extra.String), &m.MessageExtra)
 	}
 	if event.Valid {
 		var ev desk.Event

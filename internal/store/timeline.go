@@ -63,6 +63,14 @@ func (t *txn) addMessage(c *desk.Conversation, m *desk.Message) error {
 	if err != nil {
 		return fmt.Errorf("store: attachments: %w", err)
 	}
+	var extra any
+	if !m.MessageExtra.Empty() {
+		b, err := json.Marshal(m.MessageExtra)
+		if err != nil {
+			return fmt.Errorf("store: message extra: %w", err)
+		}
+		extra = string(b)
+	}
 	var event, eventType, eventTo, reasonID any
 	if m.Event != nil {
 		b, err := json.Marshal(m.Event)
@@ -75,11 +83,11 @@ func (t *txn) addMessage(c *desk.Conversation, m *desk.Message) error {
 		}
 	}
 	_, err = t.exec(`INSERT INTO messages (id, conversation_id, channel_id, seq, author_type, author_id, author_name,
-		kind, text, attachments, event, event_type, event_to, reason_id, status, error, external_id, client_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+		kind, text, attachments, event, event_type, event_to, reason_id, status, error, external_id, client_id, created_at, updated_at, extra)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
 		m.ID, c.ID, c.ChannelID, seq, string(m.Author.Type), m.Author.ID, m.Author.Name,
 		string(m.Kind), m.Text, string(atts), event, eventType, eventTo, reasonID, string(m.Status), m.Error,
-		strOrNil(m.ExternalID), strOrNil(m.ClientID), ms(m.CreatedAt), ms(t.now))
+		strOrNil(m.ExternalID), strOrNil(m.ClientID), ms(m.CreatedAt), ms(t.now), extra)
 	if err != nil {
 		return fmt.Errorf("store: insert message: %w", err)
 	}
