@@ -18,6 +18,7 @@ import (
 	"github.com/relevo/relevo/internal/bot"
 	"github.com/relevo/relevo/internal/bus"
 	"github.com/relevo/relevo/internal/channel/api"
+	"github.com/relevo/relevo/internal/channel/whatsapp"
 	"github.com/relevo/relevo/internal/clock"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpapi"
@@ -84,12 +85,14 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		return nil, err
 	}
 	poster := webhook.Poster{Now: a.Clock.Now}
-	senders := map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: poster}}
+	wa := whatsapp.New(whatsapp.Options{Store: a.Store, UploadDir: filepath.Join(cfg.DataDir, "uploads"), Log: a.Log})
+	senders := map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: poster}, desk.ChannelWhatsApp: wa}
 	for t, s := range opt.Senders {
 		senders[t] = s
 	}
 	a.Outbox.Store = a.Store
-	a.Outbox.Routes = jobs.Routes{Channels: senders, BotEvent: bot.EventSender{Poster: poster}}
+	a.Outbox.Routes = jobs.Routes{Channels: senders, BotEvent: bot.EventSender{Poster: poster},
+		Flow: bot.FlowRunner{Store: a.Store, Log: a.Log}}
 	reg := prometheus.NewRegistry()
 	a.Hub = realtime.New(realtime.Options{Store: a.Store, Publish: publish, Log: a.Log, Clock: a.Clock,
 		OriginPatterns: originPatterns(cfg.PublicURL), Registry: reg})
@@ -102,7 +105,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		hash = func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
 	}
 	a.Server, err = httpapi.New(httpapi.Config{Version: Version, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash},
-		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub})
+		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Extra: consoleRoutes(a.Log)})
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -1,6 +1,8 @@
-// Package bot connects bots to the desk. This file tells external bots what
-// happened to their conversations (handover, assignment, transfer,
-// resolution, customer messages while the bot owns the conversation).
+// Package bot connects bots to the desk: it tells external bots what
+// happened to their conversations (this file: handover, assignment,
+// transfer, resolution, customer messages while the bot owns the
+// conversation), and runs built-in flows (flowrunner.go). Both are outbox
+// senders; neither touches the database except through the store.
 package bot
 
 import (

@@ -1,5 +1,7 @@
 package desk
 
+import "strings"
+
 // Phase is where a conversation stands in its lifecycle.
 type Phase string
 
@@ -111,6 +113,19 @@ const (
 	KindNote     MessageKind = "note"
 	KindEvent    MessageKind = "event"
 )
+
+// KindOfMime is the message kind an attachment of this MIME type makes.
+func KindOfMime(mime string) MessageKind {
+	switch {
+	case strings.HasPrefix(mime, "image/"):
+		return KindImage
+	case strings.HasPrefix(mime, "audio/"):
+		return KindAudio
+	case strings.HasPrefix(mime, "video/"):
+		return KindVideo
+	}
+	return KindFile
+}
 
 // MessageStatus is the delivery state of a message.
 type MessageStatus string

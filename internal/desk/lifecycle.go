@@ -95,7 +95,7 @@ func CheckLock(a Action, c Conversation, now time.Time) error {
 // Authorize checks that actor may do a to c: scope first (not_found for
 // what it cannot see), then role. It does not check the phase or the lock.
 func Authorize(a Action, c Conversation, actor Actor) error {
-	if !actor.CanSee(c) {
+	if !actor.CanSee(c) && !lostAssignRace(a, c, actor) {
 		if !(a == ActTakeover && actor.User != nil && actor.User.Role.SeesAll() && actor.CanSeeBot(c.BotID)) {
 			return NotFound("conversation")
 		}
@@ -151,6 +151,15 @@ func Authorize(a Action, c Conversation, actor Actor) error {
 		}
 	}
 	return Errorf(CodeForbidden, "%s may not %s this conversation", describe(actor), a)
+}
+
+// lostAssignRace reports whether a is an agent of c's bot assigning a
+// conversation someone else has just taken from the queue. The agent no
+// longer sees it (it is no longer waiting), but answering not_found would
+// turn a lost race into a vanished conversation: Transition tells it
+// already_assigned (409) instead, as the compare-and-set promises.
+func lostAssignRace(a Action, c Conversation, actor Actor) bool {
+	return a == ActAssign && c.Phase == PhaseHuman && actor.User != nil && actor.CanSeeBot(c.BotID)
 }
 
 func describe(a Actor) string {

@@ -58,6 +58,10 @@ type Bot struct {
 	Notices        Notices         `json:"notices"`
 	Flow           json.RawMessage `json:"flow"`
 	WebhookURL     string          `json:"webhook_url"`
+	// HandoverKeywords hand the conversation to people when a customer
+	// writes one of them while the bot owns it; empty means the defaults
+	// ("agent", "human", "humano", "asesor", "atendente").
+	HandoverKeywords []string `json:"handover_keywords"`
 	// WebhookSecret signs POSTs to WebhookURL. Shown to admins only.
 	WebhookSecret string    `json:"webhook_secret,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
@@ -259,11 +263,36 @@ type MessageExtra struct {
 	Location *Location `json:"location,omitempty"`
 	// Reactions are emoji the customer put on this message.
 	Reactions []Reaction `json:"reactions,omitempty"`
+	// Template names the approved template the text was rendered from, for
+	// channels that send templates by name (WhatsApp).
+	Template *TemplateRef `json:"template,omitempty"`
 }
 
 // Empty reports whether e carries nothing.
 func (e MessageExtra) Empty() bool {
-	return len(e.Buttons) == 0 && e.Payload == "" && e.ReplyTo == "" && e.Location == nil && len(e.Reactions) == 0
+	return len(e.Buttons) == 0 && e.Payload == "" && e.ReplyTo == "" && e.Location == nil && len(e.Reactions) == 0 &&
+		e.Template == nil
+}
+
+// TemplateRef is a template as a channel sends it: by name and language,
+// with the values of its {{n}} placeholders in order.
+type TemplateRef struct {
+	Name     string   `json:"name"`
+	Language string   `json:"language"`
+	Params   []string `json:"params,omitempty"`
+	// HeaderParams fill a text header's placeholders.
+	HeaderParams []string `json:"header_params,omitempty"`
+	// Buttons fill dynamic buttons: a URL suffix or a quick reply payload.
+	Buttons []TemplateButton `json:"buttons,omitempty"`
+}
+
+// TemplateButton is the parameter of one dynamic template button.
+type TemplateButton struct {
+	// Index is the button's position in the template, from 0.
+	Index int `json:"index"`
+	// SubType is "url" or "quick_reply".
+	SubType string `json:"sub_type"`
+	Value   string `json:"value"`
 }
 
 // Button is one quick reply.

@@ -42,7 +42,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	keys := []string{"account:" + email, "ip:" + clientIP(r)}
 	ctx := r.Context()
-	if wait, err := s.store.LoginThrottled(ctx, keys, s.cfg.LoginMaxFailures, s.cfg.LoginWindow); err != nil {
+	// One address is allowed more failures than one account: many agents
+	// may sit behind one NAT, and ten typos among them must not lock the
+	// whole floor out.
+	wait, err := s.store.LoginThrottled(ctx, keys[:1], s.cfg.LoginMaxFailures, s.cfg.LoginWindow)
+	if err == nil && wait == 0 {
+		wait, err = s.store.LoginThrottled(ctx, keys[1:], s.cfg.LoginMaxFailures*10, s.cfg.LoginWindow)
+	}
+	if err != nil {
 		writeError(w, r, s.log, err)
 		return
 	} else if wait > 0 {
@@ -76,9 +83,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookieName, Value: plain, Path: "/", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds())})
+	s.setSessionCookie(w, plain)
 	writeJSON(w, http.StatusOK, userResponse{User: u})
+}
+
+// setSessionCookie sets the console session cookie to live SessionTTL from
+// now. Login sets it, and every request the session authenticates sets it
+// again: the store slides the session while it is used, and a cookie that
+// kept its login-time Max-Age would be dropped by the browser 12 h after
+// login however busy its user was.
+func (s *Server) setSessionCookie(w http.ResponseWriter, value string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookieName, Value: value, Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds())})
 }
 
 // clientIP is the peer address. Forwarded headers are not trusted: a proxy
@@ -98,6 +114,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	w.Header().Del("Set-Cookie") // the refresh the middleware set: this session is over
 	http.SetCookie(w, &http.Cookie{Name: sessionCookieName, Value: "", Path: "/", HttpOnly: true, MaxAge: -1})
 	w.WriteHeader(http.StatusNoContent)
 }

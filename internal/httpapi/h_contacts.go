@@ -47,7 +47,7 @@ func (s *Server) contactConversations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, next, err := s.store.ListConversations(r.Context(), a, store.ConversationFilter{
-		ContactID: r.PathValue("id"), AllPhases: true, Limit: lq.Limit, Cursor: lq.Cursor, Sort: store.SortUpdated})
+		ContactID: r.PathValue("id"), ContactHistory: true, AllPhases: true, Limit: lq.Limit, Cursor: lq.Cursor, Sort: store.SortUpdated})
 	s.respond(w, r, newPage(list, next), err)
 }
 

@@ -2,7 +2,7 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
+	"strconv"
 
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
@@ -54,6 +54,10 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, desk.Invalid("message", "text, contact.external_id or message.id too long"))
 		return
 	}
+	if err := s.checkAttachable(ctx, actorOf(r), "message.attachments", in.Message.AttachmentIDs); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
 	var atts []desk.Attachment
 	for _, id := range in.Message.AttachmentIDs {
 		a, err := s.store.GetUpload(ctx, id)
@@ -65,24 +69,12 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 	}
 	kind := desk.KindText
 	if len(atts) > 0 {
-		kind = kindOfMime(atts[0].Mime)
+		kind = desk.KindOfMime(atts[0].Mime)
 	}
 	res, err := s.store.Inbound(ctx, ch.ID,
 		store.InboundContact{ExternalID: in.Contact.ExternalID, Name: in.Contact.Name, Phone: in.Contact.Phone, Email: in.Contact.Email},
 		store.InboundMessage{ExternalID: in.Message.ID, Kind: kind, Text: in.Message.Text, Attachments: atts})
 	s.respond(w, r, inboundResponse{ConversationID: res.ConversationID, MessageID: res.MessageID, Duplicate: res.Duplicate}, err)
-}
-
-func kindOfMime(mime string) desk.MessageKind {
-	switch {
-	case strings.HasPrefix(mime, "image/"):
-		return desk.KindImage
-	case strings.HasPrefix(mime, "audio/"):
-		return desk.KindAudio
-	case strings.HasPrefix(mime, "video/"):
-		return desk.KindVideo
-	}
-	return desk.KindFile
 }
 
 func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
@@ -107,7 +99,17 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := store.MessagePage{Limit: limit}
-	if r.URL.Query().Has("after_seq") {
+	if cur := r.URL.Query().Get("cursor"); cur != "" {
+		// next_cursor continues an after_seq walk; clients pass it back as
+		// ?cursor= like on every list (API.md), so it must be read here or
+		// the second page silently becomes "the latest messages".
+		n, err := strconv.ParseInt(cur, 10, 64)
+		if err != nil || n < 0 {
+			writeError(w, r, s.log, desk.Invalid("cursor", "not a cursor this server gave"))
+			return
+		}
+		p.AfterSeq = &n
+	} else if r.URL.Query().Has("after_seq") {
 		after, err := queryInt(r, "after_seq", 0, 0, 1<<62)
 		if err != nil {
 			writeError(w, r, s.log, err)
@@ -140,6 +142,8 @@ type sendRequest struct {
 	AttachmentIDs []string         `json:"attachment_ids"`
 	Template      *templateRequest `json:"template"`
 	ClientID      string           `json:"client_id"`
+	// Buttons are quick replies offered with the text (external bots).
+	Buttons []desk.Button `json:"buttons"`
 }
 
 func (s *Server) send(w http.ResponseWriter, r *http.Request) {
@@ -148,7 +152,11 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	si := store.SendInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs, ClientID: in.ClientID}
+	if err := s.checkAttachable(r.Context(), actorOf(r), "attachment_ids", in.AttachmentIDs); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	si := store.SendInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs, ClientID: in.ClientID, Buttons: in.Buttons}
 	if in.Template != nil {
 		si.Template = &store.TemplateSend{ID: in.Template.ID, Params: in.Template.Params}
 	}

@@ -230,6 +230,8 @@ type botRequest struct {
 	Notices        *desk.Notices    `json:"notices"`
 	Flow           *json.RawMessage `json:"flow"`
 	WebhookURL     *string          `json:"webhook_url"`
+	// HandoverKeywords replaces the bot's keywords; [] restores the defaults.
+	HandoverKeywords *[]string `json:"handover_keywords"`
 }
 
 // botView is a bot as non-admins see it: no webhook secret, plus how many
@@ -293,6 +295,9 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
 	if in.Flow != nil {
 		b.Flow = *in.Flow
 	}
+	if in.HandoverKeywords != nil {
+		b.HandoverKeywords = *in.HandoverKeywords
+	}
 	b, err := s.store.CreateBot(r.Context(), b)
 	s.respond(w, r, b, err)
 }
@@ -304,7 +309,8 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
-		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices, Flow: in.Flow, WebhookURL: in.WebhookURL})
+		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices, Flow: in.Flow, WebhookURL: in.WebhookURL,
+		HandoverKeywords: in.HandoverKeywords})
 	s.respond(w, r, b, err)
 }
 

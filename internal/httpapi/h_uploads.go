@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -32,11 +33,28 @@ func mimeAllowed(m string) bool {
 // upload stores one multipart file. The type is sniffed from the bytes, not
 // trusted from the client, and the file is written before it is recorded.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+64<<10)
+	id := s.store.NewID()
+	f, path, err := receiveUpload(w, r, s.cfg.UploadDir, s.cfg.MaxUpload, id)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	a, err := s.store.CreateUpload(r.Context(), store.Upload{Attachment: f, Path: path, CreatedBy: uploaderOf(actorOf(r))})
+	if err != nil {
+		os.Remove(path)
+	}
+	s.respond(w, r, a, err)
+}
+
+// receiveUpload writes the request's multipart field "file" to dir/id, at
+// most limit bytes, of an allowed type sniffed from its bytes; it returns
+// the file (not yet recorded) and its path. Every client mistake comes back
+// as a *desk.Error, and nothing is left on disk when it fails.
+func receiveUpload(w http.ResponseWriter, r *http.Request, dir string, limit int64, id string) (desk.Attachment, string, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		writeError(w, r, s.log, desk.Errorf(desk.CodeBadRequest, "send multipart/form-data with one field \"file\""))
-		return
+		return desk.Attachment{}, "", desk.Errorf(desk.CodeBadRequest, "send multipart/form-data with one field \"file\"")
 	}
 	var part interface {
 		io.Reader
@@ -46,8 +64,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	for {
 		p, err := mr.NextPart()
 		if err != nil {
-			writeError(w, r, s.log, uploadErr(err, s.cfg.MaxUpload))
-			return
+			return desk.Attachment{}, "", uploadErr(err, limit)
 		}
 		if p.FormName() == "file" && p.FileName() != "" {
 			part = p
@@ -58,26 +75,23 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if len(name) > 200 {
 		name = name[len(name)-200:]
 	}
-	id := s.store.NewID()
-	if err := os.MkdirAll(s.cfg.UploadDir, 0o750); err != nil {
-		writeError(w, r, s.log, err)
-		return
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return desk.Attachment{}, "", err
 	}
-	path := filepath.Join(s.cfg.UploadDir, id)
+	path := filepath.Join(dir, id)
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
-		writeError(w, r, s.log, err)
-		return
+		return desk.Attachment{}, "", err
 	}
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(part, head)
 	head = head[:n]
-	size, err := io.Copy(f, io.MultiReader(strings.NewReader(string(head)), io.LimitReader(part, s.cfg.MaxUpload-int64(n)+1)))
+	size, err := io.Copy(f, io.MultiReader(strings.NewReader(string(head)), io.LimitReader(part, limit-int64(n)+1)))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && size > s.cfg.MaxUpload {
-		err = desk.Errorf(desk.CodePayloadTooLarge, "a file may be at most %d bytes", s.cfg.MaxUpload).WithDetail("limit", s.cfg.MaxUpload)
+	if err == nil && size > limit {
+		err = desk.Errorf(desk.CodePayloadTooLarge, "a file may be at most %d bytes", limit).WithDetail("limit", limit)
 	}
 	mt := sniff(head, name)
 	if err == nil && (size == 0 || !mimeAllowed(mt)) {
@@ -85,15 +99,9 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		os.Remove(path)
-		writeError(w, r, s.log, uploadErr(err, s.cfg.MaxUpload))
-		return
+		return desk.Attachment{}, "", uploadErr(err, limit)
 	}
-	a, err := s.store.CreateUpload(r.Context(), store.Upload{Attachment: desk.Attachment{ID: id, Name: name, Mime: mt, Size: size},
-		Path: path, CreatedBy: uploaderOf(actorOf(r))})
-	if err != nil {
-		os.Remove(path)
-	}
-	s.respond(w, r, a, err)
+	return desk.Attachment{ID: id, Name: name, Mime: mt, Size: size}, path, nil
 }
 
 // sniff picks the content type from the bytes; where sniffing only finds
@@ -101,8 +109,24 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 // notes, office documents).
 func sniff(head []byte, name string) string {
 	mt, _, _ := mime.ParseMediaType(http.DetectContentType(head))
+	byExt, _, err := mime.ParseMediaType(mime.TypeByExtension(filepath.Ext(name)))
+	if err != nil {
+		byExt = ""
+	}
+	// Ogg (WhatsApp and browser voice notes) sniffs as application/ogg,
+	// which no channel takes; the bytes say Ogg, the name says which kind.
+	if mt == "application/ogg" {
+		if strings.HasPrefix(byExt, "video/") {
+			return "video/ogg"
+		}
+		return "audio/ogg"
+	}
+	// The name may refine generic bytes, but never into an image: every
+	// image type shown inline (PNG, JPEG, GIF, WebP, BMP, ICO) is known by
+	// its bytes, so an "image" the sniffer did not recognise is something
+	// else renamed (a program, an SVG with scripts) and stays untyped.
 	if mt == "application/octet-stream" || mt == "text/plain" || mt == "application/zip" {
-		if byExt, _, err := mime.ParseMediaType(mime.TypeByExtension(filepath.Ext(name))); err == nil && byExt != "" && !strings.HasPrefix(byExt, "text/html") {
+		if byExt != "" && !strings.HasPrefix(byExt, "text/html") && !strings.HasPrefix(byExt, "image/") {
 			return byExt
 		}
 	}
@@ -122,6 +146,33 @@ func uploadErr(err error, limit int64) error {
 		return desk.Errorf(desk.CodeBadRequest, "no field \"file\" in the form")
 	}
 	return desk.Errorf(desk.CodeBadRequest, "malformed multipart body")
+}
+
+// checkAttachable refuses upload ids a caller may not attach: only its own
+// uploads, or files already in a conversation it can see (forwarding). An
+// upload id is no capability: download follows the conversations a file is
+// attached to, so attaching someone else's file to one's own conversation
+// would otherwise hand that file over (an agent of another bot, say).
+func (s *Server) checkAttachable(ctx context.Context, a desk.Actor, field string, ids []string) error {
+	for _, id := range ids {
+		u, err := s.store.UploadFile(ctx, id)
+		if err == nil && u.CreatedBy != uploaderOf(a) {
+			ok, cerr := s.store.CanSeeUpload(ctx, a, id)
+			if cerr != nil {
+				return cerr
+			}
+			if !ok {
+				err = desk.NotFound("upload")
+			}
+		}
+		if desk.IsCode(err, desk.CodeNotFound) {
+			return desk.Invalid(field, "no such upload %s", id)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func uploaderOf(a desk.Actor) string {

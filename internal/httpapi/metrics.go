@@ -13,6 +13,10 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// handler serves GET /metrics: a route of the table like any other,
+	// so the OpenAPI document describes it (API.md: the document describes
+	// every route the server has).
+	handler http.Handler
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -31,7 +35,12 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	_ = reg.Register(m.duration)
 	_ = reg.Register(collectors.NewGoCollector())
 	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.handler = promHandler(reg)
 	return m
+}
+
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	s.metrics.handler.ServeHTTP(w, r)
 }
 
 // observe records one request under its route pattern (never the raw path:

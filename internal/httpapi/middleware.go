@@ -38,6 +38,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 				return
 			}
 			r = r.WithContext(context.WithValue(r.Context(), actorKey, actor))
+			if c, err := r.Cookie(sessionCookieName); err == nil && actor.User != nil && !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+				s.setSessionCookie(rec, c.Value) // the session slid: so does its cookie
+			}
 		}
 		rt.Handler(rec, r)
 	})
@@ -46,7 +49,12 @@ func (s *Server) wrap(rt Route) http.Handler {
 // authenticate finds the caller: a bearer token (integrations, bots) or the
 // session cookie (console users).
 func (s *Server) authenticate(r *http.Request, access Access) (desk.Actor, error) {
-	if h := r.Header.Get("Authorization"); h != "" {
+	// Only a Bearer credential counts: a proxy's Basic auth in front of the
+	// console must not turn every console request into a token request.
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		if strings.HasPrefix(h, "Bearer "+WidgetTokenPrefix) {
+			return desk.Actor{}, desk.Errorf(desk.CodeUnauthenticated, "a widget token opens only the widget's routes")
+		}
 		if access == AccessSession || access == AccessSupervisor || access == AccessAdmin || access == AccessAdminWriteSupervisorRead {
 			return desk.Actor{}, desk.Errorf(desk.CodeForbidden, "this route is for console users")
 		}
@@ -113,7 +121,7 @@ func crossOrigin(next http.Handler) http.Handler {
 	}))
 	protected := cop.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "" || strings.HasPrefix(r.URL.Path, "/widget/") || strings.HasPrefix(r.URL.Path, "/webhooks/") {
+		if strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") || strings.HasPrefix(r.URL.Path, "/widget/") || strings.HasPrefix(r.URL.Path, "/webhooks/") {
 			next.ServeHTTP(w, r)
 			return
 		}

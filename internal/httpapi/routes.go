@@ -23,6 +23,7 @@ func (s *Server) routeTable() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/healthz", Tag: "ops", Summary: "Liveness", Access: AccessPublic, Response: healthResponse{}, Handler: s.healthz},
 		{Method: "GET", Pattern: "/readyz", Tag: "ops", Summary: "Readiness: store and bus answer", Access: AccessPublic, Response: healthResponse{}, Handler: s.readyz},
+		{Method: "GET", Pattern: "/metrics", Tag: "ops", Summary: "Prometheus metrics", Access: AccessPublic, Response: rawBody{"text/plain"}, Handler: s.serveMetrics},
 		{Method: "GET", Pattern: "/api/openapi.json", Tag: "ops", Summary: "This document", Access: AccessPublic, Response: rawBody{"application/json"}, Handler: s.openAPI},
 
 		{Method: "POST", Pattern: "/api/v1/auth/login", Tag: "auth", Summary: "Log in; sets the session cookie", Access: AccessPublic, Request: loginRequest{}, Response: userResponse{}, Handler: s.login},
@@ -42,6 +43,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Pattern: "/api/v1/bots", Tag: "settings", Summary: "List the caller's bots", Access: AccessSession, Response: page[botView]{}, Handler: s.listBots},
 		{Method: "POST", Pattern: "/api/v1/bots", Tag: "settings", Summary: "Create a bot", Access: AccessAdmin, Request: botRequest{}, Response: desk.Bot{}, Handler: s.createBot},
 		{Method: "GET", Pattern: "/api/v1/bots/{id}", Tag: "settings", Summary: "Get a bot", Access: AccessSession, Response: botView{}, Handler: s.getBot},
+		{Method: "GET", Pattern: "/api/v1/bots/{id}/agents", Tag: "settings", Summary: "Online members of a bot: whom its conversations can be transferred to", Access: AccessSession, Query: []Param{{Name: "status", Description: "online (default) or any"}}, Response: page[colleague]{}, Handler: s.botAgents},
 		{Method: "PATCH", Pattern: "/api/v1/bots/{id}", Tag: "settings", Summary: "Change a bot", Access: AccessAdmin, Request: botRequest{}, Response: desk.Bot{}, Handler: s.patchBot},
 		{Method: "GET", Pattern: "/api/v1/channels", Tag: "settings", Summary: "List channels", Access: AccessAdminWriteSupervisorRead, Response: page[desk.Channel]{}, Handler: s.listChannels},
 		{Method: "POST", Pattern: "/api/v1/channels", Tag: "settings", Summary: "Create a channel", Access: AccessAdmin, Request: channelRequest{}, Response: desk.Channel{}, Handler: s.createChannel},
@@ -58,11 +60,24 @@ func (s *Server) routeTable() []Route {
 		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Tag: "settings", Summary: "Revoke an API token", Access: AccessAdmin, Handler: s.revokeToken},
 
 		{Method: "POST", Pattern: "/api/v1/channels/{id}/inbound", Tag: "channels", Summary: "A customer message through the API channel", Access: AccessIntegration, Request: inboundRequest{}, Response: inboundResponse{}, Handler: s.inbound},
+		{Method: "POST", Pattern: "/api/v1/channels/{id}/templates/sync", Tag: "channels", Summary: "Read the channel's templates from its WhatsApp Business Account (roles are kept)", Access: AccessAdmin, Response: page[desk.Template]{}, Handler: s.syncTemplates},
+		{Method: "GET", Pattern: "/webhooks/whatsapp/{channel_id}", Tag: "channels", Summary: "WhatsApp verification handshake: echoes hub.challenge", Access: AccessWebhook, Query: []Param{{Name: "hub.mode"}, {Name: "hub.verify_token"}, {Name: "hub.challenge"}}, Response: rawBody{"text/plain"}, Handler: s.whatsappVerify},
+		{Method: "POST", Pattern: "/webhooks/whatsapp/{channel_id}", Tag: "channels", Summary: "WhatsApp notifications, signed with X-Hub-Signature-256 over the raw body", Access: AccessWebhook, Request: rawBody{"application/json"}, Response: rawBody{"text/plain"}, Handler: s.whatsappWebhook},
+
+		{Method: "GET", Pattern: "/widget.js", Tag: "widget", Summary: "The widget loader sites embed (<script src=\".../widget.js\" data-channel=\"ID\" async>)", Access: AccessPublic, Response: rawBody{"text/javascript"}, Handler: s.widgetLoader},
+		{Method: "GET", Pattern: "/widget/v1/channels/{id}/config", Tag: "widget", Summary: "A web channel's public settings: name, pre-chat fields, languages", Access: AccessPublic, Response: WidgetConfig{}, Handler: s.widgetConfig},
+		{Method: "POST", Pattern: "/widget/v1/sessions", Tag: "widget", Summary: "Start a visitor session (anonymous, or identified with identifier_hash)", Access: AccessPublic, Request: WidgetSessionRequest{}, Response: WidgetSessionResponse{}, Handler: s.widgetSession},
+		{Method: "GET", Pattern: "/widget/v1/messages", Tag: "widget", Summary: "The visitor's conversation as the customer sees it", Access: AccessWidget, Query: []Param{{Name: "conversation_id", Description: "one of the visitor's conversations (default: the open one, else the latest)"}, {Name: "after_seq", Type: "integer"}, {Name: "limit", Type: "integer"}}, Response: WidgetMessages{}, Handler: s.widgetMessages},
+		{Method: "POST", Pattern: "/widget/v1/messages", Tag: "widget", Summary: "The visitor writes (idempotent on id)", Access: AccessWidget, Request: WidgetSendRequest{}, Response: WidgetMessage{}, Handler: s.widgetSend},
+		{Method: "POST", Pattern: "/widget/v1/uploads", Tag: "widget", Summary: "The visitor uploads one file (multipart field \"file\")", Access: AccessWidget, Request: rawBody{"multipart/form-data"}, Response: desk.Attachment{}, Handler: s.widgetUpload},
+		{Method: "GET", Pattern: "/widget/v1/uploads/{id}", Tag: "widget", Summary: "Download a file of the visitor's conversations", Access: AccessWidget, Response: rawBody{"application/octet-stream"}, Handler: s.widgetDownload},
+		{Method: "GET", Pattern: "/widget/v1/ws", Tag: "widget", Summary: "The visitor's real-time socket (WebSocket upgrade; frames in docs/widget.md)", Access: AccessWidget, Query: []Param{{Name: "token", Description: "the widget session token"}}, Response: rawBody{"application/websocket"}, Handler: s.widgetSocket},
+		{Method: "OPTIONS", Pattern: "/widget/v1/{path...}", Tag: "widget", Summary: "CORS preflight for the channels' allowed origins", Access: AccessPublic, Handler: s.widgetPreflight},
 
 		{Method: "GET", Pattern: "/api/v1/conversations", Tag: "conversations", Summary: "List conversations", Access: AccessUserOrToken, Query: convQuery, Response: page[conv]{}, Handler: s.listConversations},
 		{Method: "POST", Pattern: "/api/v1/conversations/bulk", Tag: "conversations", Summary: "Resolve or transfer up to 5 conversations", Access: AccessSupervisor, Request: bulkRequest{}, Response: bulkResponse{}, Handler: s.bulk},
 		{Method: "GET", Pattern: "/api/v1/conversations/{id}", Tag: "conversations", Summary: "Get a conversation", Access: AccessUserOrToken, Response: conv{}, Handler: s.getConversation},
-		{Method: "GET", Pattern: "/api/v1/conversations/{id}/messages", Tag: "conversations", Summary: "The timeline", Access: AccessUserOrToken, Query: []Param{{Name: "after_seq", Type: "integer"}, {Name: "before_seq", Type: "integer"}, {Name: "limit", Type: "integer"}}, Response: page[desk.Message]{}, Handler: s.listMessages},
+		{Method: "GET", Pattern: "/api/v1/conversations/{id}/messages", Tag: "conversations", Summary: "The timeline", Access: AccessUserOrToken, Query: []Param{{Name: "after_seq", Type: "integer"}, {Name: "before_seq", Type: "integer"}, {Name: "limit", Type: "integer"}, {Name: "cursor", Description: "next_cursor of the previous page (continues an after_seq walk)"}}, Response: page[desk.Message]{}, Handler: s.listMessages},
 		{Method: "POST", Pattern: "/api/v1/conversations/{id}/messages", Tag: "conversations", Summary: "Send to the customer (assignee, or the bot in phase bot)", Access: AccessUserOrToken, Request: sendRequest{}, Response: desk.Message{}, Handler: s.send},
 		{Method: "POST", Pattern: "/api/v1/conversations/{id}/notes", Tag: "conversations", Summary: "Internal note", Access: AccessSession, Request: textRequest{}, Response: desk.Message{}, Handler: s.addNote},
 		{Method: "POST", Pattern: "/api/v1/conversations/{id}/handover", Tag: "conversations", Summary: "Hand over to people", Access: AccessUserOrToken, Request: handoverRequest{}, Response: conv{}, Handler: s.handover},

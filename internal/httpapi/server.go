@@ -46,6 +46,10 @@ type Server struct {
 	openapi []byte
 	metrics *metrics
 	sockets SocketServer
+	// whatsapp serves the WhatsApp webhooks and template sync (nil: none).
+	whatsapp WhatsApp
+	// widget serves the web chat widget's routes (nil: none).
+	widget Widget
 	// tokenLimit bounds each API token's request rate.
 	tokenLimit *limiter
 }
@@ -60,6 +64,10 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// Sockets serves GET /api/v1/ws for an authenticated console user.
 	Sockets SocketServer
+	// WhatsApp serves /webhooks/whatsapp/{channel_id} and template sync.
+	WhatsApp WhatsApp
+	// Widget serves /widget.js and /widget/v1/ (the web chat widget).
+	Widget Widget
 	// Extra routes mounted outside the table (the console, the widget):
 	// a pattern and its handler.
 	Extra map[string]http.Handler
@@ -93,7 +101,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry), sockets: d.Sockets,
+	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry), sockets: d.Sockets, whatsapp: d.WhatsApp, widget: d.Widget,
 		tokenLimit: newLimiter(cfg.TokenRate, cfg.TokenBurst)}
 	s.routes = s.routeTable()
 	doc, err := buildOpenAPI(s.routes, cfg.Version)
@@ -105,7 +113,6 @@ func New(cfg Config, d Deps) (*Server, error) {
 	for _, rt := range s.routes {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
-	mux.Handle("GET /metrics", promHandler(d.Registry))
 	for pattern, h := range d.Extra {
 		mux.Handle(pattern, h)
 	}

@@ -36,15 +36,20 @@ func (p permanentError) Unwrap() error { return p.err }
 func Permanent(err error) error { return permanentError{err} }
 
 // Routes picks the sender for an item: customer messages by channel type,
-// bot events by kind.
+// bot events and flow steps by kind.
 type Routes struct {
 	Channels map[desk.ChannelType]Sender
 	BotEvent Sender
+	// Flow runs built-in flow steps (store.OutboxFlow).
+	Flow Sender
 }
 
 func (r Routes) senderFor(d store.Delivery) Sender {
-	if d.Item.Kind == store.OutboxBotEvent {
+	switch d.Item.Kind {
+	case store.OutboxBotEvent:
 		return r.BotEvent
+	case store.OutboxFlow:
+		return r.Flow
 	}
 	return r.Channels[d.Channel.Type]
 }

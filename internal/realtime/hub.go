@@ -44,6 +44,11 @@ type Hub struct {
 	mu      sync.RWMutex
 	sockets map[*socket]struct{}
 	byUser  map[string]map[*socket]struct{}
+	// closed refuses new sockets once Close has begun; live counts the
+	// sockets still being served, so Close can wait for their close
+	// frames to go out (both under mu).
+	closed bool
+	live   sync.WaitGroup
 
 	tally *tally
 
@@ -85,14 +90,19 @@ func (h *Hub) Run() {
 	go func() { defer h.wg.Done(); h.heartbeat() }()
 }
 
-// Close closes every socket with "going away" and stops the hub.
+// Close closes every socket with "going away" and stops the hub. It
+// returns once every socket has sent its close frame (or timed out doing
+// so), so a process that exits right after still tells clients to
+// reconnect rather than dropping them (1006).
 func (h *Hub) Close() {
 	h.cancel()
-	h.mu.RLock()
+	h.mu.Lock()
+	h.closed = true
 	for s := range h.sockets {
 		s.close(websocket.StatusGoingAway, "server shutting down")
 	}
-	h.mu.RUnlock()
+	h.mu.Unlock()
+	h.live.Wait()
 	h.wg.Wait()
 }
 
@@ -119,20 +129,36 @@ func (h *Hub) ServeSocket(w http.ResponseWriter, r *http.Request, a desk.Actor) 
 		return // Accept has answered (403 for a foreign origin)
 	}
 	s := newSocket(h, conn, a)
-	h.add(s)
-	defer h.remove(s)
+	// Hello is queued before the socket is routed to, so it is always
+	// the first frame.
 	s.enqueue(encode(FrameHello, "", 0, Hello{UserID: a.User.ID, ServerTime: h.opt.Clock.Now().Format(time.RFC3339Nano)}))
+	if !h.add(s) {
+		_ = conn.Close(websocket.StatusGoingAway, "server shutting down")
+		return
+	}
+	defer h.remove(s)
 	if a.User.Role.Supervises() {
-		// Exact on connect: recount from the store, then send.
-		if err := h.recount(r.Context()); err == nil {
-			s.enqueue(h.countersFrame(a))
+		// Exact on connect: a tally more than a few seconds old is merged
+		// with a fresh count first (a busy floor of supervisors connecting
+		// at once shares one count).
+		if h.tally.stale(5 * time.Second) {
+			if err := h.recount(r.Context()); err != nil {
+				h.log.Warn("realtime: recount", "err", err)
+			}
 		}
+		s.enqueue(h.countersFrame(a))
 	}
 	s.run(h.ctx)
 }
 
-func (h *Hub) add(s *socket) {
+// add routes changes to s from now on; false when the hub is closing.
+func (h *Hub) add(s *socket) bool {
 	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return false
+	}
+	h.live.Add(1)
 	h.sockets[s] = struct{}{}
 	m := h.byUser[s.userID()]
 	if m == nil {
@@ -143,11 +169,12 @@ func (h *Hub) add(s *socket) {
 	h.mu.Unlock()
 	h.metrics.connected.Inc()
 	h.touch([]string{s.userID()})
+	return true
 }
 
 func (h *Hub) remove(s *socket) {
+	defer h.live.Done()
 	h.mu.Lock()
-	delete(h.sockets, s)
 	m := h.byUser[s.userID()]
 	delete(m, s)
 	last := len(m) == 0
@@ -155,11 +182,16 @@ func (h *Hub) remove(s *socket) {
 		delete(h.byUser, s.userID())
 	}
 	h.mu.Unlock()
-	h.metrics.connected.Dec()
 	if last {
 		// The grace period before "offline" counts from the last socket.
+		// Written before the socket leaves the count, so whoever sees it
+		// gone (Connected) also sees the time written.
 		h.touch([]string{s.userID()})
 	}
+	h.mu.Lock()
+	delete(h.sockets, s)
+	h.mu.Unlock()
+	h.metrics.connected.Dec()
 }
 
 // touch records that users are connected now.

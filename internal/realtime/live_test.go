@@ -14,6 +14,7 @@ import (
 )
 
 func TestAgentSeesNewHandoverLive(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), LockMax: 30 * time.Second, FastHashing: true}, app.Options{})

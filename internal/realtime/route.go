@@ -25,7 +25,7 @@ func (h *Hub) OnChange(c desk.Change) {
 	switch c.Type {
 	case desk.ChangeConversation, desk.ChangeMessageCreated, desk.ChangeMessageUpdated:
 		if c.Move != nil {
-			h.tally.apply(c.BotID, *c.Move)
+			h.tally.apply(c)
 		}
 		h.conversationChange(ctx, c)
 	case desk.ChangeAgentStatus:
@@ -108,9 +108,18 @@ func sharesBot(viewer, u desk.User) bool {
 	return false
 }
 
+// chatWindow is how far back chat routing looks for the announced message.
+// The store reads chat by pair, newest first; the window was 20, so a
+// burst of more than 20 messages committed before the first was routed
+// lost the older ones silently (chat frames carry no seq, so no client
+// could notice). 200 is the API's largest page; a pair writing that much
+// faster than routing is not a real case. (A store lookup by id would be
+// exact; the store has none yet.)
+const chatWindow = 200
+
 // chat goes to both ends of an internal chat.
 func (h *Hub) chat(ctx context.Context, c desk.Change) {
-	msgs, err := h.store.ListChat(ctx, c.UserID, c.ToUserID, 20)
+	msgs, err := h.store.ListChat(ctx, c.UserID, c.ToUserID, chatWindow)
 	if err != nil {
 		return
 	}

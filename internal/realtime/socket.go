@@ -67,11 +67,17 @@ func (s *socket) close(code websocket.StatusCode, reason string) {
 // run serves the socket until it closes. The writer owns every write (one
 // goroutine per socket writes, so frames never interleave); the reader
 // handles client frames.
+//
+// ctx ending (shutdown) closes the socket with "going away". Reads and
+// writes use a context of their own that ends only after the close
+// handshake: coder/websocket drops the connection at once when a read or
+// write context ends, which cut the 1001 close frame off on shutdown
+// (clients saw 1006 and could not tell a restart from a network fault).
 func (s *socket) run(ctx context.Context) {
-	ctx, cancel := context.WithCancel(ctx)
+	ioCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	s.conn.SetReadLimit(maxClientFrame)
-	go s.read(ctx)
+	go s.read(ioCtx)
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
 	for {
@@ -82,11 +88,11 @@ func (s *socket) run(ctx context.Context) {
 		case <-ctx.Done():
 			s.close(websocket.StatusGoingAway, "server shutting down")
 		case f := <-s.send:
-			if err := s.write(ctx, f); err != nil {
+			if err := s.write(ioCtx, f); err != nil {
 				s.close(websocket.StatusInternalError, "write failed")
 			}
 		case <-ping.C:
-			pctx, pcancel := context.WithTimeout(ctx, writeTimeout)
+			pctx, pcancel := context.WithTimeout(ioCtx, writeTimeout)
 			err := s.conn.Ping(pctx)
 			pcancel()
 			if err != nil {

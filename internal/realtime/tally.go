@@ -10,14 +10,26 @@ import (
 )
 
 // tally keeps the floor's counters per bot, moved by each change's Move as
-// it arrives, never by counting rows per event. It is reset from the store
-// when a supervisor connects and every 30 s, so a lost bus message skews it
-// for seconds at most.
+// it arrives, never by counting rows per event. Each conversation's last
+// counted seq is kept too, so counting is exact whatever the order: a move
+// older than what is held is skipped, a recount from the store keeps moves
+// newer than its read, and a duplicate is harmless. A recount (on a
+// supervisor's connect when the tally is older than a few seconds, and
+// every 30 s) repairs what a lost bus message left out.
 type tally struct {
 	mu    sync.Mutex
+	convs map[string]*counted
 	bots  map[string]*botTally
 	dirty bool
 	reset time.Time
+}
+
+// counted is one conversation as the tally holds it.
+type counted struct {
+	bot  string
+	seq  int64
+	p    desk.Placement
+	seen time.Time // when this node last learnt of it
 }
 
 type botTally struct {
@@ -26,7 +38,12 @@ type botTally struct {
 	teams map[string]*TeamCount // team → waiting and human
 }
 
-func newTally() *tally { return &tally{bots: map[string]*botTally{}} }
+// closedWindow is how far back a recount reads closed conversations: a
+// close missed on the bus longer ago than this is repaired by dropping
+// entries not seen since.
+const closedWindow = 10 * time.Minute
+
+func newTally() *tally { return &tally{convs: map[string]*counted{}, bots: map[string]*botTally{}} }
 
 func (t *tally) bot(id string) *botTally {
 	b := t.bots[id]
@@ -59,23 +76,51 @@ func (b *botTally) add(p desk.Placement, n int) {
 	}
 }
 
-// apply moves one conversation from m.Prev to m.Next.
-func (t *tally) apply(botID string, m desk.Move) {
+// apply moves one conversation to c.Move.Next, unless the tally already
+// holds it at c's seq or later.
+func (t *tally) apply(c desk.Change) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	b := t.bot(botID)
-	b.add(m.Prev, -1)
-	b.add(m.Next, +1)
+	prev := c.Move.Prev
+	if e := t.convs[c.ConversationID]; e != nil {
+		if c.Seq <= e.seq {
+			return
+		}
+		prev = e.p // what was counted, whatever the move says it left
+	}
+	b := t.bot(c.BotID)
+	b.add(prev, -1)
+	b.add(c.Move.Next, +1)
+	// Closed conversations stay as tombstones until a recount, so an older
+	// move arriving late cannot count them again.
+	t.convs[c.ConversationID] = &counted{bot: c.BotID, seq: c.Seq, p: c.Move.Next, seen: time.Now()}
 	t.dirty = true
 }
 
-// load replaces the counters with rows counted by the store.
-func (t *tally) load(rows []store.TallyRow) {
+// load merges a recount read at readAt: the store's row wins unless the
+// tally holds the conversation at a later seq; a held conversation the
+// store did not list is kept only if this node learnt of it around or
+// after the read (it is newer than the read), and dropped otherwise (its
+// close was missed).
+func (t *tally) load(rows []store.TallyRow, readAt time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.bots = map[string]*botTally{}
+	next := make(map[string]*counted, len(rows))
 	for _, r := range rows {
-		t.bot(r.BotID).add(desk.Placement{Phase: r.Phase, AssigneeID: r.AssigneeID, TeamID: r.TeamID}, r.Count)
+		e := &counted{bot: r.BotID, seq: r.Seq, p: r.Placement, seen: readAt}
+		if old := t.convs[r.ID]; old != nil && old.seq > r.Seq {
+			e = old
+		}
+		next[r.ID] = e
+	}
+	for id, old := range t.convs {
+		if _, listed := next[id]; !listed && old.seen.After(readAt.Add(-time.Minute)) {
+			next[id] = old
+		}
+	}
+	t.convs, t.bots = next, map[string]*botTally{}
+	for _, e := range next {
+		t.bot(e.bot).add(e.p, +1)
 	}
 	t.dirty, t.reset = true, time.Now()
 }
@@ -130,13 +175,14 @@ func (t *tally) stale(age time.Duration) bool {
 	return time.Since(t.reset) > age
 }
 
-// recount resets the tally from the store.
+// recount merges the store's count into the tally.
 func (h *Hub) recount(ctx context.Context) error {
-	rows, err := h.store.Tally(ctx)
+	readAt := time.Now()
+	rows, err := h.store.Tally(ctx, h.opt.Clock.Now().Add(-closedWindow))
 	if err != nil {
 		return err
 	}
-	h.tally.load(rows)
+	h.tally.load(rows, readAt)
 	return nil
 }
 
@@ -165,18 +211,25 @@ func (h *Hub) pushCounters() {
 			return
 		case <-t.C:
 		}
-		if h.tally.stale(30 * time.Second) {
-			if err := h.recount(h.ctx); err != nil && h.ctx.Err() == nil {
-				h.log.Warn("realtime: recount", "err", err)
-			}
-		}
-		if !h.tally.takeDirty() {
-			continue
-		}
-		h.each(func(s *socket) {
-			if s.actor.User.Role.Supervises() {
-				s.enqueue(h.countersFrame(s.actor))
-			}
-		})
+		h.flushCounters()
 	}
+}
+
+// flushCounters is one tick of pushCounters: the counters go to every
+// supervisor if they moved since the last tick, however many changes moved
+// them. (A method of its own so tests drive the tick without timing.)
+func (h *Hub) flushCounters() {
+	if h.tally.stale(30 * time.Second) {
+		if err := h.recount(h.ctx); err != nil && h.ctx.Err() == nil {
+			h.log.Warn("realtime: recount", "err", err)
+		}
+	}
+	if !h.tally.takeDirty() {
+		return
+	}
+	h.each(func(s *socket) {
+		if s.actor.User.Role.Supervises() {
+			s.enqueue(h.countersFrame(s.actor))
+		}
+	})
 }

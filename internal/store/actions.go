@@ -82,7 +82,7 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		if c.Phase == desk.PhaseBot {
 			a = desk.ActTakeover
 		}
-		if c, err = t.loadForChange(id, actor, a); err != nil {
+		if err := t.check(c, actor, a); err != nil {
 			return "", err
 		}
 		if actor.User == nil {
@@ -184,7 +184,7 @@ func (t *txn) transfer(actor desk.Actor, id string, in TransferInput) error {
 	if err != nil {
 		return err
 	}
-	reason, err := t.s.GetReason(t.ctx, in.ReasonID)
+	reason, err := getReason(t.ctx, t.tx, in.ReasonID)
 	if err != nil || (reason.BotID != "" && reason.BotID != c.BotID) {
 		return desk.Invalid("reason_id", "no such reason for this bot")
 	}
@@ -210,7 +210,7 @@ func (t *txn) transfer(actor desk.Actor, id string, in TransferInput) error {
 		st.assignee, ev.To = &target.ID, target.ID
 		notice, text = assignedNotice(bot, target), "Transferred to "+target.Name+": "+reason.Name
 	} else {
-		team, err := t.s.GetTeam(t.ctx, in.TeamID)
+		team, err := getTeam(t.ctx, t.tx, in.TeamID)
 		if err != nil || team.BotID != c.BotID {
 			return desk.Invalid("team_id", "no such team for this bot")
 		}
@@ -303,7 +303,7 @@ func (s *Store) BlockContact(ctx context.Context, actor desk.Actor, id string) (
 
 // checkTeam verifies a team exists and belongs to bot.
 func (t *txn) checkTeam(teamID, botID string) error {
-	team, err := t.s.GetTeam(t.ctx, teamID)
+	team, err := getTeam(t.ctx, t.tx, teamID)
 	if err != nil || team.BotID != botID {
 		return desk.Invalid("team_id", "no such team for this bot")
 	}

@@ -27,7 +27,11 @@ func (s *Store) BlockContactByID(ctx context.Context, actor desk.Actor, contactI
 		if !actor.Role().Supervises() {
 			return c, desk.Errorf(desk.CodeForbidden, "only supervisors block contacts with no open conversation")
 		}
-		return c, s.setBlocked(ctx, contactID, true)
+		// Read it back: c is from before the block and says blocked false.
+		if err := s.setBlocked(ctx, contactID, true); err != nil {
+			return c, err
+		}
+		return s.GetContact(ctx, contactID)
 	}
 	for _, id := range ids {
 		if _, err := s.BlockContact(ctx, actor, id); err != nil {

@@ -102,13 +102,13 @@ func TestUpdateBotPatchesOnlyGivenFields(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		s, ctx := db.Store, context.Background()
 		b := fxBot(t, s, "Sales")
-		flow := json.RawMessage(`{ "start": {"say": "hi"} }`)
+		flow := json.RawMessage(`{ "start": "hi", "nodes": {"hi": {"type": "end", "text": "Hi"}} }`)
 		hook, wait := "https://bots.example.com/hook", desk.Seconds(3600)
 		got, err := s.UpdateBot(ctx, b.ID, store.BotPatch{Flow: &flow, WebhookURL: &hook, AutoCloseAfter: &wait})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(got.Flow) != `{"start":{"say":"hi"}}` || got.WebhookURL != hook || got.AutoCloseAfter != 3600 ||
+		if string(got.Flow) != `{"start":"hi","nodes":{"hi":{"type":"end","text":"Hi"}}}` || got.WebhookURL != hook || got.AutoCloseAfter != 3600 ||
 			got.Name != "Sales" || got.WebhookSecret != b.WebhookSecret || !got.HasFlow() {
 			t.Fatalf("bot = %+v", got)
 		}

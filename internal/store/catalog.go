@@ -56,7 +56,12 @@ func (s *Store) ListReasons(ctx context.Context, botIDs []string) ([]desk.Reason
 
 // GetReason reads one reason.
 func (s *Store) GetReason(ctx context.Context, id string) (desk.Reason, error) {
-	r, err := scanReason(s.r.QueryRowContext(ctx, `SELECT id, name, bot_id FROM reasons WHERE id = $1`, id))
+	return getReason(ctx, s.r, id)
+}
+
+// getReason reads through q, so transactions need no second connection.
+func getReason(ctx context.Context, q querier, id string) (desk.Reason, error) {
+	r, err := scanReason(q.QueryRowContext(ctx, `SELECT id, name, bot_id FROM reasons WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, desk.NotFound("reason")
 	}
@@ -108,7 +113,11 @@ func (s *Store) ListTags(ctx context.Context) ([]desk.Tag, error) {
 
 // GetTag reads one tag.
 func (s *Store) GetTag(ctx context.Context, id string) (desk.Tag, error) {
-	tag, err := scanTag(s.r.QueryRowContext(ctx, `SELECT id, name, color FROM tags WHERE id = $1`, id))
+	return getTag(ctx, s.r, id)
+}
+
+func getTag(ctx context.Context, q querier, id string) (desk.Tag, error) {
+	tag, err := scanTag(q.QueryRowContext(ctx, `SELECT id, name, color FROM tags WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return tag, desk.NotFound("tag")
 	}

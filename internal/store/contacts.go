@@ -41,20 +41,35 @@ func (s *Store) UpdateContact(ctx context.Context, id string, p ContactPatch) (d
 		if err != nil {
 			return err
 		}
+		// Only what the patch sets is checked: a contact that arrived with
+		// a phone the channel formats its own way stays editable.
+		var probe desk.Contact
 		if p.Name != nil {
-			c.Name = *p.Name
+			probe.Name = *p.Name
 		}
 		if p.Phone != nil {
-			c.Phone = *p.Phone
+			probe.Phone = *p.Phone
 		}
 		if p.Email != nil {
-			c.Email = *p.Email
+			probe.Email = *p.Email
 		}
 		if p.Attributes != nil {
-			c.Attributes = *p.Attributes
+			probe.Attributes = *p.Attributes
 		}
-		if err := checkContact(&c); err != nil {
+		if err := checkContact(&probe); err != nil {
 			return err
+		}
+		if p.Name != nil {
+			c.Name = probe.Name
+		}
+		if p.Phone != nil {
+			c.Phone = probe.Phone
+		}
+		if p.Email != nil {
+			c.Email = probe.Email
+		}
+		if p.Attributes != nil {
+			c.Attributes = probe.Attributes
 		}
 		attrs, err := json.Marshal(c.Attributes)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/relevo/relevo/internal/bot/flow"
 	"github.com/relevo/relevo/internal/desk"
 )
 
@@ -73,7 +74,7 @@ func (s *Store) Inbound(ctx context.Context, channelID string, ic InboundContact
 	if err != nil {
 		return res, err
 	}
-	bot, err := s.GetBot(ctx, ch.BotID)
+	bot, err := getBotSettings(ctx, s.r, ch.BotID) // members not needed
 	if err != nil {
 		return res, err
 	}
@@ -157,15 +158,23 @@ func (t *txn) inbound(ch desk.Channel, bot desk.Bot, contact desk.Contact, im In
 		WHERE id = $1`, c.ID, ms(t.now), ms(t.now.Add(bot.AutoCloseAfter.Duration())), win); err != nil {
 		return fmt.Errorf("store: inbound deadlines: %w", err)
 	}
-	if opened && !bot.HasFlow() {
+	switch {
+	case opened && !bot.HasFlow():
 		// Nobody automatic answers this bot: straight to the queue.
-		if err := t.handover(&c, bot, desk.SystemActor, HandoverInput{}); err != nil {
-			return err
-		}
-	} else if c.Phase == desk.PhaseBot && bot.WebhookURL != "" {
-		if err := t.tellBotMessage(&c, bot, m); err != nil {
-			return err
-		}
+		err = t.handover(&c, bot, desk.SystemActor, HandoverInput{})
+	case c.Phase != desk.PhaseBot:
+	case flow.WantsHuman(im.Text, bot.HandoverKeywords):
+		// Asking for a person works at any step of any bot.
+		err = t.handover(&c, bot, desk.SystemActor, HandoverInput{Note: KeywordHandoverNote})
+	case bot.WebhookURL != "":
+		err = t.tellBotMessage(&c, bot, m)
+	case runsFlow(bot):
+		// The flow step runs from the outbox: queued with the message, so
+		// a crash never loses it.
+		err = t.enqueue(OutboxFlow, &c, m.ID, nil, nil)
+	}
+	if err != nil {
+		return err
 	}
 	*res = InboundResult{ConversationID: c.ID, MessageID: m.ID, Opened: opened, Phase: c.Phase}
 	return nil

@@ -39,16 +39,18 @@ func (t *txn) loadForChange(id string, actor desk.Actor, a desk.Action) (desk.Co
 	if err != nil {
 		return c, err
 	}
+	return c, t.check(c, actor, a)
+}
+
+// check applies the rules of package desk to one action on c.
+func (t *txn) check(c desk.Conversation, actor desk.Actor, a desk.Action) error {
 	if err := desk.Authorize(a, c, actor); err != nil {
-		return c, err
+		return err
 	}
 	if _, err := desk.Transition(a, c.Phase); err != nil {
-		return c, err
+		return err
 	}
-	if err := desk.CheckLock(a, c, t.now); err != nil {
-		return c, err
-	}
-	return c, nil
+	return desk.CheckLock(a, c, t.now)
 }
 
 // compareAndSet writes st if the conversation is still at the version c was
@@ -157,9 +159,10 @@ func viewerOf(a desk.Actor) string {
 	return ""
 }
 
-// loadBot reads the bot of a conversation inside the transaction.
+// loadBot reads the bot of a conversation inside the transaction, without
+// its members (MemberIDs nil): actions need its settings only.
 func (t *txn) loadBot(id string) (desk.Bot, error) {
-	return getBot(t.ctx, t.tx, id)
+	return getBotSettings(t.ctx, t.tx, id)
 }
 
 // loadUser reads a live user (name, membership and status) inside the

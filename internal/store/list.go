@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -22,23 +21,27 @@ const (
 // ConversationFilter selects and orders conversations. Empty fields do not
 // filter; list fields match any of their values.
 type ConversationFilter struct {
-	Phases       []desk.Phase // empty: every open phase
-	AllPhases    bool
-	AssigneeIDs  []string // user ids; "none" matches unassigned
-	TeamIDs      []string
-	ChannelIDs   []string
-	BotIDs       []string
-	TagIDs       []string
-	Contact      string // exact name or phone
-	ContactID    string
-	Protocol     string
-	Query        string // full-text over messages and contact name/phone
-	Unread       *bool
-	From, To     *time.Time // created between
-	UpdatedAfter *time.Time
-	Sort         string
-	Limit        int
-	Cursor       string
+	Phases      []desk.Phase // empty: every open phase
+	AllPhases   bool
+	AssigneeIDs []string // user ids; "none" matches unassigned
+	TeamIDs     []string
+	ChannelIDs  []string
+	BotIDs      []string
+	TagIDs      []string
+	Contact     string // exact name or phone
+	ContactID   string
+	// ContactHistory lists the contact's whole history (ContactID set) to
+	// anyone who may see its bot: the contact panel's view. Only that
+	// handler sets it; the main list stays scoped.
+	ContactHistory bool
+	Protocol       string
+	Query          string // full-text over messages and contact name/phone
+	Unread         *bool
+	From, To       *time.Time // created between
+	UpdatedAfter   *time.Time
+	Sort           string
+	Limit          int
+	Cursor         string
 }
 
 // ListConversations returns one page of the conversations actor may see.
@@ -52,47 +55,14 @@ func (s *Store) ListConversations(ctx context.Context, actor desk.Actor, f Conve
 	}
 	w := &where{}
 	w.arg(viewerOf(actor)) // $1: read state is the viewer's
-	if err := s.scope(w, actor, f.ContactID != ""); err != nil {
+	if err := s.scope(w, actor, f.ContactHistory && f.ContactID != ""); err != nil {
 		return nil, "", err
 	}
 	s.filter(w, f)
-	order := ` ORDER BY c.last_message_at DESC, c.id DESC`
-	if f.Sort == SortWaiting {
-		order = ` ORDER BY CASE WHEN unread > 0 OR marked > 0 THEN 0 ELSE 1 END,
-			COALESCE(oldest_unread, CASE WHEN marked > 0 THEN c.last_message_at END) ASC,
-			COALESCE(c.waiting_since, c.last_message_at) ASC, c.id`
-	}
-	// The derived columns are computed once per row in a subquery so the
-	// ORDER BY and the unread filter can use them by name on both databases.
-	q := `SELECT * FROM (SELECT ` + conversationCols + ` AS unread, COALESCE(r.marked_unread, 0) AS marked,
-		(SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.author_type = 'contact'
-			AND m.seq > COALESCE(r.last_read_seq, 0)) AS oldest_unread` + conversationFrom + w.sql() + `) AS c`
-	if f.Unread != nil {
-		if *f.Unread {
-			q += ` WHERE (c.unread > 0 OR c.marked > 0)`
-		} else {
-			q += ` WHERE c.unread = 0 AND c.marked = 0`
-		}
-	}
-	q += order
-	q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit+1, offset)
-	rows, err := s.r.QueryContext(ctx, q, w.args...)
+	// listPage (list_page.go) picks the page's ids in index order first and
+	// reads only those rows in full: fast at 100k conversations.
+	out, err := s.listPage(ctx, w, f, offset)
 	if err != nil {
-		return nil, "", fmt.Errorf("store: list conversations: %w", err)
-	}
-	defer rows.Close()
-	out := []desk.Conversation{}
-	now := s.clock.Now()
-	for rows.Next() {
-		var marked int
-		var oldest any
-		c, err := scanConversation(extra{rows, []any{&marked, &oldest}}, now)
-		if err != nil {
-			return nil, "", fmt.Errorf("store: list conversations: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	next := ""
@@ -106,14 +76,6 @@ func (s *Store) ListConversations(ctx context.Context, actor desk.Actor, f Conve
 	}
 	return out, next, s.loadTags(ctx, s.r, ptrs)
 }
-
-// extra scans a row's leading conversation columns and then more.
-type extra struct {
-	sc   scanner
-	more []any
-}
-
-func (e extra) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.more...)...) }
 
 // scope restricts w to what actor may see: bot membership for everyone but
 // admins; for agents, the queue plus their own conversations, except in a
@@ -132,9 +94,10 @@ func (s *Store) scope(w *where, actor desk.Actor, history bool) error {
 			w.add("1 = 0")
 			return nil
 		}
-		w.add("c.bot_id IN (" + w.in(actor.User.BotIDs) + ")")
+		// noIndex: see list_page.go.
+		w.add(s.noIndex("c.bot_id") + " IN (" + w.in(actor.User.BotIDs) + ")")
 		if !actor.User.Role.SeesAll() && !history {
-			w.add("(c.phase = 'waiting' OR c.assignee_id = " + w.arg(actor.User.ID) + ")")
+			w.add("(" + s.noIndex("c.phase") + " = 'waiting' OR c.assignee_id = " + w.arg(actor.User.ID) + ")")
 		}
 	}
 	return nil
@@ -147,10 +110,17 @@ func (s *Store) filter(w *where, f ConversationFilter) {
 		w.add("c.phase <> 'closed'")
 	default:
 		ps := make([]string, len(f.Phases))
+		closed := false
 		for i, p := range f.Phases {
 			ps[i] = string(p)
+			closed = closed || p == desk.PhaseClosed
 		}
-		w.add("c.phase IN (" + w.in(ps) + ")")
+		w.add(s.noIndex("c.phase") + " IN (" + w.in(ps) + ")")
+		if !closed {
+			// Redundant, and what lets the open-only indexes serve
+			// (migration 0005).
+			w.add("c.phase <> 'closed'")
+		}
 	}
 	if len(f.AssigneeIDs) > 0 {
 		ids, none := withoutNone(f.AssigneeIDs)
@@ -168,7 +138,7 @@ func (s *Store) filter(w *where, f ConversationFilter) {
 		vals []string
 	}{{"c.team_id", f.TeamIDs}, {"c.channel_id", f.ChannelIDs}, {"c.bot_id", f.BotIDs}} {
 		if len(l.vals) > 0 {
-			w.add(l.col + " IN (" + w.in(l.vals) + ")")
+			w.add(s.noIndex(l.col) + " IN (" + w.in(l.vals) + ")")
 		}
 	}
 	if len(f.TagIDs) > 0 {
@@ -186,10 +156,14 @@ func (s *Store) filter(w *where, f ConversationFilter) {
 	}
 	if f.Query != "" {
 		fq := s.d.ftsQuery(f.Query)
-		cond := "c.protocol = " + w.arg(f.Query)
+		proto := w.arg(f.Query)
+		cond := "c.protocol = " + proto
 		if fq != "" {
 			p := w.arg(fq)
-			cond = "(" + cond + " OR c.id IN (" + s.d.messageSearch(p) + ") OR c.contact_id IN (" + s.d.contactSearch(p) + "))"
+			// One list of matching ids, built once: as an OR of three
+			// conditions SQLite ran each search twice (docs/PERFORMANCE.md).
+			cond = "c.id IN (" + s.d.messageSearch(p) + " UNION SELECT cs.id FROM conversations cs WHERE cs.contact_id IN (" +
+				s.d.contactSearch(p) + ") UNION SELECT cp.id FROM conversations cp WHERE cp.protocol = " + proto + ")"
 		}
 		w.add(cond)
 	}

@@ -28,6 +28,8 @@ type SendInput struct {
 	// ClientID makes the send idempotent: the same id from the same author
 	// in the same conversation returns the first message.
 	ClientID string
+	// Buttons are quick replies offered with the text (a flow's menu).
+	Buttons []desk.Button
 }
 
 func validateSend(in SendInput) error {
@@ -45,6 +47,15 @@ func validateSend(in SendInput) error {
 	}
 	if len(in.ClientID) > 100 {
 		return desk.Invalid("client_id", "at most 100 characters")
+	}
+	if len(in.Buttons) > 10 {
+		return desk.Invalid("buttons", "at most 10")
+	}
+	for _, b := range in.Buttons {
+		// WhatsApp's limits: a list row title has 24 characters at most.
+		if b.ID == "" || len(b.ID) > 200 || strings.TrimSpace(b.Title) == "" || utf8.RuneCountInString(b.Title) > 24 {
+			return desk.Invalid("buttons", "each needs an id (at most 200 bytes) and a title of 1 to 24 characters")
+		}
 	}
 	return nil
 }
@@ -69,7 +80,8 @@ func (s *Store) Send(ctx context.Context, actor desk.Actor, convID string, in Se
 				return err
 			}
 		}
-		m = desk.Message{Author: author, Kind: desk.KindText, Text: in.Text, Status: desk.StatusPending, ClientID: in.ClientID}
+		m = desk.Message{Author: author, Kind: desk.KindText, Text: in.Text, Status: desk.StatusPending, ClientID: in.ClientID,
+			MessageExtra: desk.MessageExtra{Buttons: in.Buttons}}
 		if in.Template != nil {
 			if err := t.renderTemplate(c, actor, *in.Template, &m); err != nil {
 				return err
@@ -82,7 +94,7 @@ func (s *Store) Send(ctx context.Context, actor desk.Actor, convID string, in Se
 			if m.Attachments, err = t.attachments(in.AttachmentIDs, actor); err != nil {
 				return err
 			}
-			m.Kind = kindOf(m.Attachments[0].Mime)
+			m.Kind = desk.KindOfMime(m.Attachments[0].Mime)
 		}
 		if err := t.addMessage(&c, &m); err != nil {
 			return err
@@ -118,7 +130,7 @@ func (t *txn) byClientID(convID string, author desk.Author, clientID string) (de
 
 // renderTemplate fills m from an approved template the actor's role may use.
 func (t *txn) renderTemplate(c desk.Conversation, actor desk.Actor, ts TemplateSend, m *desk.Message) error {
-	tpl, err := t.s.GetTemplate(t.ctx, ts.ID)
+	tpl, err := getTemplate(t.ctx, t.tx, ts.ID)
 	if err != nil || tpl.ChannelID != c.ChannelID || tpl.Status != "APPROVED" {
 		return desk.Invalid("template.id", "no such approved template on this channel")
 	}
@@ -133,6 +145,7 @@ func (t *txn) renderTemplate(c desk.Conversation, actor desk.Actor, ts TemplateS
 		body = strings.ReplaceAll(body, fmt.Sprintf("{{%d}}", i+1), p)
 	}
 	m.Kind, m.Text = desk.KindTemplate, body
+	m.Template = &desk.TemplateRef{Name: tpl.Name, Language: tpl.Language, Params: ts.Params}
 	return nil
 }
 
@@ -140,25 +153,14 @@ func (t *txn) renderTemplate(c desk.Conversation, actor desk.Actor, ts TemplateS
 func (t *txn) attachments(ids []string, actor desk.Actor) ([]desk.Attachment, error) {
 	out := make([]desk.Attachment, 0, len(ids))
 	for _, id := range ids {
-		u, err := t.s.GetUpload(t.ctx, id)
+		f, err := getUpload(t.ctx, t.tx, id)
+		u := f.Attachment
 		if err != nil {
 			return nil, desk.Invalid("attachment_ids", "no such upload %s", id)
 		}
 		out = append(out, u)
 	}
 	return out, nil
-}
-
-func kindOf(mime string) desk.MessageKind {
-	switch {
-	case strings.HasPrefix(mime, "image/"):
-		return desk.KindImage
-	case strings.HasPrefix(mime, "audio/"):
-		return desk.KindAudio
-	case strings.HasPrefix(mime, "video/"):
-		return desk.KindVideo
-	}
-	return desk.KindFile
 }
 
 // AddNote writes an internal note in the timeline, never sent to the

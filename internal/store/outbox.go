@@ -18,6 +18,9 @@ const (
 	OutboxMessage = "message"
 	// OutboxBotEvent tells an external bot what happened (its webhook).
 	OutboxBotEvent = "bot_event"
+	// OutboxFlow runs the bot's built-in flow on a customer message (the
+	// item's message); it sends nothing itself.
+	OutboxFlow = "flow"
 )
 
 // BotEventType is what an external bot is told.
@@ -213,7 +216,8 @@ func (s *Store) FailOutbox(ctx context.Context, it OutboxItem, reason string, re
 		if _, err := t.exec(`UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = $2 WHERE id = $1`, it.ID, reason); err != nil {
 			return err
 		}
-		if it.MessageID != "" {
+		// A flow item's message is the customer's, which did not fail.
+		if it.MessageID != "" && it.Kind != OutboxFlow {
 			if err := t.setMessageStatus(it.MessageID, desk.StatusFailed, &reason, ""); err != nil {
 				return err
 			}

@@ -49,20 +49,23 @@ func (s *Store) SweepPresence(ctx context.Context, grace time.Duration) (int, er
 	return n, err
 }
 
-// TallyRow counts open conversations of one bot in one placement.
+// TallyRow is one conversation's placement as of its seq.
 type TallyRow struct {
-	BotID      string
-	Phase      desk.Phase
-	AssigneeID string
-	TeamID     string
-	Count      int
+	ID    string
+	BotID string
+	Seq   int64
+	desk.Placement
 }
 
-// Tally counts every open conversation by bot and placement: the base the
-// live counters move from.
-func (s *Store) Tally(ctx context.Context) ([]TallyRow, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT bot_id, phase, COALESCE(assignee_id, ''), COALESCE(team_id, ''), COUNT(*)
-		FROM conversations WHERE phase <> 'closed' GROUP BY bot_id, phase, assignee_id, team_id`)
+// Tally lists every open conversation, and those closed since closedSince,
+// with the seq their placement is as of: the base the live counters move
+// from. The seq lets a counter skip a move it already holds and keep one
+// newer than this read; the recently closed rows let it drop conversations
+// whose close it missed.
+func (s *Store) Tally(ctx context.Context, closedSince time.Time) ([]TallyRow, error) {
+	const cols = `SELECT id, bot_id, seq, phase, COALESCE(assignee_id, ''), COALESCE(team_id, '') FROM conversations`
+	rows, err := s.r.QueryContext(ctx, cols+` WHERE phase IN ('bot', 'waiting', 'human')
+		UNION ALL `+cols+` WHERE phase = 'closed' AND updated_at >= $1`, ms(closedSince))
 	if err != nil {
 		return nil, fmt.Errorf("store: tally: %w", err)
 	}
@@ -70,7 +73,7 @@ func (s *Store) Tally(ctx context.Context) ([]TallyRow, error) {
 	var out []TallyRow
 	for rows.Next() {
 		var r TallyRow
-		if err := rows.Scan(&r.BotID, &r.Phase, &r.AssigneeID, &r.TeamID, &r.Count); err != nil {
+		if err := rows.Scan(&r.ID, &r.BotID, &r.Seq, &r.Phase, &r.AssigneeID, &r.TeamID); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

@@ -117,6 +117,10 @@ func (s *Store) openSQLite(dir string) error {
 	}
 	path := filepath.Join(dir, "relevo.db")
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	// Reads through a memory map: every connection shares the OS page cache
+	// instead of a private 2 MB cache refilled with pread calls, which was a
+	// quarter of a conversation list's time at 100k (docs/PERFORMANCE.md).
+	pragmas += "&_pragma=mmap_size(1073741824)"
 	// One writer connection: SQLite has one writer anyway, and queueing in
 	// database/sql is cheaper than SQLITE_BUSY retries. _txlock=immediate
 	// takes the write lock at BEGIN so a read-then-write never deadlocks.

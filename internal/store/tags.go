@@ -24,7 +24,7 @@ func (s *Store) retag(ctx context.Context, actor desk.Actor, convID, tagID strin
 		if err != nil {
 			return "", err
 		}
-		tag, err := t.s.GetTag(t.ctx, tagID)
+		tag, err := getTag(t.ctx, t.tx, tagID)
 		if err != nil {
 			return "", err
 		}
@@ -65,14 +65,24 @@ func (s *Store) setRead(ctx context.Context, actor desk.Actor, convID string, un
 		return c, err
 	}
 	err = s.tx(ctx, func(t *txn) error {
+		// Row-lock the conversation first (a no-op update) so a customer
+		// message committing meanwhile is either seen here or sees this
+		// row: reads.unread_since (migration 0005) stays exact on
+		// PostgreSQL too.
+		if _, err := t.exec(`UPDATE conversations SET seq = seq WHERE id = $1`, c.ID); err != nil {
+			return err
+		}
 		if unread {
-			_, err := t.exec(`INSERT INTO reads (user_id, conversation_id, last_read_seq, marked_unread) VALUES ($1, $2, 0, 1)
+			// Never read: unread from the first customer message.
+			_, err := t.exec(`INSERT INTO reads (user_id, conversation_id, last_read_seq, marked_unread, unread_since)
+				VALUES ($1, $2, 0, 1, (SELECT first_contact_at FROM conversations WHERE id = $2))
 				ON CONFLICT (user_id, conversation_id) DO UPDATE SET marked_unread = 1`, actor.User.ID, c.ID)
 			return err
 		}
-		_, err := t.exec(`INSERT INTO reads (user_id, conversation_id, last_read_seq, marked_unread)
-			VALUES ($1, $2, (SELECT seq FROM conversations WHERE id = $2), 0)
-			ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_seq = excluded.last_read_seq, marked_unread = 0`,
+		_, err := t.exec(`INSERT INTO reads (user_id, conversation_id, last_read_seq, marked_unread, unread_since)
+			VALUES ($1, $2, (SELECT seq FROM conversations WHERE id = $2), 0, NULL)
+			ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_seq = excluded.last_read_seq, marked_unread = 0,
+				unread_since = NULL`,
 			actor.User.ID, c.ID)
 		return err
 	})

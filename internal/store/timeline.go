@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/relevo/relevo/internal/desk"
 )
@@ -90,6 +91,26 @@ func (t *txn) addMessage(c *desk.Conversation, m *desk.Message) error {
 		strOrNil(m.ExternalID), strOrNil(m.ClientID), ms(m.CreatedAt), ms(t.now), extra)
 	if err != nil {
 		return fmt.Errorf("store: insert message: %w", err)
+	}
+	if m.Author.Type == desk.AuthorContact {
+		return t.customerWrote(c.ID, seq, m.CreatedAt)
+	}
+	return nil
+}
+
+// customerWrote keeps the waiting sort's columns (migration 0005,
+// list_page.go): the conversation's oldest customer message, and for each
+// user who read the conversation before this message, their oldest unread
+// one. Times only move back: a late webhook may carry an older one.
+func (t *txn) customerWrote(convID string, seq int64, at time.Time) error {
+	if _, err := t.exec(`UPDATE conversations SET first_contact_at = $2
+		WHERE id = $1 AND (first_contact_at IS NULL OR first_contact_at > $2)`, convID, ms(at)); err != nil {
+		return fmt.Errorf("store: first customer message: %w", err)
+	}
+	if _, err := t.exec(`UPDATE reads SET unread_since = $2
+		WHERE conversation_id = $1 AND last_read_seq < $3 AND (unread_since IS NULL OR unread_since > $2)`,
+		convID, ms(at), seq); err != nil {
+		return fmt.Errorf("store: unread since: %w", err)
 	}
 	return nil
 }

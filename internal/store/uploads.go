@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/relevo/relevo/internal/desk"
 )
@@ -40,8 +41,12 @@ func (s *Store) GetUpload(ctx context.Context, id string) (desk.Attachment, erro
 
 // UploadFile reads an upload with its path on disk.
 func (s *Store) UploadFile(ctx context.Context, id string) (Upload, error) {
+	return getUpload(ctx, s.r, id)
+}
+
+func getUpload(ctx context.Context, q querier, id string) (Upload, error) {
 	var u Upload
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, mime, size, path, created_by FROM uploads WHERE id = $1`, id).
+	err := q.QueryRowContext(ctx, `SELECT id, name, mime, size, path, created_by FROM uploads WHERE id = $1`, id).
 		Scan(&u.ID, &u.Name, &u.Mime, &u.Size, &u.Path, &u.CreatedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, desk.NotFound("upload")
@@ -65,8 +70,11 @@ func (s *Store) NewID() string { return s.ids.New() }
 // CanSeeUpload reports whether actor may see a conversation the upload is
 // attached to.
 func (s *Store) CanSeeUpload(ctx context.Context, actor desk.Actor, id string) (bool, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT conversation_id FROM messages WHERE attachments LIKE $1 LIMIT 20`,
-		`%"id":"`+id+`"%`)
+	// The id is escaped: a "%" or "_" in it would otherwise be a LIKE
+	// wildcard and match other uploads' messages.
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(id)
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT conversation_id FROM messages WHERE attachments LIKE $1 ESCAPE '\' LIMIT 20`,
+		`%"id":"`+esc+`"%`)
 	if err != nil {
 		return false, fmt.Errorf("store: upload scope: %w", err)
 	}

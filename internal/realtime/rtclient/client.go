@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/coder/websocket"
@@ -39,6 +40,7 @@ type Client struct {
 
 type convState struct {
 	seq  int64 // highest seq applied with nothing missing below it
+	max  int64 // highest seq seen in a frame
 	msgs map[string]desk.Message
 	gap  bool
 }
@@ -110,7 +112,12 @@ func (c *Client) Connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	wsURL := "ws://" + u.Host + "/api/v1/ws"
+	// The socket lives next to the API, over TLS when the API is.
+	scheme := "ws"
+	if u.Scheme == "https" {
+		scheme = "wss"
+	}
+	wsURL := scheme + "://" + u.Host + strings.TrimSuffix(u.Path, "/") + "/api/v1/ws"
 	h := http.Header{}
 	h.Set("Origin", c.Base)
 	conn, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPClient: c.HTTP, HTTPHeader: h})
@@ -196,6 +203,7 @@ func (c *Client) apply(f realtime.Frame) {
 			s.msgs[m.ID] = m
 		}
 	}
+	s.max = max(s.max, f.Seq)
 	switch {
 	case f.Seq <= s.seq: // duplicate or old
 	case f.Seq == s.seq+1 && !s.gap:
@@ -252,7 +260,9 @@ func (c *Client) Resync(ctx context.Context, convID string) error {
 	if conv.Seq > s.seq {
 		s.seq = conv.Seq
 	}
-	s.gap = false
+	// Frames past what was fetched may have come meanwhile, with holes
+	// before them: the gap holds until a later Resync covers them.
+	s.gap = s.max > s.seq
 	c.mu.Unlock()
 	return nil
 }

@@ -1,0 +1,373 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/jobs"
+	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/store/storetest"
+)
+
+// World is a small contact center built through the store's own API, for
+// tests of the desk engine: one bot with an API and a WhatsApp channel, a
+// member of every role, two teams, a reason and a tag, plus a second bot
+// for scope checks. Build it with NewWorld; bring conversations into a
+// phase with InPhase. Anyone may reuse it.
+type World struct {
+	// T is the test the helpers report to; a table test may point it at
+	// the running subtest (w.T = t).
+	T   *testing.T
+	DB  *storetest.DB
+	S   *store.Store
+	Ctx context.Context
+
+	// Bot has a built-in flow (so new conversations stay in phase bot),
+	// unless WorldOptions.NoFlow.
+	Bot      desk.Bot
+	API      desk.Channel // type api
+	WhatsApp desk.Channel // type whatsapp, config {"phone_number_id":"1"}
+
+	// Members of Bot. Agent ("Ana", team Sales) and Agent2 ("Bia", team
+	// Support) are online; OfflineAgent and PausedAgent are not. Auditor,
+	// Supervisor and Admin (a member of every bot by role) are online.
+	Agent, Agent2, OfflineAgent, PausedAgent desk.User
+	Auditor, Supervisor, Admin               desk.User
+	Sales, Support                           desk.Team
+	Reason                                   desk.Reason // "Billing", for Bot
+	Tag                                      desk.Tag    // "VIP"
+
+	// OtherBot is out of everyone's scope above but Admin's; Outsider is
+	// its online agent, OtherTeam and OtherReason its catalog.
+	OtherBot    desk.Bot
+	OtherTeam   desk.Team
+	OtherReason desk.Reason
+	Outsider    desk.User
+
+	root *testing.T   // owns the world's cleanups
+	n    atomic.Int64 // numbers contacts and message ids
+
+	rawOnce sync.Once
+	raw     *sql.DB
+}
+
+// WorldOptions shape the world's bot.
+type WorldOptions struct {
+	// WebhookURL makes Bot an external bot: it is told of every hand-over
+	// and the API channel's messages are POSTed there.
+	WebhookURL string
+	// NoFlow leaves Bot without flow and webhook: inbound goes straight to
+	// the human queue.
+	NoFlow bool
+	// AutoCloseAfter is Bot's auto_close_after (0: the default 24 h).
+	AutoCloseAfter desk.Seconds
+}
+
+// NewWorld builds a world in db.
+func NewWorld(t *testing.T, db *storetest.DB, o WorldOptions) *World {
+	t.Helper()
+	w := &World{T: t, root: t, DB: db, S: db.Store, Ctx: context.Background()}
+	// A flow that keeps asking: conversations stay with the bot until a
+	// test hands them over. No worker here runs it.
+	flow := json.RawMessage(`{"start":"greet","nodes":{"greet":{"type":"question","text":"Hi!","attribute":"need","next":"greet"}}}`)
+	if o.NoFlow || o.WebhookURL != "" {
+		flow = nil
+	}
+	w.Bot = need[desk.Bot](t)(w.S.CreateBot(w.Ctx, desk.Bot{Name: "Acme", Flow: flow, WebhookURL: o.WebhookURL, AutoCloseAfter: o.AutoCloseAfter}))
+	w.OtherBot = need[desk.Bot](t)(w.S.CreateBot(w.Ctx, desk.Bot{Name: "Other", Flow: flow}))
+	w.API = need[desk.Channel](t)(w.S.CreateChannel(w.Ctx, desk.Channel{BotID: w.Bot.ID, Type: desk.ChannelAPI, Name: "API"}))
+	w.WhatsApp = need[desk.Channel](t)(w.S.CreateChannel(w.Ctx, desk.Channel{BotID: w.Bot.ID, Type: desk.ChannelWhatsApp,
+		Name: "WhatsApp", Config: json.RawMessage(`{"phone_number_id":"1"}`)}))
+
+	w.Agent = w.NewUser("Ana", desk.RoleAgent, desk.StatusOnline, w.Bot.ID)
+	w.Agent2 = w.NewUser("Bia", desk.RoleAgent, desk.StatusOnline, w.Bot.ID)
+	w.OfflineAgent = w.NewUser("Caio", desk.RoleAgent, desk.StatusOffline, w.Bot.ID)
+	w.PausedAgent = w.NewUser("Duda", desk.RoleAgent, desk.StatusPaused, w.Bot.ID)
+	w.Auditor = w.NewUser("Edu", desk.RoleAuditor, desk.StatusOnline, w.Bot.ID)
+	w.Supervisor = w.NewUser("Fabi", desk.RoleSupervisor, desk.StatusOnline, w.Bot.ID)
+	w.Admin = w.NewUser("Gil", desk.RoleAdmin, desk.StatusOnline)
+	w.Outsider = w.NewUser("Hugo", desk.RoleAgent, desk.StatusOnline, w.OtherBot.ID)
+
+	w.Sales = need[desk.Team](t)(w.S.CreateTeam(w.Ctx, desk.Team{Name: "Sales", BotID: w.Bot.ID, MemberIDs: []string{w.Agent.ID}}))
+	w.Support = need[desk.Team](t)(w.S.CreateTeam(w.Ctx, desk.Team{Name: "Support", BotID: w.Bot.ID, MemberIDs: []string{w.Agent2.ID}}))
+	w.OtherTeam = need[desk.Team](t)(w.S.CreateTeam(w.Ctx, desk.Team{Name: "Elsewhere", BotID: w.OtherBot.ID}))
+	w.Reason = need[desk.Reason](t)(w.S.CreateReason(w.Ctx, desk.Reason{Name: "Billing", BotID: w.Bot.ID}))
+	w.OtherReason = need[desk.Reason](t)(w.S.CreateReason(w.Ctx, desk.Reason{Name: "Not ours", BotID: w.OtherBot.ID}))
+	w.Tag = need[desk.Tag](t)(w.S.CreateTag(w.Ctx, desk.Tag{Name: "VIP"}))
+	return w
+}
+
+// need unwraps the (value, error) result of a setup call, failing the test
+// on an error: need[desk.Bot](t)(s.CreateBot(ctx, b)).
+func need[T any](t *testing.T) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("world: %v", err)
+		}
+		return v
+	}
+}
+
+// NewUser creates a user of role in the given bots with status set through
+// SetStatus (paused users carry the reason "lunch").
+func (w *World) NewUser(name string, role desk.Role, status desk.UserStatus, botIDs ...string) desk.User {
+	w.T.Helper()
+	u, err := w.S.CreateUser(w.Ctx, desk.User{Name: name, Email: strings.ToLower(name) + "@acme.test", Role: role, BotIDs: botIDs}, "x")
+	if err != nil {
+		w.T.Fatalf("world: user %s: %v", name, err)
+	}
+	if status != desk.StatusOffline {
+		reason := ""
+		if status == desk.StatusPaused {
+			reason = "lunch"
+		}
+		if u, err = w.S.SetStatus(w.Ctx, u.ID, status, reason); err != nil {
+			w.T.Fatalf("world: status of %s: %v", name, err)
+		}
+	}
+	return u
+}
+
+// As is u acting in the console, read fresh from the store (status and
+// memberships as they are now, like a request's session would).
+func (w *World) As(u desk.User) desk.Actor {
+	w.T.Helper()
+	fresh, err := w.S.GetUser(w.Ctx, u.ID)
+	if err != nil {
+		w.T.Fatalf("world: user %s: %v", u.Name, err)
+	}
+	return desk.UserActor(fresh)
+}
+
+// BotActor is the bot token of Bot.
+func (w *World) BotActor() desk.Actor { return desk.Actor{Integration: true, BotID: w.Bot.ID} }
+
+// NewContact returns a fresh channel identity for a customer.
+func (w *World) NewContact() string { return fmt.Sprintf("cust-%d", w.n.Add(1)) }
+
+// Inbound stores a customer message with a fresh message id.
+func (w *World) Inbound(ch desk.Channel, contact, text string) store.InboundResult {
+	w.T.Helper()
+	res, err := w.S.Inbound(w.Ctx, ch.ID, store.InboundContact{ExternalID: contact, Name: "Customer " + contact},
+		store.InboundMessage{ExternalID: fmt.Sprintf("msg-%d", w.n.Add(1)), Text: text})
+	if err != nil {
+		w.T.Fatalf("world: inbound: %v", err)
+	}
+	return res
+}
+
+// CustomerSays stores a new message from c's customer on c's channel.
+func (w *World) CustomerSays(c desk.Conversation, text string) store.InboundResult {
+	w.T.Helper()
+	ct, err := w.S.GetContact(w.Ctx, c.Contact.ID)
+	if err != nil {
+		w.T.Fatalf("world: contact: %v", err)
+	}
+	ch, err := w.S.GetChannel(w.Ctx, c.ChannelID)
+	if err != nil {
+		w.T.Fatalf("world: channel: %v", err)
+	}
+	return w.Inbound(ch, ct.ExternalID, text)
+}
+
+// InPhase opens a conversation of a new contact on the API channel and
+// brings it into phase: bot (first message), waiting (handed over by the
+// bot, queued for nobody in particular), human (assigned to Agent, the
+// hand-over delivered so the processing lock has ended) or closed
+// (resolved by Agent).
+func (w *World) InPhase(phase desk.Phase) desk.Conversation { return w.InPhaseOn(w.API, phase) }
+
+// InPhaseOn is InPhase on channel ch.
+func (w *World) InPhaseOn(ch desk.Channel, phase desk.Phase) desk.Conversation {
+	w.T.Helper()
+	res := w.Inbound(ch, w.NewContact(), "Hello, I need help")
+	id := res.ConversationID
+	if phase == desk.PhaseBot {
+		if res.Phase != desk.PhaseBot {
+			w.T.Fatalf("world: a bot without flow cannot hold a conversation in phase bot")
+		}
+		return w.Get(id)
+	}
+	if res.Phase == desk.PhaseBot {
+		w.Check(w.S.Handover(w.Ctx, w.BotActor(), id, store.HandoverInput{}))
+	}
+	if phase == desk.PhaseWaiting {
+		return w.Get(id)
+	}
+	w.Check(w.S.Assign(w.Ctx, w.As(w.Agent), id, store.AssignInput{}))
+	w.Deliver()
+	if phase == desk.PhaseClosed {
+		w.Check(w.S.Resolve(w.Ctx, w.As(w.Agent), id))
+	}
+	c := w.Get(id)
+	if c.Phase != phase {
+		w.T.Fatalf("world: conversation in phase %s, want %s", c.Phase, phase)
+	}
+	return c
+}
+
+// Check fails the test on an unexpected error of a lifecycle call.
+func (w *World) Check(c desk.Conversation, err error) desk.Conversation {
+	w.T.Helper()
+	if err != nil {
+		w.T.Fatalf("world: %v", err)
+	}
+	return c
+}
+
+// Get reads a conversation as the system sees it.
+func (w *World) Get(id string) desk.Conversation {
+	w.T.Helper()
+	c, err := w.S.GetConversation(w.Ctx, desk.SystemActor, id)
+	if err != nil {
+		w.T.Fatalf("world: get conversation: %v", err)
+	}
+	return c
+}
+
+// Messages reads a whole timeline, oldest first.
+func (w *World) Messages(id string) []desk.Message {
+	w.T.Helper()
+	list, err := w.S.ListMessages(w.Ctx, desk.SystemActor, id, store.MessagePage{Limit: 10000})
+	if err != nil {
+		w.T.Fatalf("world: messages: %v", err)
+	}
+	return list
+}
+
+// Last returns the last n messages of a timeline, oldest first.
+func (w *World) Last(id string, n int) []desk.Message {
+	w.T.Helper()
+	list := w.Messages(id)
+	if len(list) < n {
+		w.T.Fatalf("world: %d messages, want at least %d", len(list), n)
+	}
+	return list[len(list)-n:]
+}
+
+// Deliver runs an outbox worker whose senders accept everything until
+// nothing is due, and returns how many items it delivered.
+func (w *World) Deliver() int {
+	w.T.Helper()
+	var n atomic.Int64
+	ok := jobs.SenderFunc(func(_ context.Context, d store.Delivery) (string, error) {
+		n.Add(1)
+		return "ext-" + d.Item.ID, nil
+	})
+	if err := NewOutbox(w.S, ok).Drain(w.Ctx); err != nil {
+		w.T.Fatalf("world: deliver: %v", err)
+	}
+	return int(n.Load())
+}
+
+// NewOutbox is an outbox worker on s that hands every item, whatever its
+// channel or kind, to sender, and logs nothing.
+func NewOutbox(s *store.Store, sender jobs.Sender) *jobs.Outbox {
+	return &jobs.Outbox{Store: s, Log: slog.New(slog.DiscardHandler), Routes: jobs.Routes{
+		Channels: map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: sender, desk.ChannelWeb: sender, desk.ChannelWhatsApp: sender},
+		BotEvent: sender,
+	}}
+}
+
+// OutboxRow is one stored outbox item, read straight from the table.
+type OutboxRow struct {
+	Kind, MessageID, LockID, Status string
+	Attempts                        int
+}
+
+// Outbox reads the outbox items of a conversation, oldest first.
+func (w *World) Outbox(convID string) []OutboxRow {
+	w.T.Helper()
+	rows, err := w.Raw().QueryContext(w.Ctx, `SELECT kind, COALESCE(message_id, ''), COALESCE(lock_id, ''), status, attempts
+		FROM outbox WHERE conversation_id = $1 ORDER BY created_at, kind DESC, id`, convID)
+	if err != nil {
+		w.T.Fatalf("world: outbox: %v", err)
+	}
+	defer rows.Close()
+	var out []OutboxRow
+	for rows.Next() {
+		var r OutboxRow
+		if err := rows.Scan(&r.Kind, &r.MessageID, &r.LockID, &r.Status, &r.Attempts); err != nil {
+			w.T.Fatalf("world: outbox: %v", err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// EventRow is one entry of a conversation's real-time feed.
+type EventRow struct {
+	Seq       int64
+	Type      desk.ChangeType
+	MessageID string
+}
+
+// Events reads a conversation's feed (the events table) by seq.
+func (w *World) Events(convID string) []EventRow {
+	w.T.Helper()
+	rows, err := w.Raw().QueryContext(w.Ctx, `SELECT seq, type, COALESCE(message_id, '') FROM events
+		WHERE conversation_id = $1 ORDER BY seq`, convID)
+	if err != nil {
+		w.T.Fatalf("world: events: %v", err)
+	}
+	defer rows.Close()
+	var out []EventRow
+	for rows.Next() {
+		var e EventRow
+		if err := rows.Scan(&e.Seq, &e.Type, &e.MessageID); err != nil {
+			w.T.Fatalf("world: events: %v", err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// Raw is a plain connection to the world's database, for reading what
+// the store's API does not show (outbox, events). Never write through it.
+func (w *World) Raw() *sql.DB {
+	w.rawOnce.Do(func() {
+		driver, dsn := "pgx", w.DB.URL
+		if w.DB.URL == "" {
+			driver, dsn = "sqlite", "file:"+filepath.Join(w.DB.Dir, "relevo.db")+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+		}
+		raw, err := sql.Open(driver, dsn)
+		if err != nil {
+			w.T.Fatalf("world: raw: %v", err)
+		}
+		w.raw = raw
+		w.root.Cleanup(func() { raw.Close() })
+	})
+	return w.raw
+}
+
+// EachWithOptions is storetest.Each with store options adjusted by opt
+// (OnCommit, OnOutbox, LockMax).
+func EachWithOptions(t *testing.T, opt func(*store.Options), fn func(t *testing.T, db *storetest.DB)) {
+	t.Helper()
+	for _, name := range storetest.Dialects() {
+		t.Run(name, func(t *testing.T) { fn(t, storetest.Open(t, name, opt)) })
+	}
+}
+
+// wantLocked fails unless err is conversation_locked with a retry time.
+func wantLocked(t *testing.T, err error) *desk.Error {
+	t.Helper()
+	var de *desk.Error
+	if !errors.As(err, &de) || de.Code != desk.CodeConversationLocked || de.RetryAfter < time.Second ||
+		de.Details["retry_after_seconds"] != int(de.RetryAfter/time.Second) {
+		t.Fatalf("err = %v, want conversation_locked with a retry time", err)
+	}
+	return de
+}

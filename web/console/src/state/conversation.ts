@@ -1,0 +1,390 @@
+// The conversation on screen: its state, its whole timeline kept exactly
+// once and in order, the processing lock, and the actions on it.
+//
+// Frames carry the conversation's seq. A frame at or below the last seq
+// seen is a duplicate and dropped; one that skips a seq means frames were
+// lost, and the missing messages are fetched with messages?after_seq (so
+// are status changes of messages still on their way). Applying a frame is
+// idempotent by message id too, so a resync racing with frames is harmless.
+import { reactive } from 'vue'
+import { api, ApiError } from '../api/client'
+import type { Attachment, Conversation, Message, Page } from '../api/types'
+import { newClientID } from '../lib/format'
+import { serverNow } from '../lib/clock'
+import { session, socket } from './session'
+import { queue, upsert, patchRow } from './queue'
+
+/** What a send carried, to retry it. */
+export interface SendRequest {
+  text: string
+  attachments: Attachment[]
+  template?: { id: string; params: string[]; preview: string }
+}
+
+/** A timeline entry: a server message, or an optimistic one not yet stored. */
+export interface TimelineMessage extends Message {
+  /** local: sending (not yet answered) or failed (the POST failed). */
+  local?: 'sending' | 'failed'
+  localError?: string
+  request?: SendRequest
+}
+
+const FINAL = new Set(['read', 'failed', 'received'])
+const RANK: Record<Message['status'], number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4, received: 0 }
+const PAGE = 100
+
+export const current = reactive({
+  id: '',
+  conv: null as Conversation | null,
+  messages: [] as TimelineMessage[],
+  lastSeq: 0,
+  loading: false,
+  error: '',
+  hasOlder: false,
+  /** gone: the conversation left this user's sight (transferred away). */
+  gone: false,
+  typing: '' as string,
+})
+
+let buffered: Array<{ type: string; seq: number; data: unknown }> = []
+let typingTimer: ReturnType<typeof setTimeout> | null = null
+let readTimer: ReturnType<typeof setTimeout> | null = null
+
+function bySeq(a: TimelineMessage, b: TimelineMessage): number {
+  // Optimistic messages have no seq yet: they sit at the end, in order.
+  const sa = a.local ? Number.MAX_SAFE_INTEGER : a.seq
+  const sb = b.local ? Number.MAX_SAFE_INTEGER : b.seq
+  return sa - sb || a.created_at.localeCompare(b.created_at)
+}
+
+/** putMessage inserts or replaces m, matching optimistic sends by client_id. */
+function putMessage(m: Message): void {
+  const list = current.messages
+  let i = list.findIndex((x) => x.id === m.id)
+  if (i < 0 && m.client_id) i = list.findIndex((x) => x.local && x.client_id === m.client_id)
+  if (i >= 0) {
+    const old = list[i]!
+    // Statuses only move forward: an older copy (an action's answer that
+    // arrived after the status frame) never wins.
+    if (!old.local && RANK[m.status] < RANK[old.status]) return
+    list.splice(i, 1, m)
+  } else {
+    list.push(m)
+  }
+  list.sort(bySeq)
+}
+
+/**
+ * setConv takes a newer state of the conversation. An action's answer can
+ * arrive after the frame of a later change (the lock ending, say): the
+ * conversation's seq tells which is newer.
+ */
+function setConv(c: Conversation): void {
+  const prev = current.conv
+  if (prev && prev.id === c.id && c.seq < prev.seq) return
+  current.conv = {
+    ...c,
+    unread_count: c.unread_count ?? prev?.unread_count ?? 0,
+    marked_unread: c.marked_unread ?? prev?.marked_unread ?? false,
+  }
+}
+
+/** applyConversation takes a conversation an action answered with. */
+export function applyConversation(c: Conversation): void {
+  if (c.id === current.id) setConv(c)
+  upsert(c)
+}
+
+/** openConversation shows id: the newest page of its timeline, live from here on. */
+export async function openConversation(id: string): Promise<void> {
+  if (current.id === id && current.conv) return
+  current.id = id
+  current.conv = null
+  current.messages = []
+  current.lastSeq = 0
+  current.error = ''
+  current.gone = false
+  current.typing = ''
+  current.loading = true
+  queue.openId = id
+  buffered = []
+  try {
+    // Messages first, then the conversation: its seq then covers every
+    // message read, and frames that arrived meanwhile are replayed.
+    const page = (await api.get('/api/v1/conversations/{id}/messages', { path: { id }, query: { limit: PAGE } })) as Page<Message>
+    const conv = (await api.get('/api/v1/conversations/{id}', { path: { id } })) as Conversation
+    if (current.id !== id) return
+    current.messages = page.items.slice().sort(bySeq)
+    current.hasOlder = page.items.length >= PAGE && (page.items[0]?.seq ?? 0) > 1
+    setConv(conv)
+    current.lastSeq = Math.max(conv.seq, ...page.items.map((m) => m.seq))
+    const replay = buffered
+    buffered = []
+    for (const f of replay) apply(f.type, f.seq, f.data)
+    if (conv.unread_count > 0 || conv.marked_unread) void markRead()
+  } catch (e) {
+    if (current.id === id) current.error = e instanceof ApiError ? e.code : 'network'
+  } finally {
+    if (current.id === id) current.loading = false
+  }
+}
+
+/** closeConversation leaves the conversation view. */
+export function closeConversation(): void {
+  current.id = ''
+  current.conv = null
+  current.messages = []
+  queue.openId = ''
+}
+
+/** loadOlder prepends the page before the oldest message shown. */
+export async function loadOlder(): Promise<void> {
+  const first = current.messages.find((m) => !m.local)
+  if (!first || !current.hasOlder) return
+  const id = current.id
+  const page = (await api.get('/api/v1/conversations/{id}/messages', {
+    path: { id },
+    query: { before_seq: first.seq, limit: PAGE },
+  })) as Page<Message>
+  if (current.id !== id) return
+  for (const m of page.items) putMessage(m)
+  current.hasOlder = page.items.length >= PAGE && (page.items[0]?.seq ?? 0) > 1
+}
+
+async function markRead(): Promise<void> {
+  const id = current.id
+  try {
+    const c = (await api.post('/api/v1/conversations/{id}/read', { path: { id } })) as Conversation
+    patchRow(id, { unread_count: c.unread_count, marked_unread: c.marked_unread })
+    if (current.conv && current.id === id) {
+      current.conv.unread_count = c.unread_count
+      current.conv.marked_unread = c.marked_unread
+    }
+  } catch {
+    // read state is a nicety; the next open tries again
+  }
+}
+
+function markReadSoon(): void {
+  if (readTimer) return
+  readTimer = setTimeout(() => {
+    readTimer = null
+    if (current.id && document.visibilityState === 'visible') void markRead()
+  }, 800)
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && current.conv && current.conv.unread_count > 0) markReadSoon()
+})
+
+/**
+ * resync fetches what frames did not bring: the conversation, and every
+ * message after the first one not yet in a final state (new messages and
+ * status changes alike).
+ */
+export async function resync(): Promise<void> {
+  const id = current.id
+  if (!id || current.loading) return
+  let after = current.lastSeq
+  for (const m of current.messages) {
+    if (!m.local && !FINAL.has(m.status) && m.author.type !== 'contact' && m.seq - 1 < after) after = m.seq - 1
+  }
+  try {
+    for (let i = 0; i < 50; i++) {
+      const page = (await api.get('/api/v1/conversations/{id}/messages', {
+        path: { id },
+        query: { after_seq: after, limit: 200 },
+      })) as Page<Message>
+      if (current.id !== id) return
+      for (const m of page.items) putMessage(m)
+      const last = page.items[page.items.length - 1]
+      if (!last || page.items.length < 200) break
+      after = last.seq
+    }
+    const conv = (await api.get('/api/v1/conversations/{id}', { path: { id } })) as Conversation
+    if (current.id !== id) return
+    setConv(conv)
+    upsert(conv)
+    current.lastSeq = Math.max(current.lastSeq, conv.seq, ...current.messages.filter((m) => !m.local).map((m) => m.seq))
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404 && current.id === id) current.gone = true
+  }
+}
+
+function apply(type: string, seq: number, data: unknown): void {
+  switch (type) {
+    case 'conversation.updated': {
+      const c = data as Conversation
+      setConv(c)
+      const me = session.me
+      if (me && me.role === 'agent' && ((c.phase === 'human' && c.assignee_id !== me.id) || c.phase === 'bot')) current.gone = true
+      break
+    }
+    case 'message.created': {
+      const m = data as Message
+      putMessage(m)
+      if (m.author.type === 'contact') {
+        current.typing = ''
+        markReadSoon()
+      }
+      break
+    }
+    case 'message.updated':
+      putMessage(data as Message)
+      break
+  }
+  if (seq > current.lastSeq) current.lastSeq = seq
+}
+
+socket.on((f) => {
+  if (!current.id || f.conversation_id !== current.id) return
+  if (f.type === 'typing') {
+    const d = f.data as { name: string; user_id?: string }
+    if (d.user_id === session.me?.id) return
+    current.typing = d.name
+    if (typingTimer) clearTimeout(typingTimer)
+    typingTimer = setTimeout(() => (current.typing = ''), 5000)
+    return
+  }
+  const seq = f.seq ?? 0
+  if (current.loading) {
+    buffered.push({ type: f.type, seq, data: f.data })
+    return
+  }
+  if (seq > 0 && seq <= current.lastSeq) return // a duplicate
+  const gap = seq > current.lastSeq + 1
+  apply(f.type, seq, f.data)
+  if (gap) void resync()
+})
+
+socket.onOpen((reconnected) => {
+  if (reconnected && current.id) void resync()
+})
+
+// ---- sending ----
+
+function optimistic(req: SendRequest, clientID: string): TimelineMessage {
+  const me = session.me!
+  const kind = req.template ? 'template' : req.attachments.length ? kindOf(req.attachments[0]!.mime) : 'text'
+  return {
+    id: 'local-' + clientID,
+    conversation_id: current.id,
+    seq: 0,
+    author: { type: 'agent', id: me.id, name: me.name },
+    kind,
+    text: req.template ? req.template.preview : req.text,
+    attachments: req.attachments,
+    event: null,
+    status: 'pending',
+    error: null,
+    created_at: new Date(serverNow()).toISOString(),
+    client_id: clientID,
+    local: 'sending',
+    request: req,
+  }
+}
+
+function kindOf(mime: string): Message['kind'] {
+  if (mime.startsWith('image/')) return 'image'
+  if (mime.startsWith('audio/')) return 'audio'
+  if (mime.startsWith('video/')) return 'video'
+  return 'file'
+}
+
+async function post(req: SendRequest, clientID: string): Promise<void> {
+  const id = current.id
+  const local = optimistic(req, clientID)
+  const i = current.messages.findIndex((m) => m.local && m.client_id === clientID)
+  if (i >= 0) current.messages.splice(i, 1, local)
+  else current.messages.push(local)
+  try {
+    const m = (await api.post('/api/v1/conversations/{id}/messages', {
+      path: { id },
+      body: {
+        text: req.template ? '' : req.text,
+        attachment_ids: req.attachments.map((a) => a.id),
+        template: req.template ? { id: req.template.id, params: req.template.params } : undefined,
+        client_id: clientID,
+      },
+    })) as Message
+    if (current.id === id) putMessage(m)
+  } catch (e) {
+    if (current.id !== id) return
+    const j = current.messages.findIndex((m) => m.local && m.client_id === clientID)
+    if (j >= 0) {
+      const failed = { ...current.messages[j]!, local: 'failed' as const, localError: e instanceof ApiError ? e.code : 'network' }
+      current.messages.splice(j, 1, failed)
+    }
+    if (e instanceof ApiError && e.code === 'conversation_locked') lockFor(e.retryAfter)
+    throw e
+  }
+}
+
+/** send posts a reply optimistically; the answer (or a frame) replaces it. */
+export function send(req: SendRequest): Promise<void> {
+  return post(req, newClientID())
+}
+
+/**
+ * retry sends a failed message again: a send that never reached the server
+ * with its own client_id (the server keeps one copy), a message the channel
+ * failed to deliver as a new message with a new client_id.
+ */
+export function retry(m: TimelineMessage): Promise<void> {
+  if (m.local && m.request && m.client_id) return post(m.request, m.client_id)
+  return post({ text: m.text, attachments: m.attachments }, newClientID())
+}
+
+/** discard drops a failed optimistic message. */
+export function discard(m: TimelineMessage): void {
+  const i = current.messages.indexOf(m)
+  if (i >= 0 && m.local) current.messages.splice(i, 1)
+}
+
+export async function addNote(text: string): Promise<void> {
+  const id = current.id
+  const m = (await api.post('/api/v1/conversations/{id}/notes', { path: { id }, body: { text } })) as Message
+  if (current.id === id) putMessage(m)
+}
+
+let lastTyping = 0
+/** typing tells colleagues, at most every 3 s. */
+export function typing(): void {
+  const t = Date.now()
+  if (!current.id || t - lastTyping < 3000) return
+  lastTyping = t
+  socket.typing(current.id)
+}
+
+// ---- actions ----
+
+/** lockFor shows the lock after a 423 that arrived before its frame. */
+export function lockFor(seconds: number): void {
+  if (!current.conv || seconds <= 0) return
+  const until = new Date(serverNow() + seconds * 1000).toISOString()
+  if (!current.conv.locked_until || current.conv.locked_until < until) current.conv.locked_until = until
+}
+
+async function act(fn: () => Promise<unknown>): Promise<void> {
+  try {
+    applyConversation((await fn()) as Conversation)
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'conversation_locked') lockFor(e.retryAfter)
+    throw e
+  }
+}
+
+const path = () => ({ id: current.id })
+
+export const actions = {
+  assign: () => act(() => api.post('/api/v1/conversations/{id}/assign', { path: path() })),
+  unassign: () => act(() => api.post('/api/v1/conversations/{id}/unassign', { path: path() })),
+  resolve: () => act(() => api.post('/api/v1/conversations/{id}/resolve', { path: path() })),
+  block: () => act(() => api.post('/api/v1/conversations/{id}/block', { path: path() })),
+  transfer: (to: { agent_id?: string; team_id?: string }, reasonID: string, note: string) =>
+    act(() => api.post('/api/v1/conversations/{id}/transfer', { path: path(), body: { ...to, reason_id: reasonID, note } })),
+  addTag: (tagID: string) =>
+    act(() => api.put('/api/v1/conversations/{id}/tags/{tag_id}', { path: { id: current.id, tag_id: tagID } })),
+  removeTag: (tagID: string) =>
+    act(() => api.delete('/api/v1/conversations/{id}/tags/{tag_id}', { path: { id: current.id, tag_id: tagID } })),
+}

@@ -1,0 +1,43 @@
+// Short messages at the bottom of the screen: what failed and why, in words.
+import { reactive } from 'vue'
+import { ApiError } from '../api/client'
+import { i18n } from '../i18n'
+
+export interface Toast {
+  id: number
+  text: string
+  kind: 'error' | 'info'
+}
+
+export const toasts = reactive<Toast[]>([])
+let next = 1
+
+export function toast(text: string, kind: Toast['kind'] = 'info'): void {
+  const id = next++
+  toasts.push({ id, text, kind })
+  setTimeout(() => dismiss(id), kind === 'error' ? 7000 : 4000)
+}
+
+export function dismiss(id: number): void {
+  const i = toasts.findIndex((t) => t.id === id)
+  if (i >= 0) toasts.splice(i, 1)
+}
+
+/** errorText words an error by its code, in the user's language. */
+export function errorText(e: unknown): string {
+  const t = i18n.global.t
+  const te = i18n.global.te
+  if (e instanceof ApiError) {
+    const key = `errors.${e.code}`
+    if (e.code === 'conversation_locked') return t('errors.conversation_locked', { seconds: e.retryAfter })
+    if (te(key)) return t(key)
+    return e.message || t('errors.unknown')
+  }
+  return t('errors.unknown')
+}
+
+/** fail shows an error toast (a 401 needs none: the login page says it). */
+export function fail(e: unknown): void {
+  if (e instanceof ApiError && e.status === 401) return
+  toast(errorText(e), 'error')
+}

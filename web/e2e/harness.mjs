@@ -1,0 +1,217 @@
+// Browser-test harness: runs the real server binary (built beforehand by
+// `make e2e`; this builds nothing), drives Debian's Chromium through
+// playwright-core, and talks to the API the way an integration would.
+import { spawn } from 'node:child_process'
+import { mkdtemp, mkdir, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { existsSync } from 'node:fs'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const BINARY = process.env.RELEVO_BIN ?? join(here, '..', '..', 'bin', 'relevo')
+export const ARTIFACTS = join(here, 'artifacts')
+export const PASSWORD = 'relevo-demo'
+export const USERS = {
+  admin: 'admin@demo.relevo',
+  supervisor: 'supervisor@demo.relevo',
+  agent: 'agent@demo.relevo',
+  agent2: 'agent2@demo.relevo',
+  auditor: 'auditor@demo.relevo',
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.unref()
+    s.on('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (s.address())
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * startServer runs `relevo serve --demo` on a free port with a fresh data
+ * folder and waits for /readyz. restart() stops and starts it again on the
+ * same port and data (clients see their sockets drop); stop() ends it and
+ * removes the folder.
+ */
+export async function startServer() {
+  if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run make build (make e2e builds first)`)
+  const port = await freePort()
+  const data = await mkdtemp(join(tmpdir(), 'relevo-e2e-'))
+  const url = `http://127.0.0.1:${port}`
+  const env = { ...process.env }
+  delete env.RELEVO_DATABASE_URL // the browser tests use the embedded default
+  let log = ''
+  let proc, exited
+
+  async function run() {
+    proc = spawn(BINARY, ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--data', data], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    proc.stdout.on('data', (d) => (log += d))
+    proc.stderr.on('data', (d) => (log += d))
+    exited = new Promise((resolve) => proc.on('exit', resolve))
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`relevo exited with ${proc.exitCode}:\n${log}`)
+      try {
+        const r = await fetch(url + '/readyz')
+        if (r.ok) return
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL')
+        throw new Error(`relevo did not become ready in 30 s:\n${log}`)
+      }
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
+  async function halt() {
+    proc.kill('SIGTERM')
+    const t = setTimeout(() => proc.kill('SIGKILL'), 10_000)
+    await exited
+    clearTimeout(t)
+  }
+
+  await run()
+  return {
+    url,
+    log: () => log,
+    async restart() {
+      await halt()
+      await run()
+    },
+    async stop() {
+      await halt()
+      await rm(data, { recursive: true, force: true })
+    },
+  }
+}
+
+/** launchBrowser starts headless Chromium (a fresh profile every time). */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/**
+ * newPage opens a browser context (its own cookies: one person) and
+ * collects console errors and uncaught exceptions, which fail the test.
+ */
+export async function newPage(browser, baseURL, { locale = 'en-US', width = 1440, height = 900 } = {}) {
+  const context = await browser.newContext({ baseURL, locale, viewport: { width, height } })
+  const page = await context.newPage()
+  const errors = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => errors.push(`page: ${e.message}`))
+  page.setDefaultTimeout(15_000)
+  return { context, page, errors }
+}
+
+/** login signs in through the form and waits to leave the login page. */
+export async function login(page, email, next) {
+  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login')
+  await page.locator('input[name=email]').fill(email)
+  await page.locator('input[name=password]').fill(PASSWORD)
+  await page.locator('button[type=submit]').click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+}
+
+/** goOnline uses the status switch. */
+export async function goOnline(page) {
+  await page.getByTestId('status-switch').click()
+  await page.getByTestId('status-online').click()
+  await page.getByTestId('status-switch').filter({ hasText: /online/i }).waitFor()
+}
+
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, name + '.png') })
+}
+
+/** Api is a small JSON client: a cookie session (login) or a bearer token. */
+export class Api {
+  /** @param {string} base @param {{ token?: string, cookie?: string }} [auth] */
+  constructor(base, { token, cookie } = {}) {
+    this.base = base
+    this.token = token
+    this.cookie = cookie
+  }
+
+  static async login(base, email) {
+    const r = await fetch(base + '/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    })
+    if (!r.ok) throw new Error(`login ${email}: ${r.status} ${await r.text()}`)
+    const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    return new Api(base, { cookie })
+  }
+
+  async call(method, path, body, { retries = 20 } = {}) {
+    /** @type {Record<string, string>} */
+    const headers = {}
+    if (this.token) headers.Authorization = 'Bearer ' + this.token
+    if (this.cookie) headers.Cookie = this.cookie
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    for (let i = 0; ; i++) {
+      const r = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      if (r.status === 429 && i < retries) {
+        await new Promise((res) => setTimeout(res, 1000 * (Number(r.headers.get('Retry-After')) || 1)))
+        continue
+      }
+      const text = await r.text()
+      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`)
+      return text ? JSON.parse(text) : undefined
+    }
+  }
+
+  get(path) {
+    return this.call('GET', path)
+  }
+  post(path, body) {
+    return this.call('POST', path, body ?? {})
+  }
+}
+
+/**
+ * salesSetup finds the demo's "Acme Sales" bot (no flow: new conversations
+ * go straight to the queue) and its API channel, and makes a bot token.
+ */
+export async function salesSetup(base) {
+  const admin = await Api.login(base, USERS.admin)
+  const bots = await admin.get('/api/v1/bots')
+  const bot = bots.items.find((b) => b.name === 'Acme Sales')
+  const channels = await admin.get('/api/v1/channels')
+  const channel = channels.items.find((c) => c.bot_id === bot.id && c.type === 'api')
+  const tok = await admin.post('/api/v1/tokens', { name: 'e2e customer', bot_id: bot.id })
+  return { admin, bot, channel, customer: new Api(base, { token: tok.token }) }
+}
+
+/** inbound sends a customer message through the API channel. */
+export function inbound(customer, channelID, externalID, name, messageID, text) {
+  return customer.post(`/api/v1/channels/${channelID}/inbound`, {
+    contact: { external_id: externalID, name },
+    message: { id: messageID, text },
+  })
+}
