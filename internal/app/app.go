@@ -18,6 +18,7 @@ import (
 	"github.com/relevo/relevo/internal/bot"
 	"github.com/relevo/relevo/internal/bus"
 	"github.com/relevo/relevo/internal/channel/api"
+	webchat "github.com/relevo/relevo/internal/channel/web"
 	"github.com/relevo/relevo/internal/channel/whatsapp"
 	"github.com/relevo/relevo/internal/clock"
 	"github.com/relevo/relevo/internal/desk"
@@ -40,13 +41,17 @@ type App struct {
 	Bus    *bus.Bus
 	Outbox *jobs.Outbox
 	Hub    *realtime.Hub
+	Widget *webchat.Service
 	Server *httpapi.Server
 
 	ln          net.Listener
 	unsubscribe func()
-	http        *http.Server
-	cancel      context.CancelFunc
-	wg          sync.WaitGroup
+	// unsubscribeWidget stops the widget hub's bus subscription.
+	unsubscribeWidget func()
+	demoPage          *demoPage
+	http              *http.Server
+	cancel            context.CancelFunc
+	wg                sync.WaitGroup
 }
 
 // Options adjust an App for tests.
@@ -86,7 +91,9 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	}
 	poster := webhook.Poster{Now: a.Clock.Now}
 	wa := whatsapp.New(whatsapp.Options{Store: a.Store, UploadDir: filepath.Join(cfg.DataDir, "uploads"), Log: a.Log})
-	senders := map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: poster}, desk.ChannelWhatsApp: wa}
+	a.Widget = webchat.New(webchat.Options{Store: a.Store, Publish: publish, Log: a.Log, Files: widgetFiles(),
+		PublicURL: cfg.PublicURL, UploadDir: filepath.Join(cfg.DataDir, "uploads")})
+	senders := map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: poster}, desk.ChannelWhatsApp: wa, desk.ChannelWeb: a.Widget}
 	for t, s := range opt.Senders {
 		senders[t] = s
 	}
@@ -100,12 +107,16 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	if a.unsubscribeWidget, err = a.Bus.Subscribe(a.Widget.OnChange); err != nil {
+		a.Close()
+		return nil, err
+	}
 	hash := func(pw string) (string, error) { return auth.HashPassword(pw, auth.DefaultParams) }
 	if cfg.FastHashing {
 		hash = func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
 	}
 	a.Server, err = httpapi.New(httpapi.Config{Version: Version, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash},
-		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Extra: consoleRoutes(a.Log)})
+		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Widget: a.Widget, Extra: a.extraRoutes()})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -113,6 +124,12 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	if err := a.bootstrap(ctx, hash); err != nil {
 		a.Close()
 		return nil, err
+	}
+	if a.demoPage != nil {
+		if err := a.demoPage.find(ctx, a.Store); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
 	return a, nil
 }
@@ -151,8 +168,14 @@ func (a *App) Close() error {
 	if a.Hub != nil {
 		a.Hub.Close() // sockets first: "going away" tells clients to reconnect
 	}
+	if a.Widget != nil {
+		a.Widget.Close()
+	}
 	if a.unsubscribe != nil {
 		a.unsubscribe()
+	}
+	if a.unsubscribeWidget != nil {
+		a.unsubscribeWidget()
 	}
 	if a.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

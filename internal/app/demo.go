@@ -29,10 +29,17 @@ var demoUsers = []struct {
 // until they are handed over.
 var demoFlow = json.RawMessage(`{"start":"welcome","nodes":{"welcome":{"type":"menu","text":"Hi! How can we help?","options":[{"label":"Talk to a person","next":"handover"}]},"handover":{"type":"handover"}}}`)
 
+// demoWidgetConfig is the demo web channel's: a greeting and a pre-chat
+// form asking for the visitor's name.
+var demoWidgetConfig = json.RawMessage(`{"greeting":"Hi! We usually answer within a few minutes.","prechat":[{"name":"name","required":true},{"name":"email"}]}`)
+
 func (a *App) printDemo() {
 	fmt.Printf("\nRelevo demo is running at %s\n\nLog in with any of these (password %q):\n", a.URL(), DemoPassword)
 	for _, u := range demoUsers {
 		fmt.Printf("  %-11s %s\n", u.role, u.email)
+	}
+	if a.demoPage != nil {
+		fmt.Printf("\nPlay the customer (the web chat widget) at %s/demo\n", a.URL())
 	}
 	fmt.Println()
 }
@@ -87,7 +94,7 @@ func (d *demo) world() error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.CreateChannel(ctx, desk.Channel{BotID: support.ID, Type: desk.ChannelWeb, Name: "Website chat"}); err != nil {
+	if _, err := s.CreateChannel(ctx, desk.Channel{BotID: support.ID, Type: desk.ChannelWeb, Name: demoChannelName, Config: demoWidgetConfig}); err != nil {
 		return err
 	}
 	salesCh, err := s.CreateChannel(ctx, desk.Channel{BotID: sales.ID, Type: desk.ChannelAPI, Name: "Sales API"})

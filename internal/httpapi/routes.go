@@ -72,7 +72,11 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Pattern: "/widget/v1/uploads", Tag: "widget", Summary: "The visitor uploads one file (multipart field \"file\")", Access: AccessWidget, Request: rawBody{"multipart/form-data"}, Response: desk.Attachment{}, Handler: s.widgetUpload},
 		{Method: "GET", Pattern: "/widget/v1/uploads/{id}", Tag: "widget", Summary: "Download a file of the visitor's conversations", Access: AccessWidget, Response: rawBody{"application/octet-stream"}, Handler: s.widgetDownload},
 		{Method: "GET", Pattern: "/widget/v1/ws", Tag: "widget", Summary: "The visitor's real-time socket (WebSocket upgrade; frames in docs/widget.md)", Access: AccessWidget, Query: []Param{{Name: "token", Description: "the widget session token"}}, Response: rawBody{"application/websocket"}, Handler: s.widgetSocket},
-		{Method: "OPTIONS", Pattern: "/widget/v1/{path...}", Tag: "widget", Summary: "CORS preflight for the channels' allowed origins", Access: AccessPublic, Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/channels/{id}/config", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/sessions", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/messages", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/uploads", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/uploads/{id}", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Handler: s.widgetPreflight},
 
 		{Method: "GET", Pattern: "/api/v1/conversations", Tag: "conversations", Summary: "List conversations", Access: AccessUserOrToken, Query: convQuery, Response: page[conv]{}, Handler: s.listConversations},
 		{Method: "POST", Pattern: "/api/v1/conversations/bulk", Tag: "conversations", Summary: "Resolve or transfer up to 5 conversations", Access: AccessSupervisor, Request: bulkRequest{}, Response: bulkResponse{}, Handler: s.bulk},

@@ -116,12 +116,15 @@ func (h *Hub) Connected() int {
 // ServeSocket upgrades an authenticated console request. The Origin must be
 // this server's own host (or an allowed pattern): cookies ride along on
 // cross-site WebSocket handshakes, and CSRF protection does not cover GET.
+// It returns once the socket is up; the socket lives on until it closes.
 func (h *Hub) ServeSocket(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	if a.User == nil {
 		http.Error(w, "console users only", http.StatusForbidden)
 		return
 	}
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	// Frames queued together go out in one write (batch.go).
+	cw := &corkingWriter{ResponseWriter: w}
+	conn, err := websocket.Accept(cw, r, &websocket.AcceptOptions{
 		OriginPatterns:  h.opt.OriginPatterns,
 		CompressionMode: websocket.CompressionDisabled,
 	})
@@ -129,26 +132,30 @@ func (h *Hub) ServeSocket(w http.ResponseWriter, r *http.Request, a desk.Actor) 
 		return // Accept has answered (403 for a foreign origin)
 	}
 	s := newSocket(h, conn, a)
+	s.cork = cw.cork
 	// Hello is queued before the socket is routed to, so it is always
 	// the first frame.
 	s.enqueue(encode(FrameHello, "", 0, Hello{UserID: a.User.ID, ServerTime: h.opt.Clock.Now().Format(time.RFC3339Nano)}))
+	if a.User.Role.Supervises() && h.tally.stale(5*time.Second) {
+		// Exact on connect: a tally more than a few seconds old is merged
+		// with a fresh count first (a busy floor of supervisors connecting
+		// at once shares one count).
+		if err := h.recount(r.Context()); err != nil {
+			h.log.Warn("realtime: recount", "err", err)
+		}
+	}
 	if !h.add(s) {
 		_ = conn.Close(websocket.StatusGoingAway, "server shutting down")
 		return
 	}
-	defer h.remove(s)
-	if a.User.Role.Supervises() {
-		// Exact on connect: a tally more than a few seconds old is merged
-		// with a fresh count first (a busy floor of supervisors connecting
-		// at once shares one count).
-		if h.tally.stale(5 * time.Second) {
-			if err := h.recount(r.Context()); err != nil {
-				h.log.Warn("realtime: recount", "err", err)
-			}
-		}
-		s.enqueue(h.countersFrame(a))
-	}
-	s.run(h.ctx)
+	// The socket is served by goroutines of its own and the handler
+	// returns: the request, its headers, the server's response buffers
+	// and the handler's deep stack are not kept for the socket's life
+	// (they were about a quarter of an idle socket's memory).
+	go func() {
+		defer h.remove(s)
+		s.run(h.ctx)
+	}()
 }
 
 // add routes changes to s from now on; false when the hub is closing.
@@ -157,6 +164,13 @@ func (h *Hub) add(s *socket) bool {
 	if h.closed {
 		h.mu.Unlock()
 		return false
+	}
+	if s.actor.User.Role.Supervises() {
+		// The counters go in the queue under the lock that routing takes,
+		// so they are the second frame (no change routed in between:
+		// that raced and failed TestMonitorCountersOnConnect…), and they
+		// count every change routed before the socket was.
+		s.enqueue(h.countersFrame(s.actor))
 	}
 	h.live.Add(1)
 	h.sockets[s] = struct{}{}

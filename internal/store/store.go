@@ -60,6 +60,7 @@ type Store struct {
 	lockMax  time.Duration
 	onCommit func([]desk.Change)
 	onOutbox func()
+	stmts    *stmtCache // SQLite writer only; nil on PostgreSQL
 }
 
 // Open connects to the database chosen by opts and applies migrations.
@@ -140,6 +141,7 @@ func (s *Store) openSQLite(dir string) error {
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxLifetime(0)
 	s.w, s.r, s.d = w, r, sqliteDialect{}
+	s.stmts = newStmtCache()
 	return nil
 }
 
@@ -149,6 +151,7 @@ func (s *Store) Close() error {
 	if s.r != nil && s.r != s.w {
 		err = s.r.Close()
 	}
+	s.stmts.close()
 	if s.w != nil {
 		err = errors.Join(err, s.w.Close())
 	}

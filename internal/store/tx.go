@@ -19,21 +19,33 @@ type txn struct {
 	outbox  bool
 }
 
+// exec, query and queryRow use the writer's prepared statements when there
+// are (SQLite, stmtcache.go).
 func (t *txn) exec(q string, args ...any) (sql.Result, error) {
+	if st := t.s.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, q, args...)
 }
 
 func (t *txn) query(q string, args ...any) (*sql.Rows, error) {
+	if st := t.s.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
 func (t *txn) queryRow(q string, args ...any) *sql.Row {
+	if st := t.s.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
 // tx runs fn in one write transaction and, after a successful commit,
 // announces the changes and kicks the outbox.
 func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
+	s.stmts.prepare(ctx, s.w) // before BeginTx takes the writer connection
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

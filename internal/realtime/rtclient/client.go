@@ -149,6 +149,18 @@ var ErrNotConnected = errors.New("rtclient: not connected")
 
 // Next reads one frame and applies it to the client's state.
 func (c *Client) Next(ctx context.Context) (realtime.Frame, error) {
+	f, err := c.Read(ctx)
+	if err != nil {
+		return f, err
+	}
+	c.apply(f)
+	return f, nil
+}
+
+// Read reads and decodes one frame without applying it: the client keeps
+// no state for it. Load generators use it (cmd/relevo-bench), since Next
+// keeps every message it sees.
+func (c *Client) Read(ctx context.Context) (realtime.Frame, error) {
 	c.mu.Lock()
 	conn := c.conn
 	c.mu.Unlock()
@@ -160,11 +172,8 @@ func (c *Client) Next(ctx context.Context) (realtime.Frame, error) {
 		return realtime.Frame{}, err
 	}
 	var f realtime.Frame
-	if err := json.Unmarshal(data, &f); err != nil {
-		return f, err
-	}
-	c.apply(f)
-	return f, nil
+	err = json.Unmarshal(data, &f)
+	return f, err
 }
 
 // Send writes a client frame (typing).

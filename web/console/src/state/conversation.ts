@@ -87,12 +87,22 @@ function setConv(c: Conversation): void {
     unread_count: c.unread_count ?? prev?.unread_count ?? 0,
     marked_unread: c.marked_unread ?? prev?.marked_unread ?? false,
   }
+  if (leftSight(c)) current.gone = true
 }
 
 /** applyConversation takes a conversation an action answered with. */
 export function applyConversation(c: Conversation): void {
   if (c.id === current.id) setConv(c)
   upsert(c)
+}
+
+/**
+ * leftSight tells whether an agent can no longer see c (another agent's
+ * now, or back with the bot): the server would answer 404 from here on.
+ */
+function leftSight(c: Conversation): boolean {
+  const me = session.me
+  return !!me && me.role === 'agent' && ((c.phase === 'human' && c.assignee_id !== me.id) || c.phase === 'bot')
 }
 
 /** openConversation shows id: the newest page of its timeline, live from here on. */
@@ -153,6 +163,9 @@ export async function loadOlder(): Promise<void> {
 
 async function markRead(): Promise<void> {
   const id = current.id
+  // A conversation transferred away is no longer ours to read: asking
+  // would only earn a 404.
+  if (!id || current.gone) return
   try {
     const c = (await api.post('/api/v1/conversations/{id}/read', { path: { id } })) as Conversation
     patchRow(id, { unread_count: c.unread_count, marked_unread: c.marked_unread })
@@ -169,7 +182,7 @@ function markReadSoon(): void {
   if (readTimer) return
   readTimer = setTimeout(() => {
     readTimer = null
-    if (current.id && document.visibilityState === 'visible') void markRead()
+    if (current.id && !current.gone && document.visibilityState === 'visible') void markRead()
   }, 800)
 }
 
@@ -214,10 +227,7 @@ export async function resync(): Promise<void> {
 function apply(type: string, seq: number, data: unknown): void {
   switch (type) {
     case 'conversation.updated': {
-      const c = data as Conversation
-      setConv(c)
-      const me = session.me
-      if (me && me.role === 'agent' && ((c.phase === 'human' && c.assignee_id !== me.id) || c.phase === 'bot')) current.gone = true
+      setConv(data as Conversation)
       break
     }
     case 'message.created': {

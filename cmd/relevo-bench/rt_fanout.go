@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/relevo/relevo/internal/realtime"
+	"github.com/relevo/relevo/internal/realtime/rtclient"
+)
+
+// fanoutConfig are the flags of the realtime and ceiling runs.
+type fanoutConfig struct {
+	sockets, rate, conversations, senders int
+	duration, warmup, drain               time.Duration
+	cpuprofile                            string
+}
+
+func fanoutFlags(name string, c *fanoutConfig) *flag.FlagSet {
+	fs := flag.NewFlagSet("relevo-bench "+name, flag.ContinueOnError)
+	fs.IntVar(&c.sockets, "sockets", 500, "agent sockets connected (one agent user each)")
+	fs.IntVar(&c.rate, "rate", 500, "customer messages a second, through POST /api/v1/channels/{id}/inbound")
+	fs.DurationVar(&c.duration, "duration", 20*time.Second, "length of the measured part")
+	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "traffic at the same rate before, not measured")
+	fs.DurationVar(&c.drain, "drain", 10*time.Second, "longest wait after the last message for frames still on their way")
+	fs.IntVar(&c.conversations, "conversations", 100, "waiting conversations the messages go to, in turn")
+	fs.IntVar(&c.senders, "senders", 32, "concurrent HTTP senders (the most requests in flight)")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed part to this file")
+	return fs
+}
+
+func (c fanoutConfig) check() error {
+	switch {
+	case c.sockets < 1 || c.sockets > 5000:
+		return errors.New("-sockets must be 1..5000")
+	case c.rate < 1 || c.rate > 5000:
+		return errors.New("-rate must be 1..5000")
+	case c.duration <= 0 || c.duration > 10*time.Minute || c.warmup < 0 || c.warmup > time.Minute:
+		return errors.New("-duration must be in (0, 10m], -warmup in [0, 1m]")
+	case c.conversations < 1 || c.senders < 1 || c.senders > 256:
+		return errors.New("-conversations must be ≥ 1, -senders 1..256")
+	}
+	return nil
+}
+
+// fanoutTarget is a server ready to be measured: where its API and socket
+// are, who logs in, where the messages go.
+type fanoutTarget struct {
+	name, base, channelID string
+	api                   []*rtclient.Client // one per token; message i uses api[i % len]
+	emails                []string           // one socket each
+	contacts              []string           // message i goes to contacts[i % len]
+}
+
+type fanoutResult struct {
+	name                      string
+	scheduled, accepted       int
+	failed                    int
+	firstErr                  error
+	first, last, http         []time.Duration
+	early, incomplete, closed int
+	frames                    int64
+	frameData                 int
+	span                      time.Duration
+}
+
+// messageText carries the message's index for the sockets to find; the
+// rest makes it the size of a real customer message.
+func messageText(i int) string {
+	return "rt-" + strconv.Itoa(i) + " Hello, I ordered a blue jacket last week and it has not arrived yet. Can someone check?"
+}
+
+var marker = []byte(`"text":"rt-`)
+
+// messageIndex finds messageText's index in a frame's data, or -1.
+func messageIndex(data []byte) int {
+	k := bytes.Index(data, marker)
+	if k < 0 {
+		return -1
+	}
+	n, seen := 0, false
+	for _, b := range data[k+len(marker):] {
+		if b < '0' || b > '9' {
+			break
+		}
+		n, seen = n*10+int(b-'0'), true
+	}
+	if !seen {
+		return -1
+	}
+	return n
+}
+
+// casMin and casMax keep the earliest and latest arrival of a message.
+func casMin(v *atomic.Int64, x int64) {
+	for o := v.Load(); x < o && !v.CompareAndSwap(o, x); o = v.Load() {
+	}
+}
+
+func casMax(v *atomic.Int64, x int64) {
+	for o := v.Load(); x > o && !v.CompareAndSwap(o, x); o = v.Load() {
+	}
+}
+
+// runFanout connects the sockets, sends rate messages a second for
+// warmup+duration and times each message from its HTTP 200 to its first
+// and its last arrival on the agent sockets. Clocks are this process's
+// monotonic clock, taken right after the client returns.
+func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResult, error) {
+	res := fanoutResult{name: t.name}
+	clients, err := connectAll(ctx, t.base, t.emails, 16, nil)
+	if err != nil {
+		return res, err
+	}
+	n := int(float64(c.rate) * (c.warmup + c.duration).Seconds())
+	skip := int(float64(c.rate) * c.warmup.Seconds())
+	first, last := make([]atomic.Int64, n), make([]atomic.Int64, n)
+	count := make([]atomic.Int32, n)
+	for i := range first {
+		first[i].Store(math.MaxInt64)
+	}
+	var closed atomic.Int32
+	var frameData atomic.Int64
+	start := time.Now().Add(200 * time.Millisecond)
+	// Reads take a context that never ends (a cancellable one costs the
+	// library a registration per read); the readers stop when the
+	// sockets are closed at the end.
+	var stopping atomic.Bool
+	var readers sync.WaitGroup
+	for _, cl := range clients {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				f, err := cl.Read(context.Background())
+				now := int64(time.Since(start))
+				if err != nil {
+					if !stopping.Load() {
+						closed.Add(1)
+					}
+					return
+				}
+				if f.Type != realtime.FrameMessageCreated {
+					continue
+				}
+				if i := messageIndex(f.Data); i >= 0 && i < n {
+					count[i].Add(1)
+					casMin(&first[i], now)
+					casMax(&last[i], now)
+					frameData.CompareAndSwap(0, int64(len(f.Data)))
+				}
+			}
+		}()
+	}
+
+	sent, accepted := make([]int64, n), make([]int64, n)
+	var failed atomic.Int32
+	var errOnce sync.Once
+	run := uniq()
+	stopProfile, err := cpuProfile(c.cpuprofile)
+	if err != nil {
+		return res, err
+	}
+	pace(ctx, start, n, float64(c.rate), c.senders, func(i int) {
+		s := time.Since(start)
+		_, err := postInbound(ctx, t.api[i%len(t.api)], t.channelID, t.contacts[i%len(t.contacts)], run+"-"+strconv.Itoa(i), messageText(i))
+		a := time.Since(start)
+		if err != nil {
+			failed.Add(1)
+			errOnce.Do(func() { res.firstErr = err })
+			return
+		}
+		sent[i], accepted[i] = int64(s), int64(a)
+	})
+	// Frames still on their way: wait until every accepted message has
+	// reached every socket still open, or the drain time is up.
+	for deadline := time.Now().Add(c.drain); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		done := true
+		for i := range n {
+			if accepted[i] != 0 && int(count[i].Load()) < len(clients)-int(closed.Load()) {
+				done = false
+				break
+			}
+		}
+		if done {
+			break
+		}
+	}
+	stopProfile()
+	stopping.Store(true)
+	closeAll(clients)
+	readers.Wait()
+
+	res.scheduled, res.failed, res.closed = n-skip, int(failed.Load()), int(closed.Load())
+	res.frameData = int(frameData.Load())
+	var lastAccept int64
+	for i := skip; i < n; i++ {
+		if accepted[i] == 0 {
+			continue
+		}
+		res.accepted++
+		lastAccept = max(lastAccept, accepted[i])
+		res.http = append(res.http, time.Duration(accepted[i]-sent[i]))
+		k := int(count[i].Load())
+		res.frames += int64(k)
+		if k == 0 {
+			res.incomplete++
+			continue
+		}
+		f := first[i].Load() - accepted[i]
+		if f < 0 {
+			res.early++ // the frame beat the HTTP answer back
+		}
+		res.first = append(res.first, time.Duration(f))
+		if k < len(clients) {
+			res.incomplete++
+			continue
+		}
+		res.last = append(res.last, time.Duration(last[i].Load()-accepted[i]))
+	}
+	res.span = time.Duration(lastAccept) - c.warmup
+	return res, nil
+}
+
+func (r fanoutResult) rate() float64 {
+	if r.span <= 0 {
+		return 0
+	}
+	return float64(r.accepted) / r.span.Seconds()
+}
+
+// printFanout writes one run's table; it reports whether the targets held.
+func printFanout(out io.Writer, r fanoutResult, c fanoutConfig) bool {
+	target := map[string]time.Duration{"p50": 5 * time.Millisecond, "p99": 25 * time.Millisecond}
+	fmt.Fprintf(out, "\n%s: %d agent sockets, %d msg/s for %v (after %v warm-up), %d waiting conversations, %d senders\n",
+		r.name, c.sockets, c.rate, c.duration, c.warmup, c.conversations, c.senders)
+	printLatency(out, []row{
+		{name: "accept → first agent socket", d: r.first, limit: target},
+		{name: fmt.Sprintf("accept → last of %d agent sockets", c.sockets), d: r.last, limit: target},
+		{name: "send → accept (HTTP inbound)", d: r.http},
+	})
+	okRate := r.rate() >= 0.98*float64(c.rate)
+	verdict := map[bool]string{true: "pass", false: "FAIL"}
+	fmt.Fprintf(out, "messages/s achieved: %.0f of %d (%d of %d accepted, %d failed)   %s\n", r.rate(), c.rate,
+		r.accepted, r.scheduled, r.failed, verdict[okRate])
+	fmt.Fprintf(out, "frames/s to sockets: %.0f (message.created data %d bytes); frame before the 200: %d; "+
+		"messages some socket missed: %d; sockets closed by the server: %d\n",
+		float64(r.frames)/max(r.span.Seconds(), 1e-9), r.frameData, r.early, r.incomplete, r.closed)
+	if r.firstErr != nil {
+		fmt.Fprintf(out, "first error: %v\n", r.firstErr)
+	}
+	lat := func(d []time.Duration) bool {
+		_, v := verdictSorted(d, target)
+		return v == "pass"
+	}
+	return okRate && lat(r.first) && lat(r.last) && r.incomplete == 0 && r.failed == 0
+}
+
+func verdictSorted(d []time.Duration, limit map[string]time.Duration) (string, string) {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return verdict(s, limit)
+}

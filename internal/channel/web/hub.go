@@ -1,0 +1,189 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"github.com/coder/websocket"
+
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/realtime"
+)
+
+// hub holds this node's widget sockets by contact and pushes each of them
+// what its customer may see of its own conversations on its channel:
+// customer-visible messages, where the conversation stands, and agents'
+// typing. Like the console's hub it reads the truth from the store, never
+// from the bus message, and closes a socket that cannot keep up (the
+// widget reconnects and catches up with after_seq).
+type hub struct {
+	s     *Service
+	queue int
+
+	mu        sync.RWMutex
+	byContact map[string]map[*socket]struct{}
+	count     int
+	closed    bool
+	live      sync.WaitGroup
+
+	// owners remembers whose each conversation is (that never changes),
+	// so changes of conversations nobody here watches cost no read.
+	ownMu  sync.Mutex
+	owners map[string]owner
+
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+type owner struct{ contactID, channelID string }
+
+// maxOwners bounds the owners cache; it starts over when full.
+const maxOwners = 100_000
+
+func newHub(s *Service, queue int) *hub {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &hub{s: s, queue: queue, byContact: map[string]map[*socket]struct{}{}, owners: map[string]owner{}, ctx: ctx, cancel: cancel}
+}
+
+// Frame payloads of the widget socket besides realtime's (docs/widget.md).
+type hello struct {
+	ContactID  string `json:"contact_id"`
+	ServerTime string `json:"server_time"`
+}
+
+func encode(t realtime.FrameType, convID string, seq int64, payload any) []byte {
+	data, _ := json.Marshal(payload)
+	b, _ := json.Marshal(realtime.Frame{Type: t, ConversationID: convID, Seq: seq, Data: data})
+	return b
+}
+
+func (h *hub) add(s *socket) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.live.Add(1)
+	m := h.byContact[s.v.ContactID]
+	if m == nil {
+		m = map[*socket]struct{}{}
+		h.byContact[s.v.ContactID] = m
+	}
+	m[s] = struct{}{}
+	h.count++
+	return true
+}
+
+func (h *hub) remove(s *socket) {
+	defer h.live.Done()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m := h.byContact[s.v.ContactID]; m != nil {
+		delete(m, s)
+		if len(m) == 0 {
+			delete(h.byContact, s.v.ContactID)
+		}
+	}
+	h.count--
+}
+
+// close ends every socket with "going away" and waits for their close
+// frames to go out.
+func (h *hub) close() {
+	h.cancel()
+	h.mu.Lock()
+	h.closed = true
+	for _, m := range h.byContact {
+		for s := range m {
+			s.close(websocket.StatusGoingAway, "server shutting down")
+		}
+	}
+	h.mu.Unlock()
+	h.live.Wait()
+}
+
+// connected is how many widget sockets this node holds.
+func (h *hub) connected() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.count
+}
+
+func (h *hub) watched(contactID string) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.byContact[contactID]) > 0
+}
+
+// toContact enqueues frame on the contact's sockets of one channel.
+func (h *hub) toContact(o owner, frame []byte) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.byContact[o.contactID] {
+		if s.v.ChannelID == o.channelID {
+			s.enqueue(frame)
+		}
+	}
+}
+
+func (h *hub) onChange(c desk.Change) {
+	switch c.Type {
+	case desk.ChangeConversation, desk.ChangeMessageCreated, desk.ChangeMessageUpdated:
+	case desk.ChangeTyping:
+		if c.UserID == "" {
+			return // the visitor's own typing, for the agents
+		}
+	default:
+		return
+	}
+	if c.ConversationID == "" || h.connected() == 0 {
+		return
+	}
+	h.ownMu.Lock()
+	o, known := h.owners[c.ConversationID]
+	h.ownMu.Unlock()
+	if known && !h.watched(o.contactID) {
+		return
+	}
+	ctx, st := h.ctx, h.s.store
+	conv, err := st.GetConversation(ctx, desk.SystemActor, c.ConversationID)
+	if err != nil {
+		return
+	}
+	o = owner{contactID: conv.Contact.ID, channelID: conv.ChannelID}
+	if !known {
+		h.ownMu.Lock()
+		if len(h.owners) >= maxOwners {
+			clear(h.owners)
+		}
+		h.owners[conv.ID] = o
+		h.ownMu.Unlock()
+		if !h.watched(o.contactID) {
+			return
+		}
+	}
+	var frame []byte
+	switch c.Type {
+	case desk.ChangeConversation:
+		frame = encode(realtime.FrameConversationUpdated, conv.ID, c.Seq, h.s.conversationView(ctx, conv))
+	case desk.ChangeTyping:
+		u, err := st.GetUser(ctx, c.UserID)
+		if err != nil || !conv.Phase.Open() {
+			return
+		}
+		// The agent's name, never its id.
+		frame = encode(realtime.FrameTyping, conv.ID, 0, realtime.Typing{Name: u.Name, Author: desk.AuthorAgent})
+	default:
+		m, err := st.GetMessage(ctx, c.MessageID)
+		if err != nil || m.ConversationID != conv.ID || !visible(m) {
+			return
+		}
+		t := realtime.FrameMessageCreated
+		if c.Type == desk.ChangeMessageUpdated {
+			t = realtime.FrameMessageUpdated
+		}
+		frame = encode(t, conv.ID, c.Seq, messageView(m, o.contactID, h.s.botName(ctx, conv.BotID)))
+	}
+	h.toContact(o, frame)
+}

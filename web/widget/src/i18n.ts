@@ -1,0 +1,152 @@
+// Every string the widget shows, in English, Spanish and Brazilian
+// Portuguese. English is the reference: the other tables are typed against
+// it, so a missing key fails the build. {name}-style placeholders are
+// filled by t().
+
+const en = {
+  chat: 'Chat',
+  close: 'Close chat',
+  online: 'We usually reply in a few minutes',
+  waiting: 'Waiting for an agent…',
+  human: 'You are chatting with {agent}',
+  closed: 'Conversation resolved',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  prechatIntro: 'Before we start, please tell us a little about you.',
+  name: 'Your name',
+  email: 'Your email',
+  optional: 'optional',
+  start: 'Start chatting',
+  required: 'Please fill this in.',
+  invalidEmail: 'Please enter a valid email address.',
+  messages: 'Messages',
+  message: 'Message',
+  placeholder: 'Write a message…',
+  placeholderNew: 'Write to start a new conversation…',
+  send: 'Send',
+  attach: 'Attach a file',
+  typing: '{name} is typing…',
+  sending: 'Sending…',
+  failed: 'Not sent.',
+  retry: 'Retry',
+  uploading: 'Uploading…',
+  tooBig: 'Files can be at most {size}.',
+  tooMany: 'You are writing very fast; please wait a moment.',
+  error: 'Something went wrong. Please try again.',
+  download: 'Download {name}',
+  quickReplies: 'Suggested replies',
+  you: 'You',
+  empty: 'Ask us anything: we are here to help.',
+}
+
+export type Messages = typeof en
+export type Key = keyof Messages
+
+const es: Messages = {
+  chat: 'Chat',
+  close: 'Cerrar el chat',
+  online: 'Solemos responder en pocos minutos',
+  waiting: 'Esperando a un agente…',
+  human: 'Estás hablando con {agent}',
+  closed: 'Conversación resuelta',
+  connecting: 'Conectando…',
+  reconnecting: 'Reconectando…',
+  prechatIntro: 'Antes de empezar, cuéntanos un poco sobre ti.',
+  name: 'Tu nombre',
+  email: 'Tu correo electrónico',
+  optional: 'opcional',
+  start: 'Empezar a chatear',
+  required: 'Completa este campo.',
+  invalidEmail: 'Escribe un correo electrónico válido.',
+  messages: 'Mensajes',
+  message: 'Mensaje',
+  placeholder: 'Escribe un mensaje…',
+  placeholderNew: 'Escribe para iniciar otra conversación…',
+  send: 'Enviar',
+  attach: 'Adjuntar un archivo',
+  typing: '{name} está escribiendo…',
+  sending: 'Enviando…',
+  failed: 'No enviado.',
+  retry: 'Reintentar',
+  uploading: 'Subiendo…',
+  tooBig: 'Los archivos pueden tener como máximo {size}.',
+  tooMany: 'Estás escribiendo muy rápido; espera un momento.',
+  error: 'Algo salió mal. Inténtalo de nuevo.',
+  download: 'Descargar {name}',
+  quickReplies: 'Respuestas sugeridas',
+  you: 'Tú',
+  empty: 'Pregúntanos lo que quieras: estamos para ayudarte.',
+}
+
+const ptBR: Messages = {
+  chat: 'Chat',
+  close: 'Fechar o chat',
+  online: 'Costumamos responder em poucos minutos',
+  waiting: 'Aguardando um atendente…',
+  human: 'Você está conversando com {agent}',
+  closed: 'Conversa resolvida',
+  connecting: 'Conectando…',
+  reconnecting: 'Reconectando…',
+  prechatIntro: 'Antes de começar, conte um pouco sobre você.',
+  name: 'Seu nome',
+  email: 'Seu e-mail',
+  optional: 'opcional',
+  start: 'Começar a conversa',
+  required: 'Preencha este campo.',
+  invalidEmail: 'Digite um e-mail válido.',
+  messages: 'Mensagens',
+  message: 'Mensagem',
+  placeholder: 'Escreva uma mensagem…',
+  placeholderNew: 'Escreva para iniciar outra conversa…',
+  send: 'Enviar',
+  attach: 'Anexar um arquivo',
+  typing: '{name} está digitando…',
+  sending: 'Enviando…',
+  failed: 'Não enviada.',
+  retry: 'Tentar de novo',
+  uploading: 'Enviando arquivo…',
+  tooBig: 'Os arquivos podem ter no máximo {size}.',
+  tooMany: 'Você está escrevendo muito rápido; aguarde um momento.',
+  error: 'Algo deu errado. Tente novamente.',
+  download: 'Baixar {name}',
+  quickReplies: 'Respostas sugeridas',
+  you: 'Você',
+  empty: 'Pergunte o que quiser: estamos aqui para ajudar.',
+}
+
+export const tables: Record<Lang, Messages> = { en, es, 'pt-BR': ptBR }
+
+export type Lang = 'en' | 'es' | 'pt-BR'
+
+let current: Messages = en
+let currentLang: Lang = 'en'
+
+/**
+ * pickLang chooses the visitor's language: the first of its browser's
+ * languages the channel offers (es-MX → es, pt-PT → pt-BR), else the
+ * channel's first.
+ */
+export function pickLang(offered: readonly string[], preferred: readonly string[]): Lang {
+  const ok = offered.filter((l): l is Lang => l in tables)
+  for (const p of preferred) {
+    const base = p.toLowerCase().split('-')[0]
+    const hit = ok.find((l) => l.toLowerCase() === p.toLowerCase()) ?? ok.find((l) => l.toLowerCase().split('-')[0] === base)
+    if (hit) return hit
+  }
+  return ok[0] ?? 'en'
+}
+
+export function setLang(l: Lang): void {
+  current = tables[l]
+  currentLang = l
+  document.documentElement.lang = l
+}
+
+export function lang(): Lang {
+  return currentLang
+}
+
+/** t translates key, filling {placeholders} from vars. */
+export function t(key: Key, vars: Record<string, string> = {}): string {
+  return current[key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '')
+}

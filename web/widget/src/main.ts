@@ -1,0 +1,82 @@
+// The widget's panel: the page inside the loader's iframe (or a page of its
+// own at /widget/?channel=ID). It waits briefly for the loader to say who
+// the visitor is, then boots the chat and keeps the views in step with it.
+import './styles.css'
+import { Chat } from './chat'
+import { h } from './dom'
+import { t } from './i18n'
+import { embedded, onParent, toParent, type User } from './parent'
+import { Composer } from './views/Composer'
+import { Header } from './views/Header'
+import { MessageList } from './views/MessageList'
+import { Prechat } from './views/Prechat'
+
+const channel = new URLSearchParams(location.search).get('channel') ?? ''
+const chat = new Chat(channel)
+const header = new Header(chat)
+const list = new MessageList(chat)
+const composer = new Composer(chat)
+const prechat = new Prechat(chat)
+const body = h('main', { class: 'body' })
+const panel = h('section', { class: 'panel', 'aria-labelledby': 'relevo-title' }, header.el, body)
+document.getElementById('app')!.append(panel)
+
+let shown = ''
+let lastLang = ''
+chat.on(() => {
+  document.documentElement.style.setProperty('--accent', chat.config?.color ?? '#2f6fed')
+  header.render()
+  const langNow = document.documentElement.lang
+  if (chat.view !== shown || langNow !== lastLang) {
+    shown = chat.view
+    lastLang = langNow
+    if (chat.view === 'prechat') {
+      body.replaceChildren(prechat.el)
+      prechat.render()
+    } else if (chat.view === 'chat') {
+      body.replaceChildren(list.el, composer.el)
+      if (chat.open) composer.focus()
+    } else if (chat.view === 'error') {
+      body.replaceChildren(h('p', { class: 'fatal', role: 'alert' }, t('error')))
+    }
+  }
+  if (chat.view === 'chat') {
+    list.render()
+    composer.render()
+  }
+})
+
+let user: User | undefined
+const ready = new Promise<void>((resolve) => {
+  if (!embedded) return resolve()
+  onParent((msg) => {
+    switch (msg.type) {
+      case 'relevo:init':
+        user = msg.user
+        if (msg.open) chat.setOpen(true)
+        resolve()
+        break
+      case 'relevo:open':
+        chat.setOpen(true)
+        if (chat.view === 'chat') composer.focus()
+        else panel.querySelector<HTMLElement>('input, button')?.focus()
+        break
+      case 'relevo:closed':
+        chat.setOpen(false)
+        break
+    }
+  })
+  setTimeout(resolve, 1500) // a loader that never says: the visitor is anonymous
+})
+
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && embedded) toParent({ type: 'relevo:close' })
+})
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && chat.open) chat.setOpen(true) // clears the unread count
+})
+
+void ready.then(async () => {
+  await chat.boot(user ?? {})
+  toParent({ type: 'relevo:ready', color: chat.config?.color ?? '', title: chat.config?.name ?? '' })
+})
