@@ -128,7 +128,10 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		if err := t.notify(&c, bot, assignedNotice(bot, target), st.lockID); err != nil {
 			return "", err
 		}
-		return c.ID, t.tellBot(&c, bot, BotEventAssigned, st.lockID)
+		if err := t.tellBot(&c, bot, BotEventAssigned, st.lockID); err != nil {
+			return "", err
+		}
+		return c.ID, t.endIdleLock(&c, *st.lockID)
 	})
 }
 
@@ -229,7 +232,10 @@ func (t *txn) transfer(actor desk.Actor, id string, in TransferInput) error {
 	if err := t.notify(&c, bot, notice, st.lockID); err != nil {
 		return err
 	}
-	return t.tellBot(&c, bot, BotEventTransferred, st.lockID)
+	if err := t.tellBot(&c, bot, BotEventTransferred, st.lockID); err != nil {
+		return err
+	}
+	return t.endIdleLock(&c, *st.lockID)
 }
 
 func validateTransfer(in TransferInput) error {

@@ -59,6 +59,27 @@ func (t *txn) enqueue(kind string, c *desk.Conversation, messageID string, lockI
 		return fmt.Errorf("store: enqueue: %w", err)
 	}
 	t.outbox = true
+	if lockID != nil {
+		if t.lockWork == nil {
+			t.lockWork = map[string]int{}
+		}
+		t.lockWork[*lockID]++
+	}
+	return nil
+}
+
+// endIdleLock ends a processing lock at once when the hand-over queued no
+// work for it (no notice to deliver: empty text, or outside the WhatsApp
+// window; no bot to tell): there is nothing to wait for.
+func (t *txn) endIdleLock(c *desk.Conversation, lockID string) error {
+	if t.lockWork[lockID] > 0 {
+		return nil
+	}
+	if _, err := t.exec(`UPDATE conversations SET locked_until = NULL, lock_id = NULL WHERE id = $1 AND lock_id = $2`,
+		c.ID, lockID); err != nil {
+		return fmt.Errorf("store: end idle lock: %w", err)
+	}
+	c.LockedUntil = nil
 	return nil
 }
 
@@ -66,6 +87,12 @@ func (t *txn) enqueue(kind string, c *desk.Conversation, messageID string, lockI
 // its delivery. An empty text sends nothing.
 func (t *txn) notify(c *desk.Conversation, bot desk.Bot, text string, lockID *string) error {
 	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	// Outside Meta's 24-hour window only templates may go out: a free-text
+	// notice would be refused (131047) and show as a failed message, so it
+	// is not sent at all.
+	if !c.WindowOpen(t.now) {
 		return nil
 	}
 	m := &desk.Message{

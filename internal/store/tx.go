@@ -17,6 +17,8 @@ type txn struct {
 	now     time.Time
 	changes []desk.Change
 	outbox  bool
+	// lockWork counts outbox items queued per processing lock.
+	lockWork map[string]int
 }
 
 // exec, query and queryRow use the writer's prepared statements when there

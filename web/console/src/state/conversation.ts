@@ -224,6 +224,21 @@ export async function resync(): Promise<void> {
   }
 }
 
+/**
+ * moveWindow opens (or extends) the WhatsApp 24-hour window on a customer
+ * message, as the server does when it stores one (internal/store/inbound.go):
+ * the message's own time + 24 h, forward only. The server announces it with
+ * the message.created alone, no conversation.updated, so without this the
+ * window-closed banner stayed until the conversation was reopened.
+ */
+function moveWindow(m: Message): void {
+  const c = current.conv
+  if (!c || c.id !== m.conversation_id || c.channel_type !== 'whatsapp' || m.error === 'contact_blocked') return
+  const until = Date.parse(m.created_at) + 24 * 3600_000
+  if (Number.isNaN(until)) return
+  if (!c.window_expires_at || Date.parse(c.window_expires_at) < until) c.window_expires_at = new Date(until).toISOString()
+}
+
 function apply(type: string, seq: number, data: unknown): void {
   switch (type) {
     case 'conversation.updated': {
@@ -236,6 +251,7 @@ function apply(type: string, seq: number, data: unknown): void {
       if (m.author.type === 'contact') {
         current.typing = ''
         markReadSoon()
+        moveWindow(m)
       }
       break
     }
