@@ -2,22 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"slices"
-	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/relevo/relevo/internal/app"
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/realtime"
 )
 
 // runRealtime is `relevo-bench realtime`: customer message accepted →
@@ -81,10 +72,6 @@ func runCeiling(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "relevo-bench ceiling: %s\n", machine())
 	raiseFileLimit(uint64(2*c.sockets + 1000))
-	b, err := startBare()
-	if err != nil {
-		return err
-	}
 	emails := make([]string, c.sockets)
 	for i := range emails {
 		emails[i] = fmt.Sprintf("bare-%d@bench.test", i)
@@ -93,28 +80,42 @@ func runCeiling(ctx context.Context, args []string, out io.Writer) error {
 	for i := range contacts {
 		contacts[i] = fmt.Sprintf("waiting-%d", i)
 	}
-	rb, err := runFanout(ctx, fanoutTarget{name: "bare coder/websocket broadcast (ceiling)", base: b.url(), channelID: "bare",
-		api: apiClients(b.url(), []string{"bare"}, c.senders), emails: emails, contacts: contacts}, c)
-	b.close()
-	if err != nil {
-		return err
+	var bares []fanoutResult
+	for _, batch := range []bool{false, true} {
+		b, err := startBare(batch)
+		if err != nil {
+			return err
+		}
+		name := "bare coder/websocket broadcast, a write per frame"
+		if batch {
+			name = "bare coder/websocket broadcast, queued frames in one write"
+		}
+		r, err := runFanout(ctx, fanoutTarget{name: name, base: b.url(), channelID: "bare",
+			api: apiClients(b.url(), []string{"bare"}, c.senders), emails: emails, contacts: contacts}, c)
+		b.close()
+		if err != nil {
+			return err
+		}
+		printFanout(out, r, c)
+		bares = append(bares, r)
+		c.cpuprofile = "" // the profile, if asked, is the first bare server's
 	}
-	printFanout(out, rb, c)
 	if !*withRelevo {
 		return nil
 	}
-	c.cpuprofile = "" // the profile, if asked, is the bare server's
 	rr, err := relevoFanout(ctx, c)
 	if err != nil {
 		return err
 	}
 	printFanout(out, rr, c)
-	printRatio(out, rb, rr)
+	for _, b := range bares {
+		printRatio(out, b, rr)
+	}
 	return nil
 }
 
 func printRatio(out io.Writer, bare, rel fanoutResult) {
-	fmt.Fprintf(out, "\nceiling ratio (Relevo ÷ bare server, same client, same flags):\n")
+	fmt.Fprintf(out, "\nceiling ratio, Relevo ÷ %s (same client, same flags):\n", bare.name)
 	fmt.Fprintf(out, "%-32s %10s %10s %8s\n", "", "bare", "relevo", "ratio")
 	q := func(d []time.Duration, p float64) time.Duration {
 		s := slices.Clone(d)
@@ -130,141 +131,21 @@ func printRatio(out io.Writer, bare, rel fanoutResult) {
 		{"accept → first socket, p99", bare.first, rel.first, 0.99},
 		{"accept → last socket, median", bare.last, rel.last, 0.5},
 		{"accept → last socket, p99", bare.last, rel.last, 0.99},
+		{"send → last socket, median", bare.sendLast, rel.sendLast, 0.5},
+		{"send → last socket, p99", bare.sendLast, rel.sendLast, 0.99},
 	} {
+		if len(l.b) == 0 || len(l.r) == 0 {
+			fmt.Fprintf(out, "%-32s %10s %10s %8s\n", l.name, "-", "-", "n/a")
+			continue
+		}
 		b, r := q(l.b, l.p), q(l.r, l.p)
-		fmt.Fprintf(out, "%-32s %10s %10s %7.1f×\n", l.name, fmtDur(b), fmtDur(r), float64(r)/float64(max(b, 1)))
+		ratio := "n/a" // a frame that beats the HTTP answer makes no ratio
+		if b > 0 && r > 0 {
+			ratio = fmt.Sprintf("%.1f×", float64(r)/float64(b))
+		}
+		fmt.Fprintf(out, "%-32s %10s %10s %8s\n", l.name, fmtDur(b), fmtDur(r), ratio)
 	}
+	fmt.Fprintf(out, "%-32s %10d %10d\n", "sockets closed as too slow", bare.closed, rel.closed)
 	fmt.Fprintf(out, "%-32s %10.0f %10.0f %7.2f×\n", "messages/s achieved", bare.rate(), rel.rate(), rel.rate()/max(bare.rate(), 1e-9))
-}
-
-// bare is the ceiling: a broadcast server on net/http and
-// github.com/coder/websocket, the libraries Relevo serves sockets with, and
-// nothing else: no store, no bus, no sessions, no scope check. It answers
-// the three requests of the run (login, the socket, inbound) in the same
-// shapes, with one writer goroutine and a 256-frame queue per socket like
-// Relevo, so the client side does the same work.
-type bare struct {
-	mu   sync.Mutex
-	subs map[*bareSub]struct{}
-	seq  atomic.Int64
-	srv  *http.Server
-	ln   net.Listener
-}
-
-type bareSub struct {
-	send chan []byte
-	once sync.Once
-	done chan struct{}
-}
-
-func (s *bareSub) stop() { s.once.Do(func() { close(s.done) }) }
-
-func startBare() (*bare, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	b := &bare{subs: map[*bareSub]struct{}{}, ln: ln}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/v1/auth/login", b.login)
-	mux.HandleFunc("GET /api/v1/ws", b.socket)
-	mux.HandleFunc("POST /api/v1/channels/{id}/inbound", b.inbound)
-	b.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = b.srv.Serve(ln) }()
-	return b, nil
-}
-
-func (b *bare) url() string { return "http://" + b.ln.Addr().String() }
-
-func (b *bare) close() {
-	_ = b.srv.Close()
-	b.mu.Lock()
-	for s := range b.subs {
-		s.stop()
-	}
-	b.mu.Unlock()
-}
-
-func (b *bare) login(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Email string `json:"email"`
-	}
-	_ = json.NewDecoder(r.Body).Decode(&in)
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{"user": desk.User{ID: in.Email, Name: in.Email, Email: in.Email, Role: desk.RoleAgent}})
-}
-
-func (b *bare) socket(w http.ResponseWriter, r *http.Request) {
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
-	if err != nil {
-		return
-	}
-	s := &bareSub{send: make(chan []byte, 256), done: make(chan struct{})}
-	hello, _ := json.Marshal(realtime.Frame{Type: realtime.FrameHello, Data: json.RawMessage(`{}`)})
-	s.send <- hello
-	b.mu.Lock()
-	b.subs[s] = struct{}{}
-	b.mu.Unlock()
-	defer func() {
-		b.mu.Lock()
-		delete(b.subs, s)
-		b.mu.Unlock()
-	}()
-	ctx := conn.CloseRead(context.Background())
-	for {
-		select {
-		case <-ctx.Done():
-			_ = conn.CloseNow()
-			return
-		case <-s.done:
-			_ = conn.Close(websocket.StatusPolicyViolation, "too slow")
-			return
-		case f := <-s.send:
-			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			err := conn.Write(wctx, websocket.MessageText, f)
-			cancel()
-			if err != nil {
-				_ = conn.CloseNow()
-				return
-			}
-		}
-	}
-}
-
-// inbound encodes the message once, as Relevo does, and queues it on
-// every socket.
-func (b *bare) inbound(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Contact struct {
-			ExternalID string `json:"external_id"`
-			Name       string `json:"name"`
-		} `json:"contact"`
-		Message struct {
-			ID   string `json:"id"`
-			Text string `json:"text"`
-		} `json:"message"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	n := b.seq.Add(1)
-	// Ids the length of Relevo's.
-	id := func(kind string) string { return fmt.Sprintf("%s%026s", kind, strconv.FormatInt(n, 36))[:26] }
-	contactID, convID := id("k"), id("c")
-	m := desk.Message{ID: id("m"), ConversationID: convID, Seq: n, Author: desk.Author{Type: desk.AuthorContact, ID: &contactID, Name: in.Contact.Name},
-		Kind: desk.KindText, Text: in.Message.Text, Attachments: []desk.Attachment{}, Status: desk.StatusReceived, CreatedAt: time.Now()}
-	data, _ := json.Marshal(m)
-	frame, _ := json.Marshal(realtime.Frame{Type: realtime.FrameMessageCreated, ConversationID: convID, Seq: n, Data: data})
-	b.mu.Lock()
-	for s := range b.subs {
-		select {
-		case s.send <- frame:
-		default:
-			s.stop()
-		}
-	}
-	b.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(inboundAnswer{ConversationID: convID, MessageID: m.ID})
+	fmt.Fprintf(out, "%-32s %10.0f %10.0f %7.2f×\n", "frames/s delivered", bare.frameRate(), rel.frameRate(), rel.frameRate()/max(bare.frameRate(), 1e-9))
 }

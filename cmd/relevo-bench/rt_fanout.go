@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -23,6 +24,7 @@ type fanoutConfig struct {
 	sockets, rate, conversations, senders int
 	duration, warmup, drain               time.Duration
 	cpuprofile                            string
+	decode                                bool
 }
 
 func fanoutFlags(name string, c *fanoutConfig) *flag.FlagSet {
@@ -35,6 +37,8 @@ func fanoutFlags(name string, c *fanoutConfig) *flag.FlagSet {
 	fs.IntVar(&c.conversations, "conversations", 100, "waiting conversations the messages go to, in turn")
 	fs.IntVar(&c.senders, "senders", 32, "concurrent HTTP senders (the most requests in flight)")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed part to this file")
+	fs.BoolVar(&c.decode, "decode", true, "agents decode every frame (rtclient Read); false: they only look for the "+
+		"message in the raw bytes (ReadRaw), leaving more of the shared CPU to the server")
 	return fs
 }
 
@@ -67,10 +71,14 @@ type fanoutResult struct {
 	failed                    int
 	firstErr                  error
 	first, last, http         []time.Duration
+	sendLast                  []time.Duration // from the request's start: positive, comparable across servers
 	early, incomplete, closed int
 	frames                    int64
 	frameData                 int
 	span                      time.Duration
+	cpu, wall                 time.Duration // this process's CPU time, and the time it was measured over
+	allAccepted               int           // warm-up included, for the CPU figures
+	allFrames                 int64
 }
 
 // messageText carries the message's index for the sockets to find; the
@@ -98,6 +106,28 @@ func messageIndex(data []byte) int {
 		return -1
 	}
 	return n
+}
+
+var createdPrefix = []byte(`{"type":"` + realtime.FrameMessageCreated + `"`)
+
+// readMessage reads the next frame and returns the data of a
+// message.created (nil for any other frame): decoded as the Go client
+// does, or found in the raw bytes (both servers encode "type" first).
+// Reads take a context that never ends: a cancellable one costs the
+// library a registration per read.
+func readMessage(c *rtclient.Client, decode bool) ([]byte, error) {
+	if decode {
+		f, err := c.Read(context.Background())
+		if err != nil || f.Type != realtime.FrameMessageCreated {
+			return nil, err
+		}
+		return f.Data, nil
+	}
+	b, err := c.ReadRaw(context.Background())
+	if err != nil || !bytes.HasPrefix(b, createdPrefix) {
+		return nil, err
+	}
+	return b, nil
 }
 
 // casMin and casMax keep the earliest and latest arrival of a message.
@@ -131,9 +161,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 	var closed atomic.Int32
 	var frameData atomic.Int64
 	start := time.Now().Add(200 * time.Millisecond)
-	// Reads take a context that never ends (a cancellable one costs the
-	// library a registration per read); the readers stop when the
-	// sockets are closed at the end.
+	// The readers stop when the sockets are closed at the end.
 	var stopping atomic.Bool
 	var readers sync.WaitGroup
 	for _, cl := range clients {
@@ -141,7 +169,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 		go func() {
 			defer readers.Done()
 			for {
-				f, err := cl.Read(context.Background())
+				data, err := readMessage(cl, c.decode)
 				now := int64(time.Since(start))
 				if err != nil {
 					if !stopping.Load() {
@@ -149,14 +177,11 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 					}
 					return
 				}
-				if f.Type != realtime.FrameMessageCreated {
-					continue
-				}
-				if i := messageIndex(f.Data); i >= 0 && i < n {
+				if i := messageIndex(data); i >= 0 && i < n {
 					count[i].Add(1)
 					casMin(&first[i], now)
 					casMax(&last[i], now)
-					frameData.CompareAndSwap(0, int64(len(f.Data)))
+					frameData.CompareAndSwap(0, int64(len(data)))
 				}
 			}
 		}()
@@ -170,6 +195,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 	if err != nil {
 		return res, err
 	}
+	cpu0, wall0 := procCPU(), time.Now()
 	pace(ctx, start, n, float64(c.rate), c.senders, func(i int) {
 		s := time.Since(start)
 		_, err := postInbound(ctx, t.api[i%len(t.api)], t.channelID, t.contacts[i%len(t.contacts)], run+"-"+strconv.Itoa(i), messageText(i))
@@ -195,6 +221,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 			break
 		}
 	}
+	res.cpu, res.wall = procCPU()-cpu0, time.Since(wall0)
 	stopProfile()
 	stopping.Store(true)
 	closeAll(clients)
@@ -202,6 +229,12 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 
 	res.scheduled, res.failed, res.closed = n-skip, int(failed.Load()), int(closed.Load())
 	res.frameData = int(frameData.Load())
+	for i := range n {
+		if accepted[i] != 0 {
+			res.allAccepted++
+			res.allFrames += int64(count[i].Load())
+		}
+	}
 	var lastAccept int64
 	for i := skip; i < n; i++ {
 		if accepted[i] == 0 {
@@ -226,6 +259,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 			continue
 		}
 		res.last = append(res.last, time.Duration(last[i].Load()-accepted[i]))
+		res.sendLast = append(res.sendLast, time.Duration(last[i].Load()-sent[i]))
 	}
 	res.span = time.Duration(lastAccept) - c.warmup
 	return res, nil
@@ -238,23 +272,40 @@ func (r fanoutResult) rate() float64 {
 	return float64(r.accepted) / r.span.Seconds()
 }
 
+func (r fanoutResult) frameRate() float64 { return float64(r.frames) / max(r.span.Seconds(), 1e-9) }
+
 // printFanout writes one run's table; it reports whether the targets held.
 func printFanout(out io.Writer, r fanoutResult, c fanoutConfig) bool {
 	target := map[string]time.Duration{"p50": 5 * time.Millisecond, "p99": 25 * time.Millisecond}
-	fmt.Fprintf(out, "\n%s: %d agent sockets, %d msg/s for %v (after %v warm-up), %d waiting conversations, %d senders\n",
-		r.name, c.sockets, c.rate, c.duration, c.warmup, c.conversations, c.senders)
+	client := "decode every frame"
+	if !c.decode {
+		client = "raw frames"
+	}
+	fmt.Fprintf(out, "\n%s: %d agent sockets (%s), %d msg/s for %v (after %v warm-up), %d waiting conversations, %d senders\n",
+		r.name, c.sockets, client, c.rate, c.duration, c.warmup, c.conversations, c.senders)
 	printLatency(out, []row{
 		{name: "accept → first agent socket", d: r.first, limit: target},
 		{name: fmt.Sprintf("accept → last of %d agent sockets", c.sockets), d: r.last, limit: target},
 		{name: "send → accept (HTTP inbound)", d: r.http},
+		{name: fmt.Sprintf("send → last of %d agent sockets", c.sockets), d: r.sendLast},
 	})
 	okRate := r.rate() >= 0.98*float64(c.rate)
 	verdict := map[bool]string{true: "pass", false: "FAIL"}
 	fmt.Fprintf(out, "messages/s achieved: %.0f of %d (%d of %d accepted, %d failed)   %s\n", r.rate(), c.rate,
 		r.accepted, r.scheduled, r.failed, verdict[okRate])
-	fmt.Fprintf(out, "frames/s to sockets: %.0f (message.created data %d bytes); frame before the 200: %d; "+
+	size := "data"
+	if !c.decode {
+		size = "frame"
+	}
+	fmt.Fprintf(out, "frames/s to sockets: %.0f (message.created, %d bytes of %s); frame before the 200: %d; "+
 		"messages some socket missed: %d; sockets closed by the server: %d\n",
-		float64(r.frames)/max(r.span.Seconds(), 1e-9), r.frameData, r.early, r.incomplete, r.closed)
+		r.frameRate(), r.frameData, size, r.early, r.incomplete, r.closed)
+	if r.allAccepted > 0 && r.allFrames > 0 && r.wall > 0 {
+		// Client and server share the process: this is both, warm-up included.
+		fmt.Fprintf(out, "process CPU: %.2f of %d cores on average; %.2f ms per message, %.1f µs per frame delivered (client and server together)\n",
+			r.cpu.Seconds()/r.wall.Seconds(), runtime.NumCPU(), r.cpu.Seconds()*1e3/float64(r.allAccepted),
+			r.cpu.Seconds()*1e6/float64(r.allFrames))
+	}
 	if r.firstErr != nil {
 		fmt.Fprintf(out, "first error: %v\n", r.firstErr)
 	}

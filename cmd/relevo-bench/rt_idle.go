@@ -65,7 +65,7 @@ func runIdle(ctx context.Context, args []string, out io.Writer) error {
 	}
 	// The node's other descriptors (SQLite, listener, the children's pipes
 	// and keep-alive connections) need room too.
-	if room := int(limit) - openFiles() - 300; *sockets > room {
+	if room := int(limit) - openFiles() - 150; *sockets > room {
 		fmt.Fprintf(out, "note: RLIMIT_NOFILE is %d and cannot be raised here; measuring %d sockets instead of %d\n", limit, room, *sockets)
 		*sockets = room
 	}

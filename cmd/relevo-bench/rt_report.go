@@ -165,3 +165,12 @@ func raiseFileLimit(want uint64) uint64 {
 func kib(b float64) string { return fmt.Sprintf("%.1f KiB", b/1024) }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+// procCPU is the CPU time this process has used (user + system).
+func procCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -203,33 +203,42 @@ func (h *Hub) countersFrame(a desk.Actor) []byte {
 // pushCounters sends the counters to supervisors at most every
 // CounterInterval, and only when they moved: bursts of changes coalesce.
 func (h *Hub) pushCounters() {
-	t := time.NewTicker(h.opt.CounterInterval)
+	// Check often, push at most once per interval: a change after a quiet
+	// spell goes out within a check, and a busy floor still gets at most
+	// one push per interval.
+	check := min(h.opt.CounterInterval, 50*time.Millisecond)
+	t := time.NewTicker(check)
 	defer t.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-h.ctx.Done():
 			return
-		case <-t.C:
+		case now := <-t.C:
+			if now.Sub(last) >= h.opt.CounterInterval && h.flushCounters() {
+				last = now
+			}
 		}
-		h.flushCounters()
 	}
 }
 
 // flushCounters is one tick of pushCounters: the counters go to every
 // supervisor if they moved since the last tick, however many changes moved
-// them. (A method of its own so tests drive the tick without timing.)
-func (h *Hub) flushCounters() {
+// them. It reports whether it pushed. (A method of its own so tests drive
+// the tick without timing.)
+func (h *Hub) flushCounters() bool {
 	if h.tally.stale(30 * time.Second) {
 		if err := h.recount(h.ctx); err != nil && h.ctx.Err() == nil {
 			h.log.Warn("realtime: recount", "err", err)
 		}
 	}
 	if !h.tally.takeDirty() {
-		return
+		return false
 	}
 	h.each(func(s *socket) {
 		if s.actor.User.Role.Supervises() {
 			s.enqueue(h.countersFrame(s.actor))
 		}
 	})
+	return true
 }

@@ -161,19 +161,25 @@ func (c *Client) Next(ctx context.Context) (realtime.Frame, error) {
 // no state for it. Load generators use it (cmd/relevo-bench), since Next
 // keeps every message it sees.
 func (c *Client) Read(ctx context.Context) (realtime.Frame, error) {
-	c.mu.Lock()
-	conn := c.conn
-	c.mu.Unlock()
-	if conn == nil {
-		return realtime.Frame{}, ErrNotConnected
-	}
-	_, data, err := conn.Read(ctx)
+	data, err := c.ReadRaw(ctx)
 	if err != nil {
 		return realtime.Frame{}, err
 	}
 	var f realtime.Frame
 	err = json.Unmarshal(data, &f)
 	return f, err
+}
+
+// ReadRaw reads one frame's JSON, undecoded.
+func (c *Client) ReadRaw(ctx context.Context) ([]byte, error) {
+	c.mu.Lock()
+	conn := c.conn
+	c.mu.Unlock()
+	if conn == nil {
+		return nil, ErrNotConnected
+	}
+	_, data, err := conn.Read(ctx)
+	return data, err
 }
 
 // Send writes a client frame (typing).
