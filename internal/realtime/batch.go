@@ -11,7 +11,7 @@ import (
 // Write batching. coder/websocket flushes after every message, so each
 // frame cost one write(2) on the server and, usually, one read(2) on the
 // client: on a busy floor (every customer message to hundreds of agents)
-// those system calls were most of the node's CPU. A socket's writer now
+// those system calls were about half of the node's CPU. A socket's writer now
 // corks the connection, writes every frame already waiting in its queue
 // (the library frames them into the cork), and uncorks: one write(2) for
 // all of them, within the write timeout. A frame alone in the queue goes

@@ -26,9 +26,9 @@ type Options struct {
 	// own host always is).
 	OriginPatterns []string
 	// CounterInterval is the shortest time between two monitor pushes
-	// (default 250 ms: at most 4 a second). Changes are checked every
-	// 50 ms, so after a quiet spell a change goes out at once; under a
-	// steady stream a change waits at most one interval.
+	// (default 250 ms: at most 4 a second, as specified). Changes are
+	// checked every 50 ms, so after a quiet spell a change goes out at
+	// once; under a steady stream a change waits up to one interval.
 	CounterInterval time.Duration
 	// Heartbeat is how often connected users' presence is refreshed in the
 	// store (default 20 s).
