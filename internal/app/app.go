@@ -90,7 +90,14 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		return nil, err
 	}
 	poster := webhook.Poster{Now: a.Clock.Now}
-	wa := whatsapp.New(whatsapp.Options{Store: a.Store, UploadDir: filepath.Join(cfg.DataDir, "uploads"), Log: a.Log})
+	waOpts := whatsapp.Options{Store: a.Store, UploadDir: filepath.Join(cfg.DataDir, "uploads"), Log: a.Log}
+	if cfg.Demo {
+		// The demo's WhatsApp channel reaches an in-process Graph stand-in
+		// (demo_graph.go); every other host goes out as usual.
+		waOpts.HTTP = &http.Client{Timeout: 30 * time.Second,
+			Transport: demoTransport{graph: &demoGraph{}, next: http.DefaultTransport}}
+	}
+	wa := whatsapp.New(waOpts)
 	a.Widget = webchat.New(webchat.Options{Store: a.Store, Publish: publish, Log: a.Log, Files: widgetFiles(),
 		PublicURL: cfg.PublicURL, UploadDir: filepath.Join(cfg.DataDir, "uploads")})
 	senders := map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: poster}, desk.ChannelWhatsApp: wa, desk.ChannelWeb: a.Widget}
@@ -115,7 +122,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	if cfg.FastHashing {
 		hash = func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
 	}
-	a.Server, err = httpapi.New(httpapi.Config{Version: Version, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash},
+	a.Server, err = httpapi.New(httpapi.Config{Version: Version, Demo: cfg.Demo, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash},
 		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Widget: a.Widget, Extra: a.extraRoutes()})
 	if err != nil {
 		a.Close()

@@ -26,8 +26,20 @@ var demoUsers = []struct {
 }
 
 // demoFlow is a small built-in flow so the demo bot owns its conversations
-// until they are handed over.
-var demoFlow = json.RawMessage(`{"start":"welcome","nodes":{"welcome":{"type":"menu","text":"Hi! How can we help?","options":[{"label":"Talk to a person","next":"handover"}]},"handover":{"type":"handover"}}}`)
+// until they are handed over: a menu whose first two choices the bot answers
+// itself (then offers the menu again) and whose last hands over.
+var demoFlow = json.RawMessage(`{"start":"welcome","nodes":{
+"welcome":{"type":"menu","text":"Hi! How can we help?","options":[
+ {"id":"order","label":"Where is my order?","next":"order"},
+ {"id":"hours","label":"Opening hours","next":"hours"},
+ {"id":"human","label":"Talk to a person","next":"handover"}]},
+"order":{"type":"message","text":"Orders leave our warehouse within 2 working days; the tracking link is in your confirmation email.","next":"more"},
+"hours":{"type":"message","text":"Our team answers Monday to Friday, 9:00 to 18:00.","next":"more"},
+"more":{"type":"menu","text":"Anything else?","options":[
+ {"id":"order","label":"Where is my order?","next":"order"},
+ {"id":"hours","label":"Opening hours","next":"hours"},
+ {"id":"human","label":"Talk to a person","next":"handover"}]},
+"handover":{"type":"handover","note":"The customer asked for a person in the menu"}}}`)
 
 // demoWidgetConfig is the demo web channel's: a greeting and a pre-chat
 // form asking for the visitor's name.
@@ -97,6 +109,16 @@ func (d *demo) world() error {
 	if _, err := s.CreateChannel(ctx, desk.Channel{BotID: support.ID, Type: desk.ChannelWeb, Name: demoChannelName, Config: demoWidgetConfig}); err != nil {
 		return err
 	}
+	waCh, err := s.CreateChannel(ctx, desk.Channel{BotID: support.ID, Type: desk.ChannelWhatsApp, Name: demoWhatsAppName, Config: demoWhatsAppConfig})
+	if err != nil {
+		return err
+	}
+	for _, t := range demoWATemplates {
+		if _, err := s.CreateTemplate(ctx, desk.Template{ChannelID: waCh.ID, Name: t.Name, Language: t.Language,
+			Category: t.Category, Body: t.Body, Roles: t.Roles}); err != nil {
+			return err
+		}
+	}
 	salesCh, err := s.CreateChannel(ctx, desk.Channel{BotID: sales.ID, Type: desk.ChannelAPI, Name: "Sales API"})
 	if err != nil {
 		return err
@@ -118,5 +140,8 @@ func (d *demo) world() error {
 			return err
 		}
 	}
-	return d.conversations(apiCh, salesCh, supportTeam)
+	if err := d.conversations(apiCh, salesCh, supportTeam); err != nil {
+		return err
+	}
+	return d.whatsappConversation(waCh)
 }

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
 )
@@ -76,5 +79,27 @@ func (d *demo) conversations(support, sales desk.Channel, team desk.Team) error 
 		}
 	}
 	_, err = d.s.SetStatus(d.ctx, agent.ID, desk.StatusOffline, "")
+	return err
+}
+
+// whatsappConversation leaves one WhatsApp customer in the queue who last
+// wrote 25 hours ago: the 24-hour window is closed, so whoever takes it sees
+// the closed-window banner and can only send an approved template.
+func (d *demo) whatsappConversation(ch desk.Channel) error {
+	sent := time.Now().Add(-25 * time.Hour)
+	contact := store.InboundContact{ExternalID: "5511987654321", Name: "Rafael Costa", Phone: "5511987654321"}
+	var res store.InboundResult
+	for i, line := range []string{"Olá! My package arrived damaged", "Can someone help me with a replacement?"} {
+		var err error
+		res, err = d.s.Inbound(d.ctx, ch.ID, contact, store.InboundMessage{ExternalID: fmt.Sprintf("wamid.DEMOIN%02d", i),
+			Text: line, SentAt: sent.Add(time.Duration(i) * time.Minute)})
+		if err != nil {
+			return err
+		}
+	}
+	if res.Phase != desk.PhaseBot {
+		return nil
+	}
+	_, err := d.s.Handover(d.ctx, desk.Actor{Integration: true}, res.ConversationID, store.HandoverInput{Note: "Damaged package; the customer wrote yesterday"})
 	return err
 }

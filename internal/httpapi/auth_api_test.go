@@ -26,6 +26,12 @@ func happyAuth(t *testing.T, w *world) {
 		t.Errorf("login: session cookie %+v, want HttpOnly, SameSite=Lax, Path=/", cookie)
 	}
 
+	// What the server is: the test world is not the demo.
+	info := c.get("/api/v1/server").want(200).obj()
+	checkFields(t, "server", info, map[string]string{"version": "string", "demo": "bool"})
+	if info["demo"] != false {
+		t.Errorf("GET /api/v1/server on a server without --demo: %v", info)
+	}
 	me := c.get("/api/v1/me").want(200).obj()
 	checkUser(t, "GET /me", me)
 	if me["id"] != w.agent.ID {

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// apiMDRoutes is every route of /work/shared/API.md ("Start-up and
+// apiMDRoutes is every route of the HTTP contract (docs/API.md, "Start-up and
 // configuration" and "Routes"), written out by hand from the contract,
 // except Real time, Web widget and WhatsApp (other issues). A route the
 // contract promises and the served document forgets fails here.

@@ -28,6 +28,7 @@ func (s *Server) routeTable() []Route {
 
 		{Method: "POST", Pattern: "/api/v1/auth/login", Tag: "auth", Summary: "Log in; sets the session cookie", Access: AccessPublic, Request: loginRequest{}, Response: userResponse{}, Handler: s.login},
 		{Method: "POST", Pattern: "/api/v1/auth/logout", Tag: "auth", Summary: "Log out", Access: AccessSession, Handler: s.logout},
+		{Method: "GET", Pattern: "/api/v1/server", Tag: "auth", Summary: "What this server is: version, and whether it runs the demo", Access: AccessSession, Response: ServerInfo{}, Handler: s.serverInfo},
 		{Method: "GET", Pattern: "/api/v1/me", Tag: "auth", Summary: "The logged-in user", Access: AccessSession, Response: desk.User{}, Handler: s.me},
 		{Method: "PUT", Pattern: "/api/v1/me/status", Tag: "auth", Summary: "Go online, pause or offline", Access: AccessSession, Request: statusRequest{}, Response: desk.User{}, Handler: s.setMyStatus},
 

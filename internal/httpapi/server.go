@@ -15,6 +15,9 @@ import (
 // Config holds the HTTP layer's settings.
 type Config struct {
 	Version string
+	// Demo is set when the server runs the demo world (relevo serve --demo),
+	// so the console can say which parts are stand-ins.
+	Demo bool
 	// UploadDir is where uploaded files are written.
 	UploadDir string
 	// MaxUpload bounds one uploaded file (default 25 MiB).

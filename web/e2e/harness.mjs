@@ -9,6 +9,7 @@ import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { existsSync } from 'node:fs'
 import { chromium } from 'playwright-core'
+import { before, after } from 'node:test'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const BINARY = process.env.RELEVO_BIN ?? join(here, '..', '..', 'bin', 'relevo')
@@ -214,4 +215,23 @@ export function inbound(customer, channelID, externalID, name, messageID, text) 
     contact: { external_id: externalID, name },
     message: { id: messageID, text },
   })
+}
+
+/**
+ * serverAndBrowser registers the usual before/after pair of a test file: a
+ * fresh demo server and a headless Chromium, both stopped afterwards. The
+ * returned object is filled in once `before` has run.
+ */
+export function serverAndBrowser() {
+  /** @type {{ server: Awaited<ReturnType<typeof startServer>>, browser: import('playwright-core').Browser }} */
+  const env = /** @type {any} */ ({})
+  before(async () => {
+    env.server = await startServer()
+    env.browser = await launchBrowser()
+  })
+  after(async () => {
+    await env.browser?.close()
+    await env.server?.stop()
+  })
+  return env
 }

@@ -139,6 +139,7 @@ export const en = {
     older: 'Show earlier messages',
     typing: '{name} is typing…',
     gone: 'This conversation is no longer yours: it was transferred or taken by someone else.',
+    demoWhatsApp: 'Demo server: this WhatsApp channel sends to a built-in stand-in for Meta\'s Graph API. Nothing reaches a real phone.',
   },
   author: {
     bot: 'Bot',

@@ -140,6 +140,7 @@ export const es: MessageSchema = {
     older: 'Ver mensajes anteriores',
     typing: '{name} está escribiendo…',
     gone: 'Esta conversación ya no es tuya: fue transferida o tomada por otra persona.',
+    demoWhatsApp: 'Servidor de demostración: este canal de WhatsApp envía a un sustituto integrado de la Graph API de Meta. Nada llega a un teléfono real.',
   },
   author: {
     bot: 'Bot',

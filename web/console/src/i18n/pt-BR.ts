@@ -140,6 +140,7 @@ export const ptBR: MessageSchema = {
     older: 'Ver mensagens anteriores',
     typing: '{name} está digitando…',
     gone: 'Esta conversa não é mais sua: foi transferida ou assumida por outra pessoa.',
+    demoWhatsApp: 'Servidor de demonstração: este canal de WhatsApp envia para um substituto embutido da Graph API da Meta. Nada chega a um telefone real.',
   },
   author: {
     bot: 'Bot',

@@ -13,6 +13,8 @@ export const session = reactive({
   /** expired is set when a 401 ended the session (the login page says so). */
   expired: false,
   checked: false,
+  /** demo is set on a server started with --demo (GET /api/v1/server). */
+  demo: false,
 })
 
 export const socket = new RealtimeSocket(() => {
@@ -43,8 +45,20 @@ export async function loadMe(): Promise<User | null> {
   } finally {
     session.checked = true
   }
-  if (session.me) socket.start()
+  if (session.me) {
+    socket.start()
+    void loadServer()
+  }
   return session.me
+}
+
+/** loadServer reads what the server is (once a user is logged in). */
+async function loadServer(): Promise<void> {
+  try {
+    session.demo = (await api.get('/api/v1/server')).demo
+  } catch {
+    // Only a label depends on it; the console works without.
+  }
 }
 
 export async function login(email: string, password: string): Promise<User> {
@@ -53,6 +67,7 @@ export async function login(email: string, password: string): Promise<User> {
   session.expired = false
   session.checked = true
   socket.start()
+  void loadServer()
   return session.me
 }
 
