@@ -7,7 +7,8 @@
 // help, the status menu with pause reasons, info and error toasts, a
 // WhatsApp conversation past its 24-hour window with the template picker;
 // as an agent and as a supervisor (the bot phase, someone else's
-// conversation). Each screen is audited in both colour schemes; the test
+// conversation, one transferred with a reason and a note and resolved, the
+// processing lock). Each screen is audited in both colour schemes; the test
 // fails listing every violation of every screen at once.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -274,7 +275,7 @@ test('the agent: dashboard, desk, conversations, dialogs, menus and toasts pass 
   await context.close()
 })
 
-test('the supervisor: dashboard, the bot phase and a colleague\'s conversation pass WCAG 2.1 AA', async () => {
+test('the supervisor: dashboard, the bot phase, a colleague\'s, a transferred and resolved conversation, the lock pass WCAG 2.1 AA', async () => {
   const found = []
   const { page, errors, context } = await newPage(browser, server.url)
   await login(page, USERS.supervisor)
