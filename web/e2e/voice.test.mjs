@@ -125,14 +125,16 @@ test('a voice message reaches the widget customer as a playable audio/webm', asy
   await agent.page.getByTestId('assign').click()
   await agent.page.getByTestId('transfer').and(agent.page.locator(':enabled')).waitFor()
 
-  const served = c.page.waitForResponse((r) => r.url().includes('/widget/v1/uploads/'))
+  /** @type {import('playwright-core').Response[]} */
+  const served = []
+  c.page.on('response', (r) => r.url().includes('/widget/v1/uploads/') && served.push(r))
   await recordVoice(agent.page)
   // The agent's own timeline plays it too.
   await agent.page.getByLabel('Voice message', { exact: true }).waitFor()
 
   const audio = w.locator('[data-testid="widget-msg-agent"] audio')
   await audio.waitFor()
-  const r = await served
+  const r = await waitFor(() => served[0], 'the widget to fetch the recording')
   assert.equal(r.status(), 200)
   assert.equal(r.headers()['content-type'], 'audio/webm', 'the recording is served as audio, not video')
   // Playable: the browser reads its metadata and, played, time moves.
