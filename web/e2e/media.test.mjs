@@ -92,8 +92,9 @@ test('dictation: hidden without speech recognition; with it, what is heard lands
   // A browser without speech recognition: no dictation button.
   const none = await newPage(browser, server.url)
   await none.context.addInitScript(() => {
-    delete window.SpeechRecognition
-    delete window.webkitSpeechRecognition
+    const w = /** @type {any} */ (window)
+    delete w.SpeechRecognition
+    delete w.webkitSpeechRecognition
   })
   await login(none.page, USERS.agent, path)
   await none.page.getByRole('button', { name: 'Record a voice message' }).waitFor()
@@ -104,9 +105,14 @@ test('dictation: hidden without speech recognition; with it, what is heard lands
   // A browser with it: a stand-in recogniser the test speaks through.
   const { page, errors, context } = await newPage(browser, server.url)
   await context.addInitScript(() => {
+    const w = /** @type {any} */ (window)
     const started = []
-    window.SpeechRecognition = undefined
-    window.webkitSpeechRecognition = class {
+    w.SpeechRecognition = undefined
+    w.webkitSpeechRecognition = class {
+      /** @type {null | (() => void)} */
+      onend = null
+      /** @type {null | ((e: object) => void)} */
+      onresult = null
       start() {
         started.push(this)
       }
@@ -114,7 +120,7 @@ test('dictation: hidden without speech recognition; with it, what is heard lands
         this.onend?.()
       }
     }
-    window.say = (text) => {
+    w.say = (text) => {
       const r = started.at(-1)
       const result = Object.assign([{ transcript: text }], { isFinal: true })
       r.onresult?.({ resultIndex: 0, results: [result] })
@@ -126,7 +132,7 @@ test('dictation: hidden without speech recognition; with it, what is heard lands
   await box.fill('Hello.')
   await page.getByRole('button', { name: 'Dictate' }).click()
   await page.getByRole('button', { name: 'Stop dictation', pressed: true }).waitFor()
-  const rec = await page.evaluate(() => window.say(' I can refund that today '))
+  const rec = await page.evaluate('window.say(" I can refund that today ")')
   assert.deepEqual(rec, { lang: 'en', continuous: true })
   assert.equal(await box.inputValue(), 'Hello. I can refund that today')
   await page.getByRole('button', { name: 'Stop dictation' }).click()
@@ -140,12 +146,13 @@ test('a handover in the background raises a notification and the chime; sound of
   await context.grantPermissions(['notifications'], { origin: server.url })
   // Record each notification and tone the page makes, still making them.
   await context.addInitScript(() => {
+    const w = /** @type {any} */ (window)
     const Real = window.Notification
-    window.notes = []
+    w.notes = []
     class Recorded extends Real {
       constructor(title, options) {
         super(title, options)
-        window.notes.push({ title, body: options?.body, tag: options?.tag })
+        w.notes.push({ title, body: options?.body, tag: options?.tag })
       }
       static get permission() {
         return Real.permission
@@ -155,10 +162,10 @@ test('a handover in the background raises a notification and the chime; sound of
       }
     }
     window.Notification = Recorded
-    window.tones = 0
+    w.tones = 0
     const start = OscillatorNode.prototype.start
     OscillatorNode.prototype.start = function (...args) {
-      window.tones++
+      w.tones++
       return start.apply(this, args)
     }
   })
@@ -175,12 +182,12 @@ test('a handover in the background raises a notification and the chime; sound of
   await page.waitForFunction(() => !document.hasFocus())
 
   await inbound(sales.customer, sales.channel.id, 'ext-nora', 'Nora Notify', 'in-nora-1', 'Is anyone there?')
-  await page.waitForFunction(() => window.notes.length === 1)
-  const note = await page.evaluate(() => window.notes[0])
+  await page.waitForFunction('window.notes.length === 1')
+  const note = await page.evaluate('window.notes[0]')
   assert.equal(note.title, 'Nora Notify', 'the customer')
   assert.equal(note.body, 'Acme Sales', 'the desk')
   assert.match(note.tag, /^handover-/)
-  await page.waitForFunction(() => window.tones >= 2)
+  await page.waitForFunction('window.tones >= 2')
   assert.equal(await page.title(), '(1) Relevo')
 
   // Back in front, the sound goes off; the next handover notifies in silence.
@@ -188,13 +195,13 @@ test('a handover in the background raises a notification and the chime; sound of
   await page.waitForFunction(() => document.hasFocus())
   await page.getByRole('button', { name: 'Turn sound off' }).click()
   await page.getByRole('button', { name: 'Turn sound on', pressed: false }).waitFor()
-  const tones = await page.evaluate(() => window.tones)
+  const tones = await page.evaluate('window.tones')
   await other.bringToFront()
   await page.waitForFunction(() => !document.hasFocus())
   await inbound(sales.customer, sales.channel.id, 'ext-otto', 'Otto Quiet', 'in-otto-1', 'Hello?')
-  await page.waitForFunction(() => window.notes.length === 2)
-  assert.equal((await page.evaluate(() => window.notes[1])).title, 'Otto Quiet')
-  assert.equal(await page.evaluate(() => window.tones), tones, 'no chime with the sound off')
+  await page.waitForFunction('window.notes.length === 2')
+  assert.equal((await page.evaluate('window.notes[1]')).title, 'Otto Quiet')
+  assert.equal(await page.evaluate('window.tones'), tones, 'no chime with the sound off')
   assert.deepEqual(errors, [])
   await context.close()
 })

@@ -228,6 +228,10 @@ test('a voice message reaches the WhatsApp customer as an Ogg Opus voice note', 
     return (await ctx.decodeAudioData(bytes.buffer)).duration
   }, up.data.toString('base64'))
   assert.ok(seconds > 0.9 && seconds < 30, `the Ogg decodes to ${seconds} s of audio`)
+  // Recorded for speech (32 kbit/s), so two minutes stay under the 512 KB
+  // up to which WhatsApp shows a voice note's play button.
+  const kbits = (up.data.length * 8) / seconds / 1000
+  assert.ok(kbits < 45, `recorded at ${kbits.toFixed(0)} kbit/s, want about 32`)
   await screenshot(page, 'voice-02-whatsapp-sent')
   assert.deepEqual(errors, [])
 })
