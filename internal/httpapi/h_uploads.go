@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/media/webm"
 	"github.com/relevo/relevo/internal/store"
 )
 
@@ -83,7 +84,9 @@ func receiveUpload(w http.ResponseWriter, r *http.Request, dir string, limit int
 	if err != nil {
 		return desk.Attachment{}, "", err
 	}
-	head := make([]byte, 512)
+	// The head is what the type is decided from: 512 bytes for the
+	// sniffer, more for a WebM's tracks (after its header and seek index).
+	head := make([]byte, sniffHead)
 	n, _ := io.ReadFull(part, head)
 	head = head[:n]
 	size, err := io.Copy(f, io.MultiReader(strings.NewReader(string(head)), io.LimitReader(part, limit-int64(n)+1)))
@@ -104,11 +107,19 @@ func receiveUpload(w http.ResponseWriter, r *http.Request, dir string, limit int
 	return desk.Attachment{ID: id, Name: name, Mime: mt, Size: size}, path, nil
 }
 
+// sniffHead is how much of a file sniff reads.
+const sniffHead = 64 << 10
+
 // sniff picks the content type from the bytes; where sniffing only finds
 // generic text or bytes, the file extension refines it (audio/ogg voice
 // notes, office documents).
 func sniff(head []byte, name string) string {
 	mt, _, _ := mime.ParseMediaType(http.DetectContentType(head))
+	// Every WebM sniffs as video/webm, but browsers record voice in WebM
+	// with only an audio track: the tracks decide, not the client's word.
+	if mt == "video/webm" && webm.AudioOnly(head) {
+		return "audio/webm"
+	}
 	byExt, _, err := mime.ParseMediaType(mime.TypeByExtension(filepath.Ext(name)))
 	if err != nil {
 		byExt = ""

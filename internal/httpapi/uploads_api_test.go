@@ -175,6 +175,42 @@ func TestVoiceNoteIsAudioAndSVGIsNoImage(t *testing.T) {
 	}
 }
 
+// A browser's voice recording is WebM with one Opus track, which the
+// generic sniffer calls video/webm: it is audio/webm, decided by the
+// container's track types (not the name), stored, served and sent as such.
+func TestBrowserVoiceRecordingIsAudioWebM(t *testing.T) {
+	w := sqliteWorld(t)
+	id := w.humanConv("w1", w.agent)
+	ag := w.login(w.agent)
+	rec, err := os.ReadFile("../media/webm/testdata/chromium-opus.webm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ag.upload("voice-2026-01-01.webm", rec).want(200).obj()
+	if a["mime"] != "audio/webm" {
+		t.Fatalf("a Chromium voice recording typed %v, want audio/webm", a["mime"])
+	}
+	d := ag.get("/api/v1/uploads/" + str(a["id"])).want(200)
+	if ct := d.Header.Get("Content-Type"); ct != "audio/webm" || !bytes.Equal(d.Body, rec) {
+		t.Errorf("served as %q, %d bytes", ct, len(d.Body))
+	}
+	m := ag.post("/api/v1/conversations/"+id+"/messages", map[string]any{"attachment_ids": []string{str(a["id"])}}).want(200).obj()
+	if m["kind"] != "audio" {
+		t.Errorf("the recording was sent as kind %v", m["kind"])
+	}
+	// The name does not decide: the same bytes under a video name are
+	// audio, and a WebM with a video track stays video whatever its name.
+	if a := ag.upload("clip.mp4", rec).want(200).obj(); a["mime"] != "audio/webm" {
+		t.Errorf("the recording named clip.mp4 typed %v", a["mime"])
+	}
+	video := bytes.Clone(rec)
+	i := bytes.Index(video, []byte{0x83, 0x81, 0x02}) // TrackType: audio
+	video[i+2] = 0x01                                 // video
+	if a := ag.upload("voice.weba", video).want(200).obj(); a["mime"] != "video/webm" {
+		t.Errorf("a WebM with a video track typed %v", a["mime"])
+	}
+}
+
 // A bot uploads a customer's file and attaches it to the inbound message.
 func TestBotAttachesItsOwnUploadToInbound(t *testing.T) {
 	w := sqliteWorld(t)

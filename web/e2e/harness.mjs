@@ -95,8 +95,12 @@ export async function startServer() {
   }
 }
 
-/** launchBrowser starts headless Chromium (a fresh profile every time). */
-export function launchBrowser() {
+/**
+ * launchBrowser starts headless Chromium (a fresh profile every time).
+ * fakeMedia gives it a fake microphone and camera that are granted without
+ * asking (Chromium's test devices: a beeping tone), for voice recording.
+ */
+export function launchBrowser({ fakeMedia = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -108,6 +112,7 @@ export function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(fakeMedia ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : []),
     ],
   })
 }

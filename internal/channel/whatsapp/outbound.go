@@ -39,6 +39,9 @@ type OutMedia struct {
 	ID       string `json:"id"`
 	Caption  string `json:"caption,omitempty"`
 	Filename string `json:"filename,omitempty"`
+	// Voice marks an Ogg Opus audio as a voice note (played in place,
+	// transcribed) rather than an audio file.
+	Voice bool `json:"voice,omitempty"`
 }
 
 // OutTemplate is an approved template with its parameters.

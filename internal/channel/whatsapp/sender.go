@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -78,47 +79,51 @@ func (s *Service) send(ctx context.Context, cfg Config, to string, m desk.Messag
 // partial failure sends the earlier parts again (WhatsApp has no
 // idempotency key).
 func (s *Service) sendMedia(ctx context.Context, cfg Config, to string, m desk.Message) (string, error) {
-	types := make([]string, len(m.Attachments))
+	files := make([]outFile, len(m.Attachments))
 	for i, a := range m.Attachments {
-		t, err := mediaType(a.Mime, a.Size)
+		f, err := s.outgoing(ctx, a)
 		if err != nil {
 			return "", err
 		}
-		types[i] = t
+		files[i] = f
 	}
 	caption := strings.TrimSpace(m.Text)
-	if caption != "" && (types[0] == "audio" || utf8.RuneCountInString(caption) > maxCaption) {
+	if caption != "" && (files[0].typ == "audio" || utf8.RuneCountInString(caption) > maxCaption) {
 		if _, err := s.post(ctx, cfg, textMessage(to, m.Text)); err != nil {
 			return "", err
 		}
 		caption = ""
 	}
 	var last string
-	for i, a := range m.Attachments {
-		u, err := s.store.UploadFile(ctx, a.ID)
-		if err != nil {
-			return "", fmt.Errorf("whatsapp: attachment %s: %w", a.Name, err)
-		}
-		mediaID, err := s.upload(ctx, cfg, u)
+	for i, f := range files {
+		mediaID, err := s.upload(ctx, cfg, f)
 		if err != nil {
 			return "", err
 		}
 		if i > 0 {
 			caption = ""
 		}
-		if last, err = s.post(ctx, cfg, mediaMessage(to, types[i], mediaID, caption, a.Name)); err != nil {
+		out := mediaMessage(to, f.typ, mediaID, caption, f.name)
+		if out.Audio != nil {
+			out.Audio.Voice = f.voice
+		}
+		if last, err = s.post(ctx, cfg, out); err != nil {
 			return "", err
 		}
 	}
 	return last, nil
 }
 
-// upload sends a stored file to POST /{phone-number-id}/media (multipart:
+// upload sends a file to POST /{phone-number-id}/media (multipart:
 // messaging_product, type, file) and returns its media id.
-func (s *Service) upload(ctx context.Context, cfg Config, u store.Upload) (string, error) {
-	f, err := os.Open(u.Path)
-	if err != nil {
-		return "", fmt.Errorf("whatsapp: attachment %s is missing from the uploads folder", u.Name)
+func (s *Service) upload(ctx context.Context, cfg Config, u outFile) (string, error) {
+	var f io.ReadCloser = io.NopCloser(bytes.NewReader(u.data))
+	if u.data == nil {
+		file, err := os.Open(u.path)
+		if err != nil {
+			return "", fmt.Errorf("whatsapp: attachment %s is missing from the uploads folder", u.name)
+		}
+		f = file
 	}
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
@@ -126,12 +131,12 @@ func (s *Service) upload(ctx context.Context, cfg Config, u store.Upload) (strin
 		defer f.Close()
 		err := mw.WriteField("messaging_product", "whatsapp")
 		if err == nil {
-			err = mw.WriteField("type", u.Mime)
+			err = mw.WriteField("type", u.mime)
 		}
 		if err == nil {
 			h := textproto.MIMEHeader{}
-			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, strings.Map(safeNameRune, u.Name)))
-			h.Set("Content-Type", u.Mime)
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, strings.Map(safeNameRune, u.name)))
+			h.Set("Content-Type", u.mime)
 			var part io.Writer
 			if part, err = mw.CreatePart(h); err == nil {
 				_, err = io.Copy(part, f)

@@ -110,6 +110,12 @@ export class MessageList {
       objectURL(this.chat.api, a.url).then((u) => (img.src = u), () => img.replaceWith(this.fileLink(a)))
       return h('figure', {}, img)
     }
+    if (a.mime.startsWith('audio/')) {
+      // Voice messages and audio play in place, from the same blob: URL.
+      const audio = h('audio', { class: 'audio', controls: true, preload: 'metadata', 'aria-label': a.name })
+      objectURL(this.chat.api, a.url).then((u) => (audio.src = u), () => audio.replaceWith(this.fileLink(a)))
+      return audio
+    }
     return this.fileLink(a)
   }
 
