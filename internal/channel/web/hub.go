@@ -9,6 +9,7 @@ import (
 
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/realtime"
+	"github.com/relevo/relevo/internal/wsconn"
 )
 
 // hub holds this node's widget sockets by contact and pushes each of them
@@ -96,7 +97,7 @@ func (h *hub) close() {
 	h.closed = true
 	for _, m := range h.byContact {
 		for s := range m {
-			s.close(websocket.StatusGoingAway, "server shutting down")
+			s.close(websocket.StatusGoingAway, wsconn.ReasonShutdown)
 		}
 	}
 	h.mu.Unlock()
