@@ -47,8 +47,9 @@ func newHub(s *Service, queue int) *hub {
 	return &hub{s: s, queue: queue, byContact: map[string]map[*socket]struct{}{}, owners: map[string]owner{}, ctx: ctx, cancel: cancel}
 }
 
-// Frame payloads of the widget socket besides realtime's (docs/widget.md).
-type hello struct {
+// Hello is the widget socket's first frame (docs/widget.md): the widget's
+// own, besides realtime's frames.
+type Hello struct {
 	ContactID  string `json:"contact_id"`
 	ServerTime string `json:"server_time"`
 }

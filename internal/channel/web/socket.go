@@ -37,7 +37,7 @@ func (s *Service) ServeSocket(w http.ResponseWriter, r *http.Request) {
 		return // Accept has answered
 	}
 	sock.attach(conn)
-	sock.enqueue(encode(realtime.FrameHello, "", 0, hello{ContactID: v.ContactID, ServerTime: s.store.Now().UTC().Format(time.RFC3339Nano)}))
+	sock.enqueue(encode(realtime.FrameHello, "", 0, Hello{ContactID: v.ContactID, ServerTime: s.store.Now().UTC().Format(time.RFC3339Nano)}))
 	if !s.hub.add(sock) {
 		sock.close(websocket.StatusGoingAway, wsconn.ReasonShutdown)
 		sock.run(s.hub.ctx) // only sends the close frame
@@ -80,13 +80,13 @@ func (s *socket) close(code websocket.StatusCode, reason string) { s.conn.Close(
 // run serves the socket until it closes; ctx ending is the shutdown.
 func (s *socket) run(ctx context.Context) { s.conn.Run(ctx, s.read) }
 
-// clientFrame is what a widget may send: {"type":"typing"}.
-type clientFrame struct {
+// ClientFrame is what a widget may send: {"type":"typing"}.
+type ClientFrame struct {
 	Type realtime.FrameType `json:"type"`
 }
 
 func (s *socket) read(ctx context.Context, typ websocket.MessageType, data []byte) {
-	var f clientFrame
+	var f ClientFrame
 	if typ != websocket.MessageText || json.Unmarshal(data, &f) != nil {
 		s.enqueue(encode(realtime.FrameError, "", 0, realtime.ErrorFrame{Code: "bad_request", Message: "frames are JSON text"}))
 		return
