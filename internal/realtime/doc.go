@@ -9,4 +9,8 @@
 // reconnect, fetch what they missed with messages?after_seq. A socket that
 // cannot keep up is closed with a policy-violation code, never silently
 // skipped.
+//
+// This package is the routing (who may see what), the counters and
+// presence; each socket's connection (queue, batched writes, pings,
+// closing) is internal/wsconn's, shared with the widget's hub.
 package realtime

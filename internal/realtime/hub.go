@@ -13,6 +13,7 @@ import (
 	"github.com/relevo/relevo/internal/clock"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/wsconn"
 )
 
 // Options configure a Hub.
@@ -101,7 +102,7 @@ func (h *Hub) Close() {
 	h.mu.Lock()
 	h.closed = true
 	for s := range h.sockets {
-		s.close(websocket.StatusGoingAway, "server shutting down")
+		s.close(websocket.StatusGoingAway, wsconn.ReasonShutdown)
 	}
 	h.mu.Unlock()
 	h.live.Wait()
@@ -124,17 +125,13 @@ func (h *Hub) ServeSocket(w http.ResponseWriter, r *http.Request, a desk.Actor) 
 		http.Error(w, "console users only", http.StatusForbidden)
 		return
 	}
-	// Frames queued together go out in one write (batch.go).
-	cw := &corkingWriter{ResponseWriter: w}
-	conn, err := websocket.Accept(cw, r, &websocket.AcceptOptions{
+	s, err := acceptSocket(h, w, r, &websocket.AcceptOptions{
 		OriginPatterns:  h.opt.OriginPatterns,
 		CompressionMode: websocket.CompressionDisabled,
-	})
+	}, a)
 	if err != nil {
 		return // Accept has answered (403 for a foreign origin)
 	}
-	s := newSocket(h, conn, a)
-	s.cork = cw.cork
 	// Hello is queued before the socket is routed to, so it is always
 	// the first frame.
 	s.enqueue(encode(FrameHello, "", 0, Hello{UserID: a.User.ID, ServerTime: h.opt.Clock.Now().Format(time.RFC3339Nano)}))
@@ -147,7 +144,8 @@ func (h *Hub) ServeSocket(w http.ResponseWriter, r *http.Request, a desk.Actor) 
 		}
 	}
 	if !h.add(s) {
-		_ = conn.Close(websocket.StatusGoingAway, "server shutting down")
+		s.close(websocket.StatusGoingAway, wsconn.ReasonShutdown)
+		s.run(h.ctx) // only sends the close frame
 		return
 	}
 	// The socket is served by goroutines of its own and the handler

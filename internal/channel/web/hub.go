@@ -9,6 +9,7 @@ import (
 
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/realtime"
+	"github.com/relevo/relevo/internal/wsconn"
 )
 
 // hub holds this node's widget sockets by contact and pushes each of them
@@ -46,8 +47,9 @@ func newHub(s *Service, queue int) *hub {
 	return &hub{s: s, queue: queue, byContact: map[string]map[*socket]struct{}{}, owners: map[string]owner{}, ctx: ctx, cancel: cancel}
 }
 
-// Frame payloads of the widget socket besides realtime's (docs/widget.md).
-type hello struct {
+// Hello is the widget socket's first frame (docs/widget.md): the widget's
+// own, besides realtime's frames.
+type Hello struct {
 	ContactID  string `json:"contact_id"`
 	ServerTime string `json:"server_time"`
 }
@@ -96,7 +98,7 @@ func (h *hub) close() {
 	h.closed = true
 	for _, m := range h.byContact {
 		for s := range m {
-			s.close(websocket.StatusGoingAway, "server shutting down")
+			s.close(websocket.StatusGoingAway, wsconn.ReasonShutdown)
 		}
 	}
 	h.mu.Unlock()

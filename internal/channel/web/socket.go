@@ -3,9 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -13,13 +11,13 @@ import (
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpapi"
 	"github.com/relevo/relevo/internal/realtime"
+	"github.com/relevo/relevo/internal/wsconn"
 )
 
-// Socket limits.
+// Widget socket limits; the connection itself (queue, batching, pings,
+// closing) is internal/wsconn's.
 const (
 	maxClientFrame = 16 << 10
-	writeTimeout   = 5 * time.Second
-	pingEvery      = 25 * time.Second
 	// typingEvery is the most often one socket's typing is announced.
 	typingEvery = 2 * time.Second
 )
@@ -33,120 +31,71 @@ func (s *Service) ServeSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The origin was checked against the channel by authenticate.
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
+	sock := &socket{hub: s.hub, v: v}
+	conn, err := wsconn.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled}, sock.options())
 	if err != nil {
 		return // Accept has answered
 	}
-	sock := newSocket(s.hub, conn, v)
-	sock.enqueue(encode(realtime.FrameHello, "", 0, hello{ContactID: v.ContactID, ServerTime: s.store.Now().UTC().Format(time.RFC3339Nano)}))
+	sock.attach(conn)
+	sock.enqueue(encode(realtime.FrameHello, "", 0, Hello{ContactID: v.ContactID, ServerTime: s.store.Now().UTC().Format(time.RFC3339Nano)}))
 	if !s.hub.add(sock) {
-		_ = conn.Close(websocket.StatusGoingAway, "server shutting down")
+		sock.close(websocket.StatusGoingAway, wsconn.ReasonShutdown)
+		sock.run(s.hub.ctx) // only sends the close frame
 		return
 	}
 	defer s.hub.remove(sock)
 	sock.run(s.hub.ctx)
 }
 
-// socket is one visitor's browser tab.
+// socket is one visitor's browser tab: its connection and whose it is.
 type socket struct {
-	hub  *hub
-	conn *websocket.Conn
-	v    visitor
-	send chan []byte
-
-	closeOnce   sync.Once
-	done        chan struct{}
-	closeCode   websocket.StatusCode
-	closeReason string
-	lastTyping  time.Time
+	hub        *hub
+	conn       *wsconn.Conn
+	v          visitor
+	done       <-chan struct{} // the connection's Done
+	lastTyping time.Time
 }
 
+// newSocket serves an already accepted connection (each frame its own
+// write); ServeSocket accepts through wsconn.Accept, which batches.
 func newSocket(h *hub, c *websocket.Conn, v visitor) *socket {
-	return &socket{hub: h, conn: c, v: v, send: make(chan []byte, h.queue), done: make(chan struct{})}
+	s := &socket{hub: h, v: v}
+	s.attach(wsconn.New(c, s.options()))
+	return s
 }
+
+func (s *socket) options() wsconn.Options {
+	return wsconn.Options{Queue: s.hub.queue, ReadLimit: maxClientFrame}
+}
+
+func (s *socket) attach(c *wsconn.Conn) { s.conn, s.done = c, c.Done() }
 
 // enqueue offers a frame without blocking; a full queue closes the socket
-// with policy violation (1008): the widget reconnects and catches up,
-// rather than silently missing a reply.
-func (s *socket) enqueue(frame []byte) {
-	select {
-	case <-s.done:
-	case s.send <- frame:
-	default:
-		s.close(websocket.StatusPolicyViolation, "too slow: reconnect and catch up")
-	}
-}
+// with 1008 (wsconn): the widget reconnects and catches up, rather than
+// silently missing a reply.
+func (s *socket) enqueue(frame []byte) { _ = s.conn.Send(frame) }
 
-func (s *socket) close(code websocket.StatusCode, reason string) {
-	s.closeOnce.Do(func() {
-		s.closeCode, s.closeReason = code, reason
-		close(s.done)
-	})
-}
+func (s *socket) close(code websocket.StatusCode, reason string) { s.conn.Close(code, reason) }
 
-// run serves the socket until it closes: this goroutine owns every write;
-// the reader handles client frames. I/O uses a context that outlives ctx
-// so the close frame still goes out on shutdown.
-func (s *socket) run(ctx context.Context) {
-	ioCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	s.conn.SetReadLimit(maxClientFrame)
-	go s.read(ioCtx)
-	ping := time.NewTicker(pingEvery)
-	defer ping.Stop()
-	for {
-		select {
-		case <-s.done:
-			_ = s.conn.Close(s.closeCode, s.closeReason)
-			return
-		case <-ctx.Done():
-			s.close(websocket.StatusGoingAway, "server shutting down")
-		case f := <-s.send:
-			wctx, wcancel := context.WithTimeout(ioCtx, writeTimeout)
-			err := s.conn.Write(wctx, websocket.MessageText, f)
-			wcancel()
-			if err != nil {
-				s.close(websocket.StatusPolicyViolation, "write timed out")
-			}
-		case <-ping.C:
-			pctx, pcancel := context.WithTimeout(ioCtx, writeTimeout)
-			err := s.conn.Ping(pctx)
-			pcancel()
-			if err != nil {
-				s.close(websocket.StatusPolicyViolation, "ping timeout")
-			}
-		}
-	}
-}
+// run serves the socket until it closes; ctx ending is the shutdown.
+func (s *socket) run(ctx context.Context) { s.conn.Run(ctx, s.read) }
 
-// clientFrame is what a widget may send: {"type":"typing"}.
-type clientFrame struct {
+// ClientFrame is what a widget may send: {"type":"typing"}.
+type ClientFrame struct {
 	Type realtime.FrameType `json:"type"`
 }
 
-func (s *socket) read(ctx context.Context) {
-	for {
-		typ, data, err := s.conn.Read(ctx)
-		if err != nil {
-			var ce websocket.CloseError
-			if errors.As(err, &ce) {
-				s.close(ce.Code, "")
-			} else {
-				s.close(websocket.StatusNormalClosure, "")
-			}
-			return
-		}
-		var f clientFrame
-		if typ != websocket.MessageText || json.Unmarshal(data, &f) != nil {
-			s.enqueue(encode(realtime.FrameError, "", 0, realtime.ErrorFrame{Code: "bad_request", Message: "frames are JSON text"}))
-			continue
-		}
-		switch f.Type {
-		case realtime.FrameTyping:
-			s.typing(ctx)
-		default:
-			s.enqueue(encode(realtime.FrameError, "", 0, realtime.ErrorFrame{Code: "bad_request", Message: "unknown frame type"}))
-		}
+func (s *socket) read(ctx context.Context, typ websocket.MessageType, data []byte) {
+	var f ClientFrame
+	if typ != websocket.MessageText || json.Unmarshal(data, &f) != nil {
+		s.enqueue(encode(realtime.FrameError, "", 0, realtime.ErrorFrame{Code: "bad_request", Message: "frames are JSON text"}))
+		return
+	}
+	switch f.Type {
+	case realtime.FrameTyping:
+		s.typing(ctx)
+	default:
+		s.enqueue(encode(realtime.FrameError, "", 0, realtime.ErrorFrame{Code: "bad_request", Message: "unknown frame type"}))
 	}
 }
 

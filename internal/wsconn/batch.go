@@ -1,4 +1,4 @@
-package realtime
+package wsconn
 
 import (
 	"bufio"
@@ -18,11 +18,11 @@ import (
 // out at once the same way, so batching never delays anything; it only
 // happens when frames are already waiting.
 
-// maxBatch bounds the frames one write carries (the queue holds 256).
+// maxBatch bounds the frames one write carries (a console queue holds 256).
 const maxBatch = 64
 
-// batchPool holds the buffers of batches in progress, so an idle socket
-// keeps none.
+// batchPool holds the buffers of batches in progress, so an idle
+// connection keeps none.
 var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // cork sits between the library's buffered writer and the connection.
