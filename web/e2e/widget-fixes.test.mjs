@@ -6,7 +6,7 @@
 // of every view, light and dark.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, newPage, login, goOnline, screenshot, salesSetup, inbound, USERS } from './harness.mjs'
+import { startServer, launchBrowser, newPage, login, goOnline, screenshot, salesSetup, inbound, Api, USERS } from './harness.mjs'
 import { audit } from './axe.mjs'
 
 let server, browser
@@ -205,4 +205,38 @@ test('dark mode, and a WCAG 2.1 AA audit of every view in light and dark', async
     assert.deepEqual(c.errors, [])
     await c.context.close()
   }
+})
+
+test('the greeting and the notices in the visitor language, when the channel and the bot have them', async () => {
+  const admin = await Api.login(server.url, USERS.admin)
+  const bot = (await admin.get('/api/v1/bots')).items.find((b) => b.name === 'Acme Support')
+  const web = (await admin.get('/api/v1/channels')).items.find((ch) => ch.type === 'web' && ch.bot_id === bot.id)
+  await admin.call('PATCH', `/api/v1/channels/${web.id}`, { config: { ...web.config, greetings: { es: '¡Hola! Solemos responder en pocos minutos.' } } })
+  const notices = { ...bot.notices, translations: { es: { queued: 'Un agente te atenderá en breve.' } } }
+  await admin.call('PATCH', `/api/v1/bots/${bot.id}`, { notices })
+
+  const c = await newPage(browser, server.url, { locale: 'es-ES' })
+  const { w, bubble } = await open(c.page)
+  await bubble.click()
+  await w.getByLabel('Tu nombre').fill('Elena')
+  await w.getByRole('button', { name: 'Empezar a chatear' }).click()
+  await w.getByText('¡Hola! Solemos responder en pocos minutos.').waitFor()
+  await w.getByTestId('widget-composer').fill('humano')
+  await w.getByTestId('widget-composer').press('Enter')
+  await w.getByTestId('widget-notice').filter({ hasText: 'Un agente te atenderá en breve.' }).waitFor()
+
+  // An English visitor keeps the default greeting and notice.
+  const e = await newPage(browser, server.url)
+  const en = await open(e.page)
+  await en.bubble.click()
+  await en.w.getByLabel('Your name').fill('Ed')
+  await en.w.getByRole('button', { name: 'Start chatting' }).click()
+  await en.w.getByText('Hi! We usually answer within a few minutes.').waitFor()
+  await en.w.getByTestId('widget-composer').fill('human')
+  await en.w.getByTestId('widget-composer').press('Enter')
+  await en.w.getByTestId('widget-notice').filter({ hasText: 'An agent will be with you shortly.' }).waitFor()
+  assert.deepEqual(c.errors, [])
+  assert.deepEqual(e.errors, [])
+  await c.context.close()
+  await e.context.close()
 })
