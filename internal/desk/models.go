@@ -38,6 +38,17 @@ type Notices struct {
 	Queued   string `json:"queued"`
 	Assigned string `json:"assigned"`
 	Resolved string `json:"resolved"`
+	// Translations are the notices in the customer's language, keyed by one
+	// of CustomerLanguages; a text a translation leaves empty falls back to
+	// the one above (see For).
+	Translations map[string]NoticeTexts `json:"translations,omitempty"`
+}
+
+// NoticeTexts are one language's variant of the notices.
+type NoticeTexts struct {
+	Queued   string `json:"queued,omitempty"`
+	Assigned string `json:"assigned,omitempty"`
+	Resolved string `json:"resolved,omitempty"`
 }
 
 // DefaultNotices are the seed pages' wording.

@@ -21,7 +21,7 @@ func (s *Store) Handover(ctx context.Context, actor desk.Actor, id string, in Ha
 		if err != nil {
 			return "", err
 		}
-		bot, err := t.loadBot(c.BotID)
+		bot, err := t.botFor(c)
 		if err != nil {
 			return "", err
 		}
@@ -101,7 +101,7 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		if err := desk.CheckAssignee(target, c.BotID, self); err != nil {
 			return "", err
 		}
-		bot, err := t.loadBot(c.BotID)
+		bot, err := t.botFor(c)
 		if err != nil {
 			return "", err
 		}
@@ -191,7 +191,7 @@ func (t *txn) transfer(actor desk.Actor, id string, in TransferInput) error {
 	if err != nil || (reason.BotID != "" && reason.BotID != c.BotID) {
 		return desk.Invalid("reason_id", "no such reason for this bot")
 	}
-	bot, err := t.loadBot(c.BotID)
+	bot, err := t.botFor(c)
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func (t *txn) resolve(actor desk.Actor, id string) error {
 	if err != nil {
 		return err
 	}
-	bot, err := t.loadBot(c.BotID)
+	bot, err := t.botFor(c)
 	if err != nil {
 		return err
 	}

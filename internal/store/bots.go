@@ -174,11 +174,8 @@ func checkBot(b *desk.Bot) error {
 	if b.AutoCloseAfter < minAutoClose || b.AutoCloseAfter > maxAutoClose {
 		return desk.Invalid("auto_close_after", "must be between %d seconds and 30 days", minAutoClose)
 	}
-	for _, n := range []struct{ field, text string }{{"notices.queued", b.Notices.Queued},
-		{"notices.assigned", b.Notices.Assigned}, {"notices.resolved", b.Notices.Resolved}} {
-		if _, err := cleanText(n.field, n.text, false, 1000); err != nil {
-			return err
-		}
+	if err := checkNotices(b.Notices); err != nil {
+		return err
 	}
 	if b.WebhookURL != "" {
 		u, err := url.Parse(b.WebhookURL)

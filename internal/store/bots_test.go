@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -28,7 +29,7 @@ func TestCreateBotFillsDefaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b.Name != "Sales" || b.AutoCloseAfter != desk.DefaultAutoClose || b.Notices != desk.DefaultNotices ||
+		if b.Name != "Sales" || b.AutoCloseAfter != desk.DefaultAutoClose || !reflect.DeepEqual(b.Notices, desk.DefaultNotices) ||
 			string(b.Flow) != "null" || b.WebhookURL != "" || b.HasFlow() || !b.CreatedAt.Equal(storetest.Epoch) {
 			t.Fatalf("bot = %+v", b)
 		}
@@ -86,13 +87,13 @@ func TestBotNoticesFallBackToDefaults(t *testing.T) {
 		}
 		want := desk.DefaultNotices
 		want.Queued = "Hold on"
-		if b.Notices != want {
+		if !reflect.DeepEqual(b.Notices, want) {
 			t.Fatalf("notices = %+v", b.Notices)
 		}
 		// Renaming keeps the custom text and still follows the defaults for
 		// the rest.
 		name := "Sales 2"
-		if b, err = s.UpdateBot(ctx, b.ID, store.BotPatch{Name: &name}); err != nil || b.Notices != want {
+		if b, err = s.UpdateBot(ctx, b.ID, store.BotPatch{Name: &name}); err != nil || !reflect.DeepEqual(b.Notices, want) {
 			t.Fatalf("after rename: %+v, %v", b.Notices, err)
 		}
 	})

@@ -112,6 +112,11 @@ func checkChannel(c *desk.Channel) error {
 		cfg = json.RawMessage(`{}`)
 	}
 	c.Config = cfg
+	if c.Type == desk.ChannelWeb {
+		if err := checkGreetings(cfg); err != nil {
+			return err
+		}
+	}
 	if c.Type == desk.ChannelWhatsApp {
 		var wa struct {
 			PhoneNumberID any `json:"phone_number_id"`

@@ -21,6 +21,9 @@ type InboundContact struct {
 	Name       string
 	Phone      string
 	Email      string
+	// Language is the customer's language (one of desk.CustomerLanguages),
+	// when the channel knows it: kept as the contact's language attribute.
+	Language string
 }
 
 // InboundMessage is what the customer sent.
@@ -158,6 +161,8 @@ func (t *txn) inbound(ch desk.Channel, bot desk.Bot, contact desk.Contact, im In
 		WHERE id = $1`, c.ID, ms(t.now), ms(t.now.Add(bot.AutoCloseAfter.Duration())), win); err != nil {
 		return fmt.Errorf("store: inbound deadlines: %w", err)
 	}
+	// A hand-over below tells the customer in their language.
+	bot.Notices = bot.Notices.For(contact.Attributes[desk.LanguageAttribute])
 	switch {
 	case opened && !bot.HasFlow():
 		// Nobody automatic answers this bot: straight to the queue.
@@ -308,5 +313,9 @@ func (t *txn) contactFor(ch desk.Channel, ic InboundContact) (desk.Contact, erro
 			return desk.Contact{}, fmt.Errorf("store: update contact: %w", err)
 		}
 	}
-	return readContact(t.ctx, t.tx, id)
+	c, err := readContact(t.ctx, t.tx, id)
+	if err != nil {
+		return c, err
+	}
+	return c, t.setLanguage(&c, ic.Language)
 }

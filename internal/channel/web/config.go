@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -31,10 +32,14 @@ type Config struct {
 	// HMAC-SHA256(secret, identifier). Without one, identifiers are refused.
 	Secret    string   `json:"secret"`
 	Languages []string `json:"languages"`
+	// Greetings are the greeting in other languages ({"es": "¡Hola!"}),
+	// shown to visitors whose panel speaks that language; Greeting is the
+	// fallback.
+	Greetings map[string]string `json:"greetings"`
 }
 
 // Languages the widget speaks, in the order offered by default.
-var Languages = []string{"en", "es", "pt-BR"}
+var Languages = desk.CustomerLanguages
 
 // prechatFields are the pre-chat fields a session can carry.
 var prechatFields = map[string]bool{"name": true, "email": true}
@@ -84,6 +89,13 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 		langs = Languages
 	}
 	c.Languages = langs
+	// Greetings are checked when the channel is saved (store.checkChannel);
+	// one of a language the widget does not speak is never shown.
+	for l := range c.Greetings {
+		if desk.CustomerLanguage(l) != l {
+			delete(c.Greetings, l)
+		}
+	}
 	if !colorRE.MatchString(c.Color) {
 		c.Color = defaultColor
 	}
@@ -92,7 +104,13 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 
 // Public is what the widget may read of the channel: never the secret or
 // the origins list.
-func (c Config) Public(ch desk.Channel, botName string) httpapi.WidgetConfig {
+// lang is the visitor's language: the language of the panel the widget
+// shows (pickLang in web/widget/src/i18n.ts follows the same rule).
+func (c Config) Public(ch desk.Channel, botName, lang string) httpapi.WidgetConfig {
+	greeting := c.Greeting
+	if g := strings.TrimSpace(c.Greetings[lang]); g != "" {
+		greeting = g
+	}
 	title := c.Title
 	if strings.TrimSpace(title) == "" {
 		title = botName
@@ -101,8 +119,25 @@ func (c Config) Public(ch desk.Channel, botName string) httpapi.WidgetConfig {
 	if prechat == nil {
 		prechat = []httpapi.WidgetField{}
 	}
-	return httpapi.WidgetConfig{ChannelID: ch.ID, Name: title, Greeting: c.Greeting, Color: c.Color, Prechat: prechat,
+	return httpapi.WidgetConfig{ChannelID: ch.ID, Name: title, Greeting: greeting, Color: c.Color, Prechat: prechat,
 		Languages: c.Languages, IdentityVerification: c.Secret != ""}
+}
+
+// language is the visitor's language from the request's Accept-Language
+// (the widget sends its panel's language there): the first the channel
+// offers, else the channel's first.
+func (c Config) language(r *http.Request) string {
+	var prefs []string
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, q, _ := strings.Cut(part, ";")
+		if tag = strings.TrimSpace(tag); tag != "" && tag != "*" && strings.ReplaceAll(strings.TrimSpace(q), " ", "") != "q=0" {
+			prefs = append(prefs, tag)
+		}
+	}
+	if l := desk.PickLanguage(c.Languages, prefs); l != "" {
+		return l
+	}
+	return c.Languages[0]
 }
 
 // required reports whether the pre-chat field name must be filled in.

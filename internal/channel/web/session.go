@@ -50,8 +50,11 @@ func (s *Service) ServeConfig(w http.ResponseWriter, r *http.Request, channelID 
 		httpapi.WriteError(w, r, s.log, err)
 		return
 	}
+	lang := cfg.language(r)
 	w.Header().Set("Cache-Control", "no-cache")
-	httpapi.WriteJSON(w, cfg.Public(ch, bot.Name))
+	w.Header().Add("Vary", "Accept-Language")
+	w.Header().Set("Content-Language", lang)
+	httpapi.WriteJSON(w, cfg.Public(ch, bot.Name, lang))
 }
 
 // ServeSession starts a visitor session: anonymous (a new visitor id, a new
@@ -89,6 +92,7 @@ func (s *Service) startSession(w http.ResponseWriter, r *http.Request) (httpapi.
 	if err != nil {
 		return res, err
 	}
+	ic.Language = cfg.language(r)
 	plain, hash, err := auth.NewToken(httpapi.WidgetTokenPrefix)
 	if err != nil {
 		return res, err

@@ -27,10 +27,13 @@ export class ApiError extends Error {
 
 export class Api {
   token: string | null = null
+  /** lang goes out as Accept-Language: the server answers the greeting and keeps the contact's language by it. */
+  lang = ''
 
   private async call<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
     const headers: Record<string, string> = {}
     if (this.token) headers.Authorization = 'Bearer ' + this.token
+    if (this.lang) headers['Accept-Language'] = this.lang
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     let r: Response
     try {

@@ -3,7 +3,7 @@
 // with catch-up by after_seq, typing and the unread count. Views read its
 // fields and re-render when it emits.
 import { Api, ApiError, type WidgetConfig, type WidgetConversation, type WidgetMessage, type WidgetMessages } from './api'
-import { pickLang, setLang, t } from './i18n'
+import { lang, pickLang, setLang, t } from './i18n'
 import { embedded, toParent, type User } from './parent'
 import { WidgetSocket, type Frame, type SocketState } from './socket'
 import { load, save } from './storage'
@@ -70,6 +70,10 @@ export class Chat {
 
   async boot(user: User): Promise<void> {
     this.user = user
+    const preferred = navigator.languages?.length ? navigator.languages : [navigator.language]
+    // The server picks the greeting from the same preferences by the same
+    // rule as pickLang, so the greeting matches the panel's language.
+    this.api.lang = preferred.join(',')
     try {
       this.config = await this.api.config(this.channel)
     } catch {
@@ -77,7 +81,8 @@ export class Chat {
       this.emit()
       return
     }
-    setLang(pickLang(this.config.languages, navigator.languages?.length ? navigator.languages : [navigator.language]))
+    setLang(pickLang(this.config.languages, preferred))
+    this.api.lang = lang()
     const saved = load(this.channel, user.identifier ?? '')
     if (saved) {
       this.api.token = saved.token

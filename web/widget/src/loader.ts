@@ -69,6 +69,7 @@ const words: Record<string, [string, string]> = {
   .frame { right: 0; bottom: 0; width: 100vw; height: 100%; border-radius: 0; }
   .open .bubble { display: none; }
 }
+@media (prefers-color-scheme: dark) { .frame { background: #14171b; } }
 @media (prefers-reduced-motion: reduce) { .frame, .bubble { transition: none; } }
 `
   const wrap = document.createElement('div')
@@ -92,6 +93,17 @@ const words: Record<string, [string, string]> = {
   frame.title = 'Chat'
   frame.src = `${origin}/widget/?channel=${encodeURIComponent(channel)}`
   frame.setAttribute('data-testid', 'relevo-frame')
+  // The closed panel is inert: its fields are out of the Tab order and out
+  // of the accessibility tree. (visibility: hidden on the iframe alone does
+  // not reach into the framed document, whose fields stayed focusable.)
+  const hide = (closed: boolean) => {
+    frame.inert = closed
+    for (const [k, v] of [['tabindex', '-1'], ['aria-hidden', 'true']]) {
+      if (closed) frame.setAttribute(k, v)
+      else frame.removeAttribute(k)
+    }
+  }
+  hide(true)
   wrap.append(frame, bubble)
   root.append(style, wrap)
 
@@ -111,6 +123,7 @@ const words: Record<string, [string, string]> = {
     bubble.setAttribute('aria-expanded', String(open))
     bubble.innerHTML = open ? closeIcon : chatIcon
     showBadge()
+    hide(!open)
     post({ type: open ? 'relevo:open' : 'relevo:closed' })
     if (open) frame.focus()
     else bubble.focus()

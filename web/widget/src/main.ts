@@ -24,7 +24,9 @@ document.getElementById('app')!.append(panel)
 let shown = ''
 let lastLang = ''
 chat.on(() => {
-  document.documentElement.style.setProperty('--accent', chat.config?.color ?? '#2f6fed')
+  const accent = chat.config?.color ?? '#2f6fed'
+  document.documentElement.style.setProperty('--accent', accent)
+  document.documentElement.style.setProperty('--on-accent', onAccent(accent))
   header.render()
   const langNow = document.documentElement.lang
   if (chat.view !== shown || langNow !== lastLang) {
@@ -35,16 +37,27 @@ chat.on(() => {
       prechat.render()
     } else if (chat.view === 'chat') {
       body.replaceChildren(list.el, composer.el)
-      if (chat.open) composer.focus()
     } else if (chat.view === 'error') {
       body.replaceChildren(h('p', { class: 'fatal', role: 'alert' }, t('error')))
     }
+    // A closed panel never takes focus: the visitor is on the host page.
+    if (chat.open) focusFirst()
   }
   if (chat.view === 'chat') {
     list.render()
     composer.render()
   }
 })
+
+/**
+ * focusFirst puts the visitor where they type: the pre-chat form's first
+ * field or the composer (Close only while nothing else is there yet).
+ */
+function focusFirst(): void {
+  if (chat.view === 'prechat') prechat.focus()
+  else if (chat.view === 'chat') composer.focus()
+  else panel.querySelector<HTMLElement>('button')?.focus()
+}
 
 let user: User | undefined
 const ready = new Promise<void>((resolve) => {
@@ -58,8 +71,7 @@ const ready = new Promise<void>((resolve) => {
         break
       case 'relevo:open':
         chat.setOpen(true)
-        if (chat.view === 'chat') composer.focus()
-        else panel.querySelector<HTMLElement>('input, button')?.focus()
+        focusFirst()
         break
       case 'relevo:closed':
         chat.setOpen(false)
@@ -80,3 +92,17 @@ void ready.then(async () => {
   await chat.boot(user ?? {})
   toParent({ type: 'relevo:ready', color: chat.config?.color ?? '', title: chat.config?.name ?? '' })
 })
+
+/**
+ * onAccent is the text colour on the channel's accent: white while it
+ * reads at WCAG AA (4.5:1), else black (a pale accent such as #ffd400).
+ */
+function onAccent(hex: string): string {
+  const v = hex.length === 4 ? [...hex.slice(1)].map((c) => c + c) : [hex.slice(1, 3), hex.slice(3, 5), hex.slice(5, 7)]
+  const [r, g, b] = v.map((x) => {
+    const c = parseInt(x, 16) / 255
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }) as [number, number, number]
+  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+  return 1.05 / (lum + 0.05) >= 4.5 ? '#fff' : '#000'
+}

@@ -1396,10 +1396,18 @@ export interface components {
             items: components["schemas"]["Note"][];
             next_cursor: string | null;
         };
+        NoticeTexts: {
+            assigned?: string;
+            queued?: string;
+            resolved?: string;
+        };
         Notices: {
             assigned: string;
             queued: string;
             resolved: string;
+            translations?: {
+                [key: string]: components["schemas"]["NoticeTexts"];
+            };
         };
         PauseRequest: {
             reason: string;

@@ -1,8 +1,11 @@
-// The composer: Enter sends, Shift+Enter is a new line; a paper clip
-// attaches a file; typing is announced to the agent (throttled).
+// The composer: Enter sends; Ctrl+Enter and Shift+Enter break the line (the
+// console's rule too, so agents and customers type alike); a paper clip
+// attaches a file; a smiley opens the emoji picker; typing is announced to
+// the agent (throttled).
 import type { Chat } from '../chat'
 import { h, icon, icons } from '../dom'
 import { t } from '../i18n'
+import { EmojiPicker } from './Emoji'
 
 export class Composer {
   readonly el: HTMLFormElement
@@ -12,15 +15,21 @@ export class Composer {
   private attachBtn = h('button', { type: 'button', class: 'icon-btn attach', onclick: () => this.file.click() }, icon(icons.clip))
   private sendBtn = h('button', { type: 'submit', class: 'icon-btn send', 'data-testid': 'widget-send' }, icon(icons.send))
   private notice = h('p', { class: 'notice', role: 'status' })
+  private emoji = new EmojiPicker((e) => this.insert(e))
 
   constructor(private chat: Chat) {
-    this.el = h('form', { class: 'composer' }, this.notice, h('div', { class: 'row' }, this.label, this.attachBtn, this.input, this.sendBtn, this.file))
+    this.el = h('form', { class: 'composer' }, this.notice, h('div', { class: 'row' }, this.label, this.attachBtn, this.emoji.toggle, this.input, this.sendBtn, this.file), this.emoji.el)
     this.el.addEventListener('submit', (e) => {
       e.preventDefault()
       this.submit()
     })
     this.input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      if (e.key !== 'Enter' || e.isComposing) return
+      if (e.ctrlKey || e.metaKey) {
+        // Browsers do nothing with Ctrl+Enter in a textarea: break the line here.
+        e.preventDefault()
+        this.insert('\n')
+      } else if (!e.shiftKey && !e.altKey) {
         e.preventDefault()
         this.submit()
       }
@@ -43,12 +52,21 @@ export class Composer {
     this.attachBtn.title = t('attach')
     this.sendBtn.setAttribute('aria-label', t('send'))
     this.sendBtn.title = t('send')
+    this.emoji.render()
     this.notice.textContent = this.chat.notice
     this.notice.hidden = !this.chat.notice
   }
 
   focus(): void {
     this.input.focus()
+  }
+
+  /** insert puts s at the caret (over the selection), as if typed. */
+  private insert(s: string): void {
+    const el = this.input
+    el.focus()
+    el.setRangeText(s, el.selectionStart, el.selectionEnd, 'end')
+    el.dispatchEvent(new Event('input'))
   }
 
   private submit(): void {

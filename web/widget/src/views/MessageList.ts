@@ -8,6 +8,7 @@ import type { Chat, UiMessage } from '../chat'
 import { h, icon, icons } from '../dom'
 import { download, formatSize, objectURL } from '../files'
 import { lang, t } from '../i18n'
+import { linkify } from '../../../console/src/lib/linkify'
 
 interface Row {
   sig: string
@@ -16,7 +17,10 @@ interface Row {
 
 export class MessageList {
   readonly el: HTMLElement
-  private list = h('ol', { class: 'messages', role: 'log', 'aria-live': 'polite', 'data-testid': 'widget-messages' })
+  private list = h('ol', { class: 'messages' })
+  // The log role goes on a wrapper: on the <ol> itself it would replace the
+  // list's role, and its items would no longer be a list.
+  private log = h('div', { role: 'log', 'aria-live': 'polite', 'data-testid': 'widget-messages' }, this.list)
   private greeting = h('li', { class: 'greeting' })
   private replies = h('div', { class: 'quick-replies', role: 'group', 'data-testid': 'widget-quick-replies' })
   private typing = h('p', { class: 'typing', 'aria-live': 'polite', 'data-testid': 'widget-typing' })
@@ -24,14 +28,14 @@ export class MessageList {
   private repliesFor = ''
 
   constructor(private chat: Chat) {
-    this.el = h('div', { class: 'scroller', tabindex: 0 }, this.list, this.replies, this.typing)
+    this.el = h('div', { class: 'scroller', tabindex: 0 }, this.log, this.replies, this.typing)
     this.list.append(this.greeting)
   }
 
   render(): void {
     const c = this.chat
     const nearBottom = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 80
-    this.list.setAttribute('aria-label', t('messages'))
+    this.log.setAttribute('aria-label', t('messages'))
     this.greeting.textContent = c.config?.greeting || t('empty')
     const msgs = c.list()
     const seen = new Set<string>()
@@ -85,7 +89,7 @@ export class MessageList {
     const media = !m.text && m.attachments.length > 0 && m.attachments.every((a) => a.url && a.mime.startsWith('image/'))
     const body = h('div', { class: media ? 'bubble media' : 'bubble' })
     for (const a of m.attachments) body.append(this.attachment(a, m))
-    if (m.text) body.append(h('p', { class: 'text' }, m.text))
+    if (m.text) body.append(text(m.text))
     const meta = h('p', { class: 'meta' })
     if (m.local === 'sending') meta.textContent = t('sending')
     else if (m.local === 'failed') {
@@ -134,6 +138,12 @@ export class MessageList {
       h('span', { class: 'size' }, formatSize(a.size)),
     )
   }
+}
+
+/** text shows a message's words with its http(s) links clickable, never as HTML. */
+function text(s: string): HTMLElement {
+  const pieces = linkify(s).map((p) => (p.href ? h('a', { href: p.href, target: '_blank', rel: 'noopener noreferrer' }, p.text) : p.text))
+  return h('p', { class: 'text' }, ...pieces)
 }
 
 function time(iso: string): string {

@@ -27,6 +27,9 @@ export class Prechat {
       this.el.append(h('div', { class: 'field' }, label, input, h('p', { class: 'field-error', id: id + '-error', role: 'alert' })))
     }
     this.el.append(h('button', { type: 'submit', class: 'primary', 'data-testid': 'widget-start' }, t('start')))
+  }
+
+  focus(): void {
     this.el.querySelector('input')?.focus()
   }
 

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// botFor reads the conversation's bot for an action that notifies the
+// customer: its notices are in the customer's language (the contact's
+// language attribute) when the bot has that variant.
+func (t *txn) botFor(c desk.Conversation) (desk.Bot, error) {
+	bot, err := t.loadBot(c.BotID)
+	if err != nil || len(bot.Notices.Translations) == 0 {
+		return bot, err
+	}
+	contact, err := readContact(t.ctx, t.tx, c.Contact.ID)
+	if err != nil {
+		return bot, err
+	}
+	bot.Notices = bot.Notices.For(contact.Attributes[desk.LanguageAttribute])
+	return bot, nil
+}
+
+// setLanguage records the customer's language on a contact that has none
+// yet: what an agent set is never overwritten.
+func (t *txn) setLanguage(c *desk.Contact, lang string) error {
+	if lang == "" || c.Attributes[desk.LanguageAttribute] != "" {
+		return nil
+	}
+	attrs := map[string]string{desk.LanguageAttribute: lang}
+	for k, v := range c.Attributes {
+		attrs[k] = v
+	}
+	raw, err := json.Marshal(attrs)
+	if err != nil {
+		return fmt.Errorf("store: contact language: %w", err)
+	}
+	if _, err := t.exec(`UPDATE contacts SET attributes = $2 WHERE id = $1`, c.ID, string(raw)); err != nil {
+		return fmt.Errorf("store: contact language: %w", err)
+	}
+	c.Attributes = attrs
+	return nil
+}
+
+// checkNotices validates a bot's notices and their language variants.
+func checkNotices(n desk.Notices) error {
+	texts := []struct{ field, text string }{{"notices.queued", n.Queued}, {"notices.assigned", n.Assigned}, {"notices.resolved", n.Resolved}}
+	for lang, v := range n.Translations {
+		if desk.CustomerLanguage(lang) != lang {
+			return desk.Invalid("notices.translations", "%q is not one of en, es, pt-BR", lang)
+		}
+		p := "notices.translations." + lang + "."
+		texts = append(texts, struct{ field, text string }{p + "queued", v.Queued},
+			struct{ field, text string }{p + "assigned", v.Assigned}, struct{ field, text string }{p + "resolved", v.Resolved})
+	}
+	for _, f := range texts {
+		if _, err := cleanText(f.field, f.text, false, 1000); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkGreetings validates a web channel's per-language greetings
+// ({"greetings": {"es": "…", "pt-BR": "…"}}); the rest of a web config is
+// the widget's to read.
+func checkGreetings(cfg json.RawMessage) error {
+	var web struct {
+		Greeting  any `json:"greeting"`
+		Greetings any `json:"greetings"`
+	}
+	_ = json.Unmarshal(cfg, &web)
+	if g, ok := web.Greeting.(string); web.Greeting != nil && (!ok || len([]rune(g)) > 1000) {
+		return desk.Invalid("config.greeting", "must be a text of at most 1000 characters")
+	}
+	if web.Greetings == nil {
+		return nil
+	}
+	m, ok := web.Greetings.(map[string]any)
+	if !ok {
+		return desk.Invalid("config.greetings", "must be an object of texts by language (en, es, pt-BR)")
+	}
+	for lang, v := range m {
+		if desk.CustomerLanguage(lang) != lang {
+			return desk.Invalid("config.greetings", "%q is not one of en, es, pt-BR", lang)
+		}
+		if _, err := cleanText("config.greetings."+lang, fmt.Sprint(v), false, 1000); err != nil {
+			return err
+		}
+		if _, ok := v.(string); !ok {
+			return desk.Invalid("config.greetings."+lang, "must be a text")
+		}
+	}
+	return nil
+}
