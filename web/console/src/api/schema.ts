@@ -1095,7 +1095,7 @@ export interface components {
             transfers_out: components["schemas"]["ReasonCount"][];
         };
         AssignRequest: {
-            agent_id: string;
+            agent_id?: string;
         };
         Attachment: {
             id: string;
@@ -1123,13 +1123,13 @@ export interface components {
             webhook_url: string;
         };
         BotRequest: {
-            auto_close_after: number | null;
-            flow: unknown;
-            handover_keywords: string[] | null;
-            member_ids: string[] | null;
-            name: string | null;
-            notices: components["schemas"]["Notices"] | null;
-            webhook_url: string | null;
+            auto_close_after?: number | null;
+            flow?: unknown;
+            handover_keywords?: string[] | null;
+            member_ids?: string[] | null;
+            name?: string | null;
+            notices?: components["schemas"]["NoticesRequest"] | null;
+            webhook_url?: string | null;
         };
         BotView: {
             auto_close_after: number;
@@ -1150,16 +1150,16 @@ export interface components {
             next_cursor: string | null;
         };
         BulkError: {
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             message: string;
         };
         BulkRequest: {
             action: string;
-            agent_id: string;
-            ids: string[];
-            note: string;
-            reason_id: string;
-            team_id: string;
+            agent_id?: string;
+            ids: string[] | null;
+            note?: string;
+            reason_id?: string;
+            team_id?: string;
         };
         BulkResponse: {
             results: components["schemas"]["BulkResult"][];
@@ -1171,6 +1171,10 @@ export interface components {
             ok: boolean;
         };
         Button: {
+            id: string;
+            title: string;
+        };
+        ButtonRequest: {
             id: string;
             title: string;
         };
@@ -1188,10 +1192,10 @@ export interface components {
             next_cursor: string | null;
         };
         ChannelRequest: {
-            bot_id: string;
-            config: unknown;
-            name: string | null;
-            type: string;
+            bot_id?: string;
+            config?: unknown;
+            name?: string | null;
+            type?: string;
         };
         ChatMessage: {
             /** Format: date-time */
@@ -1236,12 +1240,12 @@ export interface components {
             phone: string;
         };
         ContactRequest: {
-            attributes: {
+            attributes?: {
                 [key: string]: string;
             } | null;
-            email: string | null;
-            name: string | null;
-            phone: string | null;
+            email?: string | null;
+            name?: string | null;
+            phone?: string | null;
         };
         Conversation: {
             assignee_id: string | null;
@@ -1285,12 +1289,14 @@ export interface components {
             error: components["schemas"]["ErrorBody"];
         };
         ErrorBody: {
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             details?: {
                 [key: string]: unknown;
             };
             message: string;
         };
+        /** @enum {string} */
+        ErrorCode: "agent_has_open_sessions" | "agent_unavailable" | "already_assigned" | "bad_request" | "bulk_limit_exceeded" | "conflict" | "conversation_locked" | "forbidden" | "internal" | "invalid_phase" | "invalid_signature" | "not_found" | "payload_too_large" | "rate_limited" | "reason_required" | "unauthenticated" | "validation_failed" | "window_closed";
         Event: {
             actor_id: string | null;
             from: string;
@@ -1300,22 +1306,22 @@ export interface components {
             type: string;
         };
         HandoverRequest: {
-            note: string;
-            team_id: string;
+            note?: string;
+            team_id?: string;
         };
         HealthResponse: {
             status: string;
         };
         InboundContact: {
-            email: string;
+            email?: string;
             external_id: string;
-            name: string;
-            phone: string;
+            name?: string;
+            phone?: string;
         };
         InboundMessage: {
-            attachments: string[];
+            attachments?: string[] | null;
             id: string;
-            text: string;
+            text?: string;
         };
         InboundRequest: {
             contact: components["schemas"]["InboundContact"];
@@ -1367,6 +1373,44 @@ export interface components {
             counters: components["schemas"]["Counters"];
             teams: components["schemas"]["TeamLoad"][];
         };
+        NewBotRequest: {
+            auto_close_after?: number | null;
+            flow?: unknown;
+            handover_keywords?: string[] | null;
+            member_ids?: string[] | null;
+            name: string | null;
+            notices?: components["schemas"]["NoticesRequest"] | null;
+            webhook_url?: string | null;
+        };
+        NewChannelRequest: {
+            bot_id: string;
+            config?: unknown;
+            name: string | null;
+            type: string;
+        };
+        NewTeamRequest: {
+            bot_id: string;
+            member_ids?: string[] | null;
+            name: string | null;
+        };
+        NewTemplateRequest: {
+            body: string;
+            category?: string;
+            channel_id: string;
+            language: string;
+            name: string;
+            roles?: string[] | null;
+            status?: string;
+        };
+        NewUserRequest: {
+            bot_ids?: string[] | null;
+            email: string | null;
+            max_chats?: number | null;
+            name: string | null;
+            password: string | null;
+            role?: string | null;
+            team_ids?: string[] | null;
+        };
         Note: {
             author: string;
             author_id: string;
@@ -1384,8 +1428,13 @@ export interface components {
             queued: string;
             resolved: string;
         };
+        NoticesRequest: {
+            assigned?: string;
+            queued?: string;
+            resolved?: string;
+        };
         PauseRequest: {
-            reason: string;
+            reason?: string;
         };
         Reaction: {
             author: string;
@@ -1409,15 +1458,19 @@ export interface components {
             id: string;
             name: string;
         };
+        ReasonRequest: {
+            bot_id?: string;
+            name: string;
+        };
         SendRequest: {
-            attachment_ids: string[];
-            buttons: components["schemas"]["Button"][];
-            client_id: string;
-            template: components["schemas"]["TemplateRequest"] | null;
-            text: string;
+            attachment_ids?: string[] | null;
+            buttons?: components["schemas"]["ButtonRequest"][] | null;
+            client_id?: string;
+            template?: components["schemas"]["TemplateRequest"] | null;
+            text?: string;
         };
         StatusRequest: {
-            pause_reason: string;
+            pause_reason?: string;
             status: string;
         };
         Tag: {
@@ -1428,6 +1481,10 @@ export interface components {
         TagPage: {
             items: components["schemas"]["Tag"][];
             next_cursor: string | null;
+        };
+        TagRequest: {
+            color?: string;
+            name: string;
         };
         Team: {
             bot_id: string;
@@ -1447,9 +1504,9 @@ export interface components {
             next_cursor: string | null;
         };
         TeamRequest: {
-            bot_id: string;
-            member_ids: string[] | null;
-            name: string | null;
+            bot_id?: string;
+            member_ids?: string[] | null;
+            name?: string | null;
         };
         Template: {
             body: string;
@@ -1479,7 +1536,7 @@ export interface components {
         };
         TemplateRequest: {
             id: string;
-            params: string[];
+            params?: string[] | null;
         };
         TextRequest: {
             text: string;
@@ -1497,7 +1554,7 @@ export interface components {
             next_cursor: string | null;
         };
         TokenRequest: {
-            bot_id: string;
+            bot_id?: string;
             name: string;
         };
         TokenResponse: {
@@ -1509,10 +1566,10 @@ export interface components {
             token: string;
         };
         TransferRequest: {
-            agent_id: string;
-            note: string;
+            agent_id?: string;
+            note?: string;
             reason_id: string;
-            team_id: string;
+            team_id?: string;
         };
         User: {
             bot_ids: string[];
@@ -1532,13 +1589,13 @@ export interface components {
             next_cursor: string | null;
         };
         UserRequest: {
-            bot_ids: string[] | null;
-            email: string | null;
-            max_chats: number | null;
-            name: string | null;
-            password: string | null;
-            role: string | null;
-            team_ids: string[] | null;
+            bot_ids?: string[] | null;
+            email?: string | null;
+            max_chats?: number | null;
+            name?: string | null;
+            password?: string | null;
+            role?: string | null;
+            team_ids?: string[] | null;
         };
         UserResponse: {
             user: components["schemas"]["User"];
@@ -1585,7 +1642,7 @@ export interface components {
             items: components["schemas"]["WidgetMessage"][];
         };
         WidgetSendRequest: {
-            attachment_ids?: string[];
+            attachment_ids?: string[] | null;
             id: string;
             payload?: string;
             text?: string;
@@ -1627,16 +1684,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Internal Server Error: internal */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1661,13 +1725,74 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1696,13 +1821,116 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: agent_has_open_sessions, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "agent_has_open_sessions" | "conflict";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1727,13 +1955,74 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1745,7 +2034,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
             };
@@ -1760,13 +2049,102 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1780,20 +2158,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1816,13 +2227,46 @@ export interface operations {
                     "application/json": components["schemas"]["BotViewPage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1834,9 +2278,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["BotRequest"];
+                "application/json": components["schemas"]["NewBotRequest"];
             };
         };
         responses: {
@@ -1849,13 +2293,88 @@ export interface operations {
                     "application/json": components["schemas"]["Bot"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1880,13 +2399,60 @@ export interface operations {
                     "application/json": components["schemas"]["BotView"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1900,7 +2466,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["BotRequest"];
             };
@@ -1915,13 +2481,102 @@ export interface operations {
                     "application/json": components["schemas"]["Bot"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1949,13 +2604,60 @@ export interface operations {
                     "application/json": components["schemas"]["ColleaguePage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1978,13 +2680,46 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelPage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -1996,9 +2731,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["ChannelRequest"];
+                "application/json": components["schemas"]["NewChannelRequest"];
             };
         };
         responses: {
@@ -2011,13 +2746,88 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2042,13 +2852,60 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2062,7 +2919,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["ChannelRequest"];
             };
@@ -2077,13 +2934,102 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2097,7 +3043,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["InboundRequest"];
             };
@@ -2112,13 +3058,116 @@ export interface operations {
                     "application/json": components["schemas"]["InboundResponse"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2143,13 +3192,74 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2174,13 +3284,74 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessagePage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2194,7 +3365,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TextRequest"];
             };
@@ -2209,13 +3380,102 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2240,13 +3500,60 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2260,7 +3567,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["ContactRequest"];
             };
@@ -2275,13 +3582,116 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2306,13 +3716,88 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict, invalid_phase */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict" | "invalid_phase";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Locked: conversation_locked */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conversation_locked";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2337,13 +3822,74 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2368,13 +3914,60 @@ export interface operations {
                     "application/json": components["schemas"]["NotePage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2388,7 +3981,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TextRequest"];
             };
@@ -2403,13 +3996,102 @@ export interface operations {
                     "application/json": components["schemas"]["Note"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2434,13 +4116,60 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2490,13 +4219,60 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2508,7 +4284,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["BulkRequest"];
             };
@@ -2523,13 +4299,88 @@ export interface operations {
                     "application/json": components["schemas"]["BulkResponse"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: bulk_limit_exceeded, reason_required, validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bulk_limit_exceeded" | "reason_required" | "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2554,13 +4405,60 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2589,13 +4487,116 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: agent_unavailable, already_assigned, conflict, invalid_phase */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "agent_unavailable" | "already_assigned" | "conflict" | "invalid_phase";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2620,13 +4621,88 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict, invalid_phase */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict" | "invalid_phase";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Locked: conversation_locked */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conversation_locked";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2655,13 +4731,130 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict, invalid_phase */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict" | "invalid_phase";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2692,13 +4885,74 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2712,7 +4966,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["SendRequest"];
             };
@@ -2727,13 +4981,144 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: invalid_phase */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "invalid_phase";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed, window_closed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed" | "window_closed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Locked: conversation_locked */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conversation_locked";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2747,7 +5132,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TextRequest"];
             };
@@ -2762,13 +5147,102 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2793,13 +5267,60 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2824,13 +5345,88 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict, invalid_phase */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict" | "invalid_phase";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Locked: conversation_locked */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conversation_locked";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2856,13 +5452,88 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Locked: conversation_locked */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conversation_locked";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2888,13 +5559,88 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Locked: conversation_locked */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conversation_locked";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2908,7 +5654,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TransferRequest"];
             };
@@ -2923,13 +5669,130 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: agent_unavailable, conflict, invalid_phase */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "agent_unavailable" | "conflict" | "invalid_phase";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: reason_required, validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "reason_required" | "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Locked: conversation_locked */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conversation_locked";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2954,13 +5817,74 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict, invalid_phase */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict" | "invalid_phase";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -2985,13 +5909,60 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3014,13 +5985,46 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3032,7 +6036,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusRequest"];
             };
@@ -3047,13 +6051,88 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3076,13 +6155,46 @@ export interface operations {
                     "application/json": components["schemas"]["Monitor"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3105,13 +6217,46 @@ export interface operations {
                     "application/json": components["schemas"]["ReasonPage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3123,9 +6268,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["Reason"];
+                "application/json": components["schemas"]["ReasonRequest"];
             };
         };
         responses: {
@@ -3138,13 +6283,88 @@ export interface operations {
                     "application/json": components["schemas"]["Reason"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3171,13 +6391,74 @@ export interface operations {
                     "application/json": components["schemas"]["AgentReportResponse"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3211,7 +6492,7 @@ export interface operations {
                 updated_after?: string;
                 limit?: number;
                 cursor?: string;
-                /** @description json or csv */
+                /** @description json (default) or csv */
                 format?: string;
             };
             header?: never;
@@ -3227,15 +6508,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationPage"];
+                    "text/csv": string;
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3258,13 +6587,46 @@ export interface operations {
                     "application/json": components["schemas"]["TagPage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3276,9 +6638,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["Tag"];
+                "application/json": components["schemas"]["TagRequest"];
             };
         };
         responses: {
@@ -3291,13 +6653,102 @@ export interface operations {
                     "application/json": components["schemas"]["Tag"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3320,13 +6771,46 @@ export interface operations {
                     "application/json": components["schemas"]["TeamPage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3338,9 +6822,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["TeamRequest"];
+                "application/json": components["schemas"]["NewTeamRequest"];
             };
         };
         responses: {
@@ -3353,13 +6837,88 @@ export interface operations {
                     "application/json": components["schemas"]["Team"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3375,20 +6934,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3402,7 +7008,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TeamRequest"];
             };
@@ -3417,21 +7023,110 @@ export interface operations {
                     "application/json": components["schemas"]["Team"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
     };
     getTemplates: {
         parameters: {
-            query?: {
-                channel_id?: string;
+            query: {
+                channel_id: string;
             };
             header?: never;
             path?: never;
@@ -3448,13 +7143,74 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3466,9 +7222,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["Template"];
+                "application/json": components["schemas"]["NewTemplateRequest"];
             };
         };
         responses: {
@@ -3481,13 +7237,102 @@ export interface operations {
                     "application/json": components["schemas"]["Template"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3510,13 +7355,46 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3528,7 +7406,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TokenRequest"];
             };
@@ -3543,13 +7421,88 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3565,20 +7518,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3590,7 +7590,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "multipart/form-data": {
                     /** Format: binary */
@@ -3608,13 +7608,102 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3636,16 +7725,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/*": string;
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/zip": string;
+                    "audio/*": string;
+                    "image/*": string;
+                    "text/csv": string;
+                    "text/plain": string;
+                    "video/*": string;
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3668,13 +7814,46 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3686,9 +7865,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["UserRequest"];
+                "application/json": components["schemas"]["NewUserRequest"];
             };
         };
         responses: {
@@ -3701,13 +7880,102 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3732,13 +8000,60 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3754,20 +8069,81 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: agent_has_open_sessions, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "agent_has_open_sessions" | "conflict";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3781,7 +8157,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["UserRequest"];
             };
@@ -3796,13 +8172,116 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Conflict: conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "conflict";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3816,22 +8295,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/websocket": string;
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Forbidden: forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3854,13 +8378,18 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Internal Server Error: internal */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3883,13 +8412,18 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Internal Server Error: internal */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3912,23 +8446,37 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Internal Server Error: internal */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
         };
     };
     getWebhooksWhatsappByChannelId: {
         parameters: {
-            query?: {
-                "hub.mode"?: string;
-                "hub.verify_token"?: string;
-                "hub.challenge"?: string;
+            query: {
+                "hub.mode": string;
+                "hub.verify_token": string;
+                "hub.challenge": string;
             };
             header?: never;
             path: {
@@ -3947,13 +8495,74 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Service Unavailable: internal */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -3967,9 +8576,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": string;
+                "application/json": {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
@@ -3982,13 +8593,88 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: invalid_signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "invalid_signature";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Service Unavailable: internal */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4011,13 +8697,41 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Not Found: not_found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
                 };
             };
         };
@@ -4042,13 +8756,46 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetConfig"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Forbidden: forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4064,20 +8811,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4105,13 +8899,74 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetMessages"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4123,7 +8978,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["WidgetSendRequest"];
             };
@@ -4138,13 +8993,116 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetMessage"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4158,20 +9116,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4183,7 +9188,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["WidgetSessionRequest"];
             };
@@ -4198,13 +9203,116 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetSessionResponse"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4218,20 +9326,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4243,7 +9398,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "multipart/form-data": {
                     /** Format: binary */
@@ -4261,13 +9416,116 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Request Entity Too Large: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "payload_too_large";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Unprocessable Entity: validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "validation_failed";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Too Many Requests: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "rate_limited";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4281,20 +9539,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4316,16 +9621,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/*": string;
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/zip": string;
+                    "audio/*": string;
+                    "image/*": string;
+                    "text/csv": string;
+                    "text/plain": string;
+                    "video/*": string;
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4341,20 +9703,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
+            /** @description Bad Request: bad_request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "bad_request";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
@@ -4371,24 +9780,72 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized: unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/websocket": string;
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "unauthenticated";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
-            /** @description Error */
-            default: {
+            /** @description Forbidden: forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "forbidden";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Not Found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "not_found";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
+                };
+            };
+            /** @description Internal Server Error: internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {unknown} */
+                            code: "internal";
+                        };
+                    } & WithRequired<components["schemas"]["Error"], "error">;
                 };
             };
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};
