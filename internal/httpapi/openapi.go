@@ -133,6 +133,7 @@ type (
 	}
 	oaComponents struct {
 		Schemas         map[string]*schema          `json:"schemas"`
+		Responses       map[string]oaBody           `json:"responses,omitempty"`
 		SecuritySchemes map[string]oaSecurityScheme `json:"securitySchemes"`
 	}
 	oaSecurityScheme struct {
@@ -162,6 +163,7 @@ type (
 	// oaBody serves as both request body and response; the two differ only
 	// in which optional fields are set.
 	oaBody struct {
+		Ref         string                 `json:"$ref,omitempty"` // a response in components
 		Description string                 `json:"description,omitempty"`
 		Content     map[string]oaMediaType `json:"content,omitempty"`
 		Required    bool                   `json:"required,omitempty"`
@@ -193,7 +195,7 @@ func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 		Info:    oaInfo{Title: "Relevo API", Version: version},
 		Servers: []oaServer{{URL: "/", Description: "the server this document is served by"}},
 		Paths:   map[string]map[string]*oaOperation{},
-		Components: oaComponents{Schemas: g.defs, SecuritySchemes: map[string]oaSecurityScheme{
+		Components: oaComponents{Schemas: g.defs, Responses: g.answers, SecuritySchemes: map[string]oaSecurityScheme{
 			"session": {Type: "apiKey", In: "cookie", Name: sessionCookieName, Description: "Console session, set by POST /api/v1/auth/login."},
 			"token":   {Type: "http", Scheme: "bearer", Description: "API token made by an admin; a bot token acts as its bot."},
 			"widget":  {Type: "http", Scheme: "bearer", Description: "Widget session token from POST /widget/v1/sessions."},

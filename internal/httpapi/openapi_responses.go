@@ -75,7 +75,7 @@ func (g *schemaGen) responses(rt Route) (map[string]oaBody, error) {
 		byStatus[s] = append(byStatus[s], c)
 	}
 	for s, codes := range byStatus {
-		out[strconv.Itoa(s)] = errorAnswer(s, codes)
+		out[strconv.Itoa(s)] = g.errorAnswer(s, codes)
 	}
 	for _, a := range rt.Also {
 		key := strconv.Itoa(a.Status)
@@ -83,7 +83,7 @@ func (g *schemaGen) responses(rt Route) (map[string]oaBody, error) {
 			return nil, fmt.Errorf("status %d documented twice", a.Status)
 		}
 		if a.Body == nil {
-			out[key] = errorAnswer(a.Status, a.Codes)
+			out[key] = g.errorAnswer(a.Status, a.Codes)
 			continue
 		}
 		content, err := g.content(a.Body)
@@ -97,24 +97,35 @@ func (g *schemaGen) responses(rt Route) (map[string]oaBody, error) {
 
 // errorAnswer is an error response: the Error envelope with code narrowed
 // to the codes this route answers with this status, so a client can tell
-// 409 already_assigned from 422 reason_required by type.
-func errorAnswer(status int, codes []desk.Code) oaBody {
+// 409 already_assigned from 422 reason_required by type. Routes share few
+// such sets, so each is one component (Error409AlreadyAssignedConflict)
+// that operations refer to.
+func (g *schemaGen) errorAnswer(status int, codes []desk.Code) oaBody {
 	codes = slices.Clone(codes)
 	slices.Sort(codes)
 	codes = slices.Compact(codes)
 	names := make([]string, len(codes))
+	name := "Error" + strconv.Itoa(status)
 	for i, c := range codes {
 		names[i] = string(c)
+		for _, word := range strings.Split(string(c), "_") {
+			name += upperFirst(word)
+		}
+	}
+	ref := oaBody{Ref: "#/components/responses/" + name}
+	if _, done := g.answers[name]; done {
+		return ref
 	}
 	s := &schema{
 		AllOf:    []*schema{{Ref: "#/components/schemas/Error"}},
 		Required: []string{"error"},
 		Properties: map[string]*schema{"error": {
 			Required:   []string{"code"},
-			Properties: map[string]*schema{"code": {Enum: names}},
+			Properties: map[string]*schema{"code": {Type: schemaType{"string"}, Enum: names}},
 		}},
 	}
-	return oaBody{Description: http.StatusText(status) + ": " + strings.Join(names, ", "), Content: jsonContent(s)}
+	g.answers[name] = oaBody{Description: http.StatusText(status) + ": " + strings.Join(names, ", "), Content: jsonContent(s)}
+	return ref
 }
 
 // rawSchema describes a body known by its media type alone.

@@ -55,13 +55,14 @@ type schemaGen struct {
 	taken   map[string]bool
 	asReq   map[reflect.Type]bool // the mode each named struct was reflected in
 	enums   map[reflect.Type]string
+	answers map[string]oaBody // components/responses: the error answers
 	request bool
 	err     error // the first unsupported type; later ones add nothing
 }
 
 func newSchemaGen() *schemaGen {
 	return &schemaGen{defs: map[string]*schema{}, names: map[reflect.Type]string{}, taken: map[string]bool{},
-		asReq: map[reflect.Type]bool{}, enums: map[reflect.Type]string{}}
+		asReq: map[reflect.Type]bool{}, enums: map[reflect.Type]string{}, answers: map[string]oaBody{}}
 }
 
 // nameType fixes the component name of t ahead of reflection.

@@ -158,7 +158,7 @@ func TestOpenAPIDescribesRoutes(t *testing.T) {
 		if got := strings.Join(params, " "); got != tc.params {
 			t.Errorf("%s: params = %q; want %q", where, got, tc.params)
 		}
-		if ref := get(t, op, "responses", "500", "content", "application/json", "schema", "allOf"); !reflect.DeepEqual(ref, []any{map[string]any{"$ref": "#/components/schemas/Error"}}) {
+		if ref := get(t, op, "responses", "500", "$ref"); ref != "#/components/responses/Error500Internal" {
 			t.Errorf("%s: 500 response = %v", where, ref)
 		}
 		resp := get(t, op, "responses", tc.okStatus).(map[string]any)
@@ -187,18 +187,22 @@ func asList(v any, key string) []any {
 	return l
 }
 
-// Every $ref must point at a schema that exists, or clients fail to load
-// the document at all.
+// Every $ref must point at a schema or response that exists, or clients
+// fail to load the document at all.
 func TestOpenAPIRefsResolve(t *testing.T) {
 	doc, raw := buildDoc(t, oaRoutes())
-	schemas := get(t, doc, "components", "schemas").(map[string]any)
 	refs := 0
 	for _, part := range strings.Split(string(raw), `"$ref": "`)[1:] {
 		ref := part[:strings.IndexByte(part, '"')]
 		refs++
-		if _, ok := schemas[strings.TrimPrefix(ref, "#/components/schemas/")]; !ok || !strings.HasPrefix(ref, "#/components/schemas/") {
+		kind, name, ok := strings.Cut(strings.TrimPrefix(ref, "#/components/"), "/")
+		if _, found := get(t, doc, "components", kind).(map[string]any)[name]; !ok || !found || !strings.HasPrefix(ref, "#/components/") {
 			t.Errorf("dangling $ref %s", ref)
 		}
+	}
+	want := `{"allOf":[{"$ref":"#/components/schemas/Error"}],"properties":{"error":{"properties":{"code":{"enum":["unauthenticated"],"type":"string"}},"required":["code"]}},"required":["error"]}`
+	if s, _ := json.Marshal(get(t, doc, "components", "responses", "Error401Unauthenticated", "content", "application/json", "schema")); string(s) != want {
+		t.Errorf("Error401Unauthenticated = %s\nwant %s", s, want)
 	}
 	if refs < 10 {
 		t.Errorf("only %d $refs found; the scan is broken", refs)

@@ -88,6 +88,12 @@ func TestOpenAPICheckerReportsMismatches(t *testing.T) {
 	}
 }
 
+// answer is a response of the document, or a $ref to one.
+type answer struct {
+	Ref     string                                      `json:"$ref"`
+	Content map[string]struct{ Schema json.RawMessage } `json:"content"`
+}
+
 // What the document says of the answers no API test drives to success.
 func TestOpenAPIDocumentsEveryAnswer(t *testing.T) {
 	w := sqliteWorld(t)
@@ -97,10 +103,11 @@ func TestOpenAPIDocumentsEveryAnswer(t *testing.T) {
 			RequestBody struct {
 				Content map[string]struct{ Schema map[string]any } `json:"content"`
 			} `json:"requestBody"`
-			Responses map[string]struct {
-				Content map[string]struct{ Schema json.RawMessage } `json:"content"`
-			} `json:"responses"`
+			Responses map[string]answer `json:"responses"`
 		} `json:"paths"`
+		Components struct {
+			Responses map[string]answer `json:"responses"`
+		} `json:"components"`
 	}
 	w.anon().get("/api/openapi.json").want(200).into(&doc)
 	if len(doc.Servers) != 1 || doc.Servers[0].URL != "/" {
@@ -130,7 +137,11 @@ func TestOpenAPIDocumentsEveryAnswer(t *testing.T) {
 		}
 	}
 	codes := func(path, method, status string) string {
-		return string(doc.Paths[path][method].Responses[status].Content["application/json"].Schema)
+		a := doc.Paths[path][method].Responses[status]
+		if name, ok := strings.CutPrefix(a.Ref, "#/components/responses/"); ok {
+			a = doc.Components.Responses[name]
+		}
+		return string(a.Content["application/json"].Schema)
 	}
 	for _, tc := range []struct{ path, status, code string }{
 		{"/api/v1/conversations/{id}/assign", "409", `"already_assigned"`},

@@ -1661,7 +1661,288 @@ export interface components {
             token: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description Bad Request: bad_request */
+        Error400BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "bad_request";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unauthorized: invalid_signature */
+        Error401InvalidSignature: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "invalid_signature";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unauthorized: unauthenticated */
+        Error401Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "unauthenticated";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Forbidden: forbidden */
+        Error403Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Not Found: not_found */
+        Error404NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: agent_has_open_sessions, conflict */
+        Error409AgentHasOpenSessionsConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "agent_has_open_sessions" | "conflict";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: agent_unavailable, already_assigned, conflict, invalid_phase */
+        Error409AgentUnavailableAlreadyAssignedConflictInvalidPhase: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "agent_unavailable" | "already_assigned" | "conflict" | "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: agent_unavailable, conflict, invalid_phase */
+        Error409AgentUnavailableConflictInvalidPhase: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "agent_unavailable" | "conflict" | "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: conflict */
+        Error409Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "conflict";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: conflict, invalid_phase */
+        Error409ConflictInvalidPhase: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "conflict" | "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: invalid_phase */
+        Error409InvalidPhase: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Request Entity Too Large: payload_too_large */
+        Error413PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "payload_too_large";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unprocessable Entity: bulk_limit_exceeded, reason_required, validation_failed */
+        Error422BulkLimitExceededReasonRequiredValidationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "bulk_limit_exceeded" | "reason_required" | "validation_failed";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unprocessable Entity: reason_required, validation_failed */
+        Error422ReasonRequiredValidationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "reason_required" | "validation_failed";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unprocessable Entity: validation_failed */
+        Error422ValidationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "validation_failed";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unprocessable Entity: validation_failed, window_closed */
+        Error422ValidationFailedWindowClosed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "validation_failed" | "window_closed";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Locked: conversation_locked */
+        Error423ConversationLocked: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "conversation_locked";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Too Many Requests: rate_limited */
+        Error429RateLimited: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "rate_limited";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Internal Server Error: internal */
+        Error500Internal: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "internal";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Service Unavailable: internal */
+        Error503Internal: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "internal";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1689,20 +1970,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAgentsByIdLogout: {
@@ -1725,76 +1993,11 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409Conflict"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAgentsByIdPause: {
@@ -1821,118 +2024,14 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: agent_has_open_sessions, conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "agent_has_open_sessions" | "conflict";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409AgentHasOpenSessionsConflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAgentsByIdUnpause: {
@@ -1955,76 +2054,11 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409Conflict"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAuthLogin: {
@@ -2049,104 +2083,13 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAuthLogout: {
@@ -2165,48 +2108,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getBots: {
@@ -2227,48 +2131,9 @@ export interface operations {
                     "application/json": components["schemas"]["BotViewPage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postBots: {
@@ -2293,90 +2158,12 @@ export interface operations {
                     "application/json": components["schemas"]["Bot"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getBotsById: {
@@ -2399,62 +2186,10 @@ export interface operations {
                     "application/json": components["schemas"]["BotView"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchBotsById: {
@@ -2481,104 +2216,13 @@ export interface operations {
                     "application/json": components["schemas"]["Bot"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getBotsByIdAgents: {
@@ -2604,62 +2248,10 @@ export interface operations {
                     "application/json": components["schemas"]["ColleaguePage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getChannels: {
@@ -2680,48 +2272,9 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelPage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postChannels: {
@@ -2746,90 +2299,12 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getChannelsById: {
@@ -2852,62 +2327,10 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchChannelsById: {
@@ -2934,104 +2357,13 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postChannelsByIdInbound: {
@@ -3058,118 +2390,14 @@ export interface operations {
                     "application/json": components["schemas"]["InboundResponse"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postChannelsByIdTemplatesSync: {
@@ -3192,76 +2420,11 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getChatsByUserIdMessages: {
@@ -3284,76 +2447,11 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessagePage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postChatsByUserIdMessages: {
@@ -3380,104 +2478,13 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessage"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getContactsById: {
@@ -3500,62 +2507,10 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchContactsById: {
@@ -3582,118 +2537,14 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postContactsByIdBlock: {
@@ -3716,90 +2567,12 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict, invalid_phase */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict" | "invalid_phase";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Locked: conversation_locked */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conversation_locked";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            423: components["responses"]["Error423ConversationLocked"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getContactsByIdConversations: {
@@ -3822,76 +2595,11 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getContactsByIdNotes: {
@@ -3914,62 +2622,10 @@ export interface operations {
                     "application/json": components["schemas"]["NotePage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postContactsByIdNotes: {
@@ -3996,104 +2652,13 @@ export interface operations {
                     "application/json": components["schemas"]["Note"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postContactsByIdUnblock: {
@@ -4116,62 +2681,10 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getConversations: {
@@ -4219,62 +2732,10 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsBulk: {
@@ -4299,90 +2760,12 @@ export interface operations {
                     "application/json": components["schemas"]["BulkResponse"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: bulk_limit_exceeded, reason_required, validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bulk_limit_exceeded" | "reason_required" | "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422BulkLimitExceededReasonRequiredValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getConversationsById: {
@@ -4405,62 +2788,10 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdAssign: {
@@ -4487,118 +2818,14 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: agent_unavailable, already_assigned, conflict, invalid_phase */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "agent_unavailable" | "already_assigned" | "conflict" | "invalid_phase";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409AgentUnavailableAlreadyAssignedConflictInvalidPhase"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdBlock: {
@@ -4621,90 +2848,12 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict, invalid_phase */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict" | "invalid_phase";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Locked: conversation_locked */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conversation_locked";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            423: components["responses"]["Error423ConversationLocked"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdHandover: {
@@ -4731,132 +2880,15 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict, invalid_phase */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict" | "invalid_phase";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getConversationsByIdMessages: {
@@ -4885,76 +2917,11 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdMessages: {
@@ -4981,146 +2948,16 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: invalid_phase */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "invalid_phase";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed, window_closed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed" | "window_closed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Locked: conversation_locked */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conversation_locked";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409InvalidPhase"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailedWindowClosed"];
+            423: components["responses"]["Error423ConversationLocked"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdNotes: {
@@ -5147,104 +2984,13 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdRead: {
@@ -5267,62 +3013,10 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdResolve: {
@@ -5345,90 +3039,12 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict, invalid_phase */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict" | "invalid_phase";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Locked: conversation_locked */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conversation_locked";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            423: components["responses"]["Error423ConversationLocked"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     putConversationsByIdTagsByTagId: {
@@ -5452,90 +3068,12 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Locked: conversation_locked */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conversation_locked";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            423: components["responses"]["Error423ConversationLocked"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     deleteConversationsByIdTagsByTagId: {
@@ -5559,90 +3097,12 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Locked: conversation_locked */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conversation_locked";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            423: components["responses"]["Error423ConversationLocked"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdTransfer: {
@@ -5669,132 +3129,15 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: agent_unavailable, conflict, invalid_phase */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "agent_unavailable" | "conflict" | "invalid_phase";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: reason_required, validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "reason_required" | "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Locked: conversation_locked */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conversation_locked";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409AgentUnavailableConflictInvalidPhase"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ReasonRequiredValidationFailed"];
+            423: components["responses"]["Error423ConversationLocked"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdUnassign: {
@@ -5817,76 +3160,11 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict, invalid_phase */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict" | "invalid_phase";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdUnread: {
@@ -5909,62 +3187,10 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getMe: {
@@ -5985,48 +3211,9 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     putMeStatus: {
@@ -6051,90 +3238,12 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getMonitor: {
@@ -6155,48 +3264,9 @@ export interface operations {
                     "application/json": components["schemas"]["Monitor"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getReasons: {
@@ -6217,48 +3287,9 @@ export interface operations {
                     "application/json": components["schemas"]["ReasonPage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postReasons: {
@@ -6283,90 +3314,12 @@ export interface operations {
                     "application/json": components["schemas"]["Reason"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getReportsAgents: {
@@ -6391,76 +3344,11 @@ export interface operations {
                     "application/json": components["schemas"]["AgentReportResponse"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getReportsConversations: {
@@ -6511,62 +3399,10 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getTags: {
@@ -6587,48 +3423,9 @@ export interface operations {
                     "application/json": components["schemas"]["TagPage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postTags: {
@@ -6653,104 +3450,13 @@ export interface operations {
                     "application/json": components["schemas"]["Tag"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getTeams: {
@@ -6771,48 +3477,9 @@ export interface operations {
                     "application/json": components["schemas"]["TeamPage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postTeams: {
@@ -6837,90 +3504,12 @@ export interface operations {
                     "application/json": components["schemas"]["Team"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     deleteTeamsById: {
@@ -6941,62 +3530,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchTeamsById: {
@@ -7023,104 +3560,13 @@ export interface operations {
                     "application/json": components["schemas"]["Team"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getTemplates: {
@@ -7143,76 +3589,11 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postTemplates: {
@@ -7237,104 +3618,13 @@ export interface operations {
                     "application/json": components["schemas"]["Template"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getTokens: {
@@ -7355,48 +3645,9 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postTokens: {
@@ -7421,90 +3672,12 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     deleteTokensById: {
@@ -7525,62 +3698,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postUploads: {
@@ -7608,104 +3729,13 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getUploadsById: {
@@ -7738,62 +3768,10 @@ export interface operations {
                     "video/*": string;
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getUsers: {
@@ -7814,48 +3792,9 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postUsers: {
@@ -7880,104 +3819,13 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getUsersById: {
@@ -8000,62 +3848,10 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     deleteUsersById: {
@@ -8076,76 +3872,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: agent_has_open_sessions, conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "agent_has_open_sessions" | "conflict";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409AgentHasOpenSessionsConflict"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchUsersById: {
@@ -8172,118 +3903,14 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Conflict: conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "conflict";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getWs: {
@@ -8302,62 +3929,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getHealthz: {
@@ -8378,20 +3953,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            500: components["responses"]["Error500Internal"];
         };
     };
     getMetrics: {
@@ -8412,20 +3974,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            500: components["responses"]["Error500Internal"];
         };
     };
     getReadyz: {
@@ -8446,20 +3995,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            500: components["responses"]["Error500Internal"];
             /** @description Service Unavailable */
             503: {
                 headers: {
@@ -8495,76 +4031,11 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Service Unavailable: internal */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503Internal"];
         };
     };
     postWebhooksWhatsappByChannelId: {
@@ -8593,90 +4064,12 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: invalid_signature */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "invalid_signature";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Service Unavailable: internal */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401InvalidSignature"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503Internal"];
         };
     };
     getWidgetJs: {
@@ -8697,34 +4090,8 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
             /** @description Service Unavailable */
             503: {
                 headers: {
@@ -8756,48 +4123,9 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetConfig"];
                 };
             };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetChannelsByIdConfig: {
@@ -8818,62 +4146,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getWidgetMessages: {
@@ -8899,76 +4175,11 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetMessages"];
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postWidgetMessages: {
@@ -8993,118 +4204,14 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetMessage"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetMessages: {
@@ -9123,62 +4230,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postWidgetSessions: {
@@ -9203,118 +4258,14 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetSessionResponse"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetSessions: {
@@ -9333,62 +4284,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postWidgetUploads: {
@@ -9416,118 +4315,14 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Request Entity Too Large: payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "payload_too_large";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Unprocessable Entity: validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "validation_failed";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Too Many Requests: rate_limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "rate_limited";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetUploads: {
@@ -9546,62 +4341,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getWidgetUploadsById: {
@@ -9634,62 +4377,10 @@ export interface operations {
                     "video/*": string;
                 };
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetUploadsById: {
@@ -9710,62 +4401,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request: bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "bad_request";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getWidgetWs: {
@@ -9787,62 +4426,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unauthorized: unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "unauthenticated";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Forbidden: forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "forbidden";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Not Found: not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "not_found";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
-            /** @description Internal Server Error: internal */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {unknown} */
-                            code: "internal";
-                        };
-                    } & WithRequired<components["schemas"]["Error"], "error">;
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
 }
