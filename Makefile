@@ -5,6 +5,8 @@
 #   make test       go vet, go test -race (with a throwaway PostgreSQL, see
 #                   scripts/testdb.sh), then the web e2e tests if there are any
 #   make bench      benchmarks
+#   make api        regenerate docs/openapi.json and the console's typed client
+#                   from the route table (after a route, type or error code changed)
 #   make fmt        gofmt -w
 #   make lint       gofmt check + go vet
 #   make clean      remove build output
@@ -23,7 +25,7 @@ SHELL := bash
 
 .DEFAULT_GOAL := build
 
-.PHONY: build web run test e2e bench fmt lint clean testdb testdb-stop
+.PHONY: build web run test e2e bench api fmt lint clean testdb testdb-stop
 
 # Go files of the project, skipping node_modules and the like.
 GOFILES_CMD := find . -type f -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -not -path './tmp/*'
@@ -33,6 +35,10 @@ HAS_E2E := [ -f web/package.json ] && node -e 'process.exit(((require("./web/pac
 
 web:
 	if [ -f web/package.json ]; then cd web && npm ci && npm run build; fi
+
+api:
+	$(GO) test ./internal/httpapi -run OpenAPIGolden -update
+	cd web && npm run gen:api && npm run typecheck
 
 build: web
 	$(GO) build -o $(BIN) ./cmd/relevo

@@ -57,6 +57,7 @@ type world struct {
 	mu              sync.Mutex
 	hits            map[string]int // route pattern → 2xx answers seen
 	router          *http.ServeMux // matches requests to route patterns
+	doc             *docCheck      // the served OpenAPI document, as a validator
 	msgN            int            // numbers seeded inbound messages
 }
 
@@ -75,7 +76,7 @@ func newWorld(t *testing.T, db *storetest.DB, cfg ...func(*httpapi.Config)) *wor
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
 	}
-	w := &world{t: t, db: db, srv: srv, hits: map[string]int{}, router: http.NewServeMux()}
+	w := &world{t: t, db: db, srv: srv, hits: map[string]int{}, router: http.NewServeMux(), doc: loadDocCheck(t, srv)}
 	for _, rt := range srv.Routes() {
 		w.router.Handle(rt.Method+" "+rt.Pattern, http.NotFoundHandler())
 	}
@@ -227,10 +228,19 @@ func (c *client) do(method, path string, body any) *resp {
 	return c.raw(method, path, ct, r)
 }
 
-// raw sends a body of any content type.
+// raw sends a body of any content type. Request and answer are checked
+// against the served OpenAPI document (apivalidate_test.go).
 func (c *client) raw(method, path, contentType string, body io.Reader) *resp {
 	t := c.w.t
 	t.Helper()
+	var sent []byte
+	if body != nil {
+		var err error
+		if sent, err = io.ReadAll(body); err != nil {
+			t.Fatalf("%s %s: read body: %v", method, path, err)
+		}
+		body = bytes.NewReader(sent)
+	}
 	req, err := http.NewRequest(method, c.w.ts.URL+path, body)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
@@ -253,6 +263,7 @@ func (c *client) raw(method, path, contentType string, body io.Reader) *resp {
 	if err != nil {
 		t.Fatalf("%s %s: read: %v", method, path, err)
 	}
+	c.w.doc.check(t, req, sent, res.StatusCode, res.Header, data)
 	if res.StatusCode/100 == 2 {
 		if _, pattern := c.w.router.Handler(req); pattern != "" {
 			c.w.mu.Lock()

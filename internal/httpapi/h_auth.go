@@ -10,8 +10,8 @@ import (
 )
 
 type loginRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
+	Email    string `json:"email" required:"true"`
+	Password string `json:"password" required:"true"`
 }
 
 type userResponse struct {
@@ -19,7 +19,7 @@ type userResponse struct {
 }
 
 type statusRequest struct {
-	Status      desk.UserStatus `json:"status"`
+	Status      desk.UserStatus `json:"status" required:"true"`
 	PauseReason string          `json:"pause_reason"`
 }
 

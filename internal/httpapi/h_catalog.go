@@ -58,7 +58,7 @@ func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) {
-	var in channelRequest
+	var in newChannelRequest
 	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
 		writeError(w, r, s.log, err)
 		return
@@ -87,7 +87,7 @@ func (s *Server) listReasons(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createReason(w http.ResponseWriter, r *http.Request) {
-	var in desk.Reason
+	var in reasonRequest
 	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
 		writeError(w, r, s.log, err)
 		return
@@ -102,7 +102,7 @@ func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createTag(w http.ResponseWriter, r *http.Request) {
-	var in desk.Tag
+	var in tagRequest
 	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
 		writeError(w, r, s.log, err)
 		return
@@ -133,18 +133,17 @@ func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createTemplate(w http.ResponseWriter, r *http.Request) {
-	var in desk.Template
+	var in newTemplateRequest
 	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}
-	in.ID = ""
-	out, err := s.store.CreateTemplate(r.Context(), in)
+	out, err := s.store.CreateTemplate(r.Context(), in.template())
 	s.respond(w, r, out, err)
 }
 
 type tokenRequest struct {
-	Name  string `json:"name"`
+	Name  string `json:"name" required:"true"`
 	BotID string `json:"bot_id"`
 }
 

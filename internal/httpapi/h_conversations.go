@@ -9,21 +9,21 @@ import (
 )
 
 type inboundContact struct {
-	ExternalID string `json:"external_id"`
+	ExternalID string `json:"external_id" required:"true"`
 	Name       string `json:"name"`
 	Phone      string `json:"phone"`
 	Email      string `json:"email"`
 }
 
 type inboundMessage struct {
-	ID            string   `json:"id"`
+	ID            string   `json:"id" required:"true"`
 	Text          string   `json:"text"`
 	AttachmentIDs []string `json:"attachments"`
 }
 
 type inboundRequest struct {
-	Contact inboundContact `json:"contact"`
-	Message inboundMessage `json:"message"`
+	Contact inboundContact `json:"contact" required:"true"`
+	Message inboundMessage `json:"message" required:"true"`
 }
 
 type inboundResponse struct {
@@ -133,7 +133,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 }
 
 type templateRequest struct {
-	ID     string   `json:"id"`
+	ID     string   `json:"id" required:"true"`
 	Params []string `json:"params"`
 }
 
@@ -143,7 +143,7 @@ type sendRequest struct {
 	Template      *templateRequest `json:"template"`
 	ClientID      string           `json:"client_id"`
 	// Buttons are quick replies offered with the text (external bots).
-	Buttons []desk.Button `json:"buttons"`
+	Buttons []buttonRequest `json:"buttons"`
 }
 
 func (s *Server) send(w http.ResponseWriter, r *http.Request) {
@@ -156,7 +156,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	si := store.SendInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs, ClientID: in.ClientID, Buttons: in.Buttons}
+	si := store.SendInput{Text: in.Text, AttachmentIDs: in.AttachmentIDs, ClientID: in.ClientID, Buttons: buttons(in.Buttons)}
 	if in.Template != nil {
 		si.Template = &store.TemplateSend{ID: in.Template.ID, Params: in.Template.Params}
 	}
@@ -165,7 +165,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 }
 
 type textRequest struct {
-	Text string `json:"text"`
+	Text string `json:"text" required:"true"`
 }
 
 func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
@@ -219,7 +219,7 @@ func (s *Server) unassign(w http.ResponseWriter, r *http.Request) {
 type transferRequest struct {
 	AgentID  string `json:"agent_id"`
 	TeamID   string `json:"team_id"`
-	ReasonID string `json:"reason_id"`
+	ReasonID string `json:"reason_id" required:"true"`
 	Note     string `json:"note"`
 }
 
@@ -268,8 +268,8 @@ func (s *Server) markUnread(w http.ResponseWriter, r *http.Request) {
 }
 
 type bulkRequest struct {
-	Action   string   `json:"action"`
-	IDs      []string `json:"ids"`
+	Action   string   `json:"action" required:"true"`
+	IDs      []string `json:"ids" required:"true"`
 	AgentID  string   `json:"agent_id"`
 	TeamID   string   `json:"team_id"`
 	ReasonID string   `json:"reason_id"`

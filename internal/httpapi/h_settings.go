@@ -56,11 +56,12 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
-	var in userRequest
-	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+	var nu newUserRequest
+	if err := decodeJSON(w, r, &nu, defaultBodyLimit); err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}
+	in := userRequest(nu)
 	if in.Password == nil {
 		writeError(w, r, s.log, desk.Invalid("password", "required"))
 		return
@@ -196,7 +197,7 @@ func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {
-	var in teamRequest
+	var in newTeamRequest
 	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
 		writeError(w, r, s.log, err)
 		return
@@ -227,7 +228,7 @@ type botRequest struct {
 	Name           *string          `json:"name"`
 	MemberIDs      *[]string        `json:"member_ids"`
 	AutoCloseAfter *desk.Seconds    `json:"auto_close_after"`
-	Notices        *desk.Notices    `json:"notices"`
+	Notices        *noticesRequest  `json:"notices"`
 	Flow           *json.RawMessage `json:"flow"`
 	WebhookURL     *string          `json:"webhook_url"`
 	// HandoverKeywords replaces the bot's keywords; [] restores the defaults.
@@ -277,11 +278,12 @@ func (s *Server) getBot(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
-	var in botRequest
-	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+	var nb newBotRequest
+	if err := decodeJSON(w, r, &nb, defaultBodyLimit); err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}
+	in := botRequest(nb)
 	b := desk.Bot{Name: deref(in.Name), WebhookURL: deref(in.WebhookURL)}
 	if in.MemberIDs != nil {
 		b.MemberIDs = *in.MemberIDs
@@ -290,7 +292,7 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
 		b.AutoCloseAfter = *in.AutoCloseAfter
 	}
 	if in.Notices != nil {
-		b.Notices = *in.Notices
+		b.Notices = desk.Notices(*in.Notices)
 	}
 	if in.Flow != nil {
 		b.Flow = *in.Flow
@@ -309,7 +311,7 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
-		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices, Flow: in.Flow, WebhookURL: in.WebhookURL,
+		AutoCloseAfter: in.AutoCloseAfter, Notices: (*desk.Notices)(in.Notices), Flow: in.Flow, WebhookURL: in.WebhookURL,
 		HandoverKeywords: in.HandoverKeywords})
 	s.respond(w, r, b, err)
 }

@@ -56,7 +56,7 @@ type WidgetConfig struct {
 // identifier; identified with identifier and identifier_hash = hex
 // HMAC-SHA256(channel secret, identifier).
 type WidgetSessionRequest struct {
-	ChannelID      string `json:"channel_id"`
+	ChannelID      string `json:"channel_id" required:"true"`
 	Name           string `json:"name,omitempty"`
 	Email          string `json:"email,omitempty"`
 	Identifier     string `json:"identifier,omitempty"`
@@ -73,7 +73,7 @@ type WidgetSessionResponse struct {
 // WidgetSendRequest is a visitor's message. ID is the widget's own id for
 // it: the same id twice stores one message.
 type WidgetSendRequest struct {
-	ID            string   `json:"id"`
+	ID            string   `json:"id" required:"true"`
 	Text          string   `json:"text,omitempty"`
 	AttachmentIDs []string `json:"attachment_ids,omitempty"`
 	// Payload is the id of the quick reply pressed (text is its title).

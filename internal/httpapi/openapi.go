@@ -7,24 +7,54 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/relevo/relevo/internal/desk"
 )
 
 // Route is one line of the route table: the permission sits next to the path.
 type Route struct {
 	Method, Pattern string // Pattern like "/api/v1/conversations/{id}/assign"
 	Summary         string
-	Tag             string           // grouping, e.g. "conversations"
-	Access          Access           // who may call it
-	Request         any              // nil, or a zero value of the request body type (e.g. assignRequest{})
-	Response        any              // nil (204/empty), or zero value of the response type
-	Query           []Param          // documented query parameters
-	Handler         http.HandlerFunc `json:"-"`
+	Tag             string // grouping, e.g. "conversations"
+	Access          Access // who may call it
+	// Request is nil, a zero value of the request body type (a type of this
+	// package, e.g. assignRequest{}), or a rawBody.
+	Request any
+	// Response is nil (204), a zero value of the response type, a rawBody,
+	// or bodies when the route answers in several media types.
+	Response any
+	// Status is the success status when it is neither 200 nor 204: 101 for
+	// a WebSocket upgrade.
+	Status int
+	// Errors are the error codes this route can answer beyond those its
+	// Access and request body bring (routeCodes adds those); statusOf maps
+	// each to its status in the document as at run time.
+	Errors []desk.Code
+	// BodyOptional: the handler takes no body as an empty one
+	// (decodeOptionalJSON), so the document does not require one.
+	BodyOptional bool
+	// Also are answers outside statusOf, such as a readiness probe's 503.
+	Also    []Answer
+	Query   []Param          // documented query parameters
+	Handler http.HandlerFunc `json:"-"`
+}
+
+// Answer is a status a route answers outside statusOf: Body is its type
+// (nil: the error envelope with Codes).
+type Answer struct {
+	Status int
+	Body   any
+	Codes  []desk.Code
 }
 
 // Param documents one query parameter. Type is a JSON Schema type
 // ("string", "integer", "number", "boolean"; empty means string) or one of
-// the string formats "date-time" and "date".
-type Param struct{ Name, Type, Description string }
+// the string formats "date-time" and "date". Required is set only where
+// the handler refuses a request without it.
+type Param struct {
+	Name, Type, Description string
+	Required                bool
+}
 
 // Access says who may call a route. The router enforces it and the OpenAPI
 // document shows it, both from the same table line.
@@ -47,9 +77,14 @@ const (
 // describes it; the login handler must set the same name.
 const sessionCookieName = "relevo_session"
 
-// rawBody documents a body that is not JSON, such as a CSV report or a
-// multipart upload; use it as Route.Request or Route.Response.
+// rawBody documents a body by its media type alone, such as a CSV report,
+// a multipart upload or JSON whose shape is someone else's (Meta's
+// webhooks); use it as Route.Request or Route.Response.
 type rawBody struct{ ContentType string }
+
+// bodies is a Response answered in several media types (the report as JSON
+// or CSV, a download of any allowed type): each a type or a rawBody.
+type bodies []any
 
 // security turns an Access into OpenAPI security requirements. Several
 // entries are alternatives; an empty list means no credentials.
@@ -80,6 +115,7 @@ type (
 	oaDoc struct {
 		OpenAPI    string                             `json:"openapi"`
 		Info       oaInfo                             `json:"info"`
+		Servers    []oaServer                         `json:"servers"`
 		Tags       []oaTag                            `json:"tags,omitempty"`
 		Paths      map[string]map[string]*oaOperation `json:"paths"`
 		Components oaComponents                       `json:"components"`
@@ -88,11 +124,16 @@ type (
 		Title   string `json:"title"`
 		Version string `json:"version"`
 	}
+	oaServer struct {
+		URL         string `json:"url"`
+		Description string `json:"description,omitempty"`
+	}
 	oaTag struct {
 		Name string `json:"name"`
 	}
 	oaComponents struct {
 		Schemas         map[string]*schema          `json:"schemas"`
+		Responses       map[string]oaBody           `json:"responses,omitempty"`
 		SecuritySchemes map[string]oaSecurityScheme `json:"securitySchemes"`
 	}
 	oaSecurityScheme struct {
@@ -122,8 +163,10 @@ type (
 	// oaBody serves as both request body and response; the two differ only
 	// in which optional fields are set.
 	oaBody struct {
+		Ref         string                 `json:"$ref,omitempty"` // a response in components
 		Description string                 `json:"description,omitempty"`
 		Content     map[string]oaMediaType `json:"content,omitempty"`
+		Required    bool                   `json:"required,omitempty"`
 	}
 	oaMediaType struct {
 		Schema *schema `json:"schema"`
@@ -133,16 +176,26 @@ type (
 // buildOpenAPI generates the OpenAPI 3.1 document for routes, with schemas
 // reflected from each route's Request and Response types. It fails on a
 // route the document cannot describe faithfully (duplicate, unknown access,
-// unsupported Go type) so that a test catches the mistake, not a client.
+// unsupported Go type, a domain type as a request body, an error code
+// statusOf does not know) so that a test catches the mistake, not a client.
 func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 	g := newSchemaGen()
 	g.nameType(typeOf(errorResponse{}), "Error") // the name clients look for
-	errRef := g.schemaFor(typeOf(errorResponse{}))
+	var all []desk.Code
+	for _, rt := range routes {
+		all = append(all, routeCodes(rt)...)
+		for _, a := range rt.Also {
+			all = append(all, a.Codes...)
+		}
+	}
+	g.enum(reflect.TypeFor[desk.Code](), "ErrorCode", all)
+	g.schemaFor(typeOf(errorResponse{})) // every error answer refers to it
 	doc := oaDoc{
 		OpenAPI: "3.1.0",
 		Info:    oaInfo{Title: "Relevo API", Version: version},
+		Servers: []oaServer{{URL: "/", Description: "the server this document is served by"}},
 		Paths:   map[string]map[string]*oaOperation{},
-		Components: oaComponents{Schemas: g.defs, SecuritySchemes: map[string]oaSecurityScheme{
+		Components: oaComponents{Schemas: g.defs, Responses: g.answers, SecuritySchemes: map[string]oaSecurityScheme{
 			"session": {Type: "apiKey", In: "cookie", Name: sessionCookieName, Description: "Console session, set by POST /api/v1/auth/login."},
 			"token":   {Type: "http", Scheme: "bearer", Description: "API token made by an admin; a bot token acts as its bot."},
 			"widget":  {Type: "http", Scheme: "bearer", Description: "Widget session token from POST /widget/v1/sessions."},
@@ -161,8 +214,7 @@ func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("httpapi: openapi: %s: %w", where, err)
 		}
-		op := &oaOperation{Summary: rt.Summary, Access: rt.Access, Security: sec,
-			Responses: map[string]oaBody{"default": {Description: "Error", Content: jsonContent(errRef)}}}
+		op := &oaOperation{Summary: rt.Summary, Access: rt.Access, Security: sec}
 		op.OperationID = operationID(method, path)
 		if prev, dup := opIDs[op.OperationID]; dup {
 			return nil, fmt.Errorf("httpapi: openapi: %s and %s share operationId %s", prev, where, op.OperationID)
@@ -175,23 +227,17 @@ func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 			op.Parameters = append(op.Parameters, oaParameter{Name: name, In: "path", Required: true, Schema: &schema{Type: schemaType{"string"}}})
 		}
 		for _, q := range rt.Query {
-			op.Parameters = append(op.Parameters, oaParameter{Name: q.Name, In: "query", Description: q.Description, Schema: paramSchema(q.Type)})
+			op.Parameters = append(op.Parameters, oaParameter{Name: q.Name, In: "query", Required: q.Required, Description: q.Description, Schema: paramSchema(q.Type)})
 		}
 		if rt.Request != nil {
-			content, err := g.content(rt.Request)
+			content, err := g.requestContent(rt.Request)
 			if err != nil {
 				return nil, fmt.Errorf("httpapi: openapi: %s request: %w", where, err)
 			}
-			op.RequestBody = &oaBody{Content: content}
+			op.RequestBody = &oaBody{Content: content, Required: !rt.BodyOptional}
 		}
-		if rt.Response == nil {
-			op.Responses["204"] = oaBody{Description: "No content"}
-		} else {
-			content, err := g.content(rt.Response)
-			if err != nil {
-				return nil, fmt.Errorf("httpapi: openapi: %s response: %w", where, err)
-			}
-			op.Responses["200"] = oaBody{Description: "OK", Content: content}
+		if op.Responses, err = g.responses(rt); err != nil {
+			return nil, fmt.Errorf("httpapi: openapi: %s: %w", where, err)
 		}
 		if doc.Paths[path] == nil {
 			doc.Paths[path] = map[string]*oaOperation{}
@@ -208,15 +254,34 @@ func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 	return json.MarshalIndent(doc, "", "  ")
 }
 
+// requestContent describes a Request value as a body. Request types are
+// reflected in request mode (see requests.go for what is required).
+func (g *schemaGen) requestContent(v any) (map[string]oaMediaType, error) {
+	g.request = true
+	defer func() { g.request = false }()
+	return g.content(v)
+}
+
 // content describes a Request or Response value as a body.
 func (g *schemaGen) content(v any) (map[string]oaMediaType, error) {
-	if rb, ok := v.(rawBody); ok {
-		s := &schema{Type: schemaType{"string"}}
-		if rb.ContentType == "multipart/form-data" {
-			s = &schema{Type: schemaType{"object"}, Required: []string{"file"},
-				Properties: map[string]*schema{"file": {Type: schemaType{"string"}, Format: "binary"}}}
+	switch b := v.(type) {
+	case rawBody:
+		return map[string]oaMediaType{b.ContentType: {Schema: rawSchema(b.ContentType)}}, nil
+	case bodies:
+		out := map[string]oaMediaType{}
+		for _, one := range b {
+			c, err := g.content(one)
+			if err != nil {
+				return nil, err
+			}
+			for mt, m := range c {
+				if _, dup := out[mt]; dup {
+					return nil, fmt.Errorf("media type %s twice", mt)
+				}
+				out[mt] = m
+			}
 		}
-		return map[string]oaMediaType{rb.ContentType: {Schema: s}}, nil
+		return out, nil
 	}
 	t := typeOf(v)
 	if t.Kind() == reflect.Pointer {

@@ -14,10 +14,11 @@ var goldenOpenAPIPath = filepath.Join("..", "..", "docs", "openapi.json")
 
 // TestOpenAPIGoldenMatchesServedDocument keeps docs/openapi.json in step with
 // the route table, so the console's generated API types cannot drift from
-// the server. After changing a route or a request/response type, run
+// the server. After changing a route, a request/response type or a route's
+// error codes, run `make api` (which runs
 //
 //	go test ./internal/httpapi -run OpenAPIGolden -update
-//	cd web && npm run gen:api
+//	cd web && npm run gen:api && npm run typecheck).
 func TestOpenAPIGoldenMatchesServedDocument(t *testing.T) {
 	s, err := New(Config{Version: "dev"}, Deps{})
 	if err != nil {
@@ -35,7 +36,7 @@ func TestOpenAPIGoldenMatchesServedDocument(t *testing.T) {
 		t.Fatalf("%v (create it: go test ./internal/httpapi -run OpenAPIGolden -update)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("docs/openapi.json is stale: run go test ./internal/httpapi -run OpenAPIGolden -update, then cd web && npm run gen:api\n%s",
+		t.Errorf("docs/openapi.json is stale: run make api (go test ./internal/httpapi -run OpenAPIGolden -update, then cd web && npm run gen:api)\n%s",
 			goldenFirstDiff(want, got))
 	}
 }

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/relevo/relevo/internal/desk"
 )
 
 // schemaType is JSON Schema's "type": one name, or a list when a value may
@@ -35,24 +38,58 @@ type schema struct {
 	Required             []string           `json:"required,omitempty"`
 	AdditionalProperties *schema            `json:"additionalProperties,omitempty"`
 	AnyOf                []*schema          `json:"anyOf,omitempty"`
+	AllOf                []*schema          `json:"allOf,omitempty"`
+	Enum                 []string           `json:"enum,omitempty"`
 }
 
 // schemaGen reflects Go types into schemas, collecting named structs in
 // defs so each appears once in components/schemas and is $ref'd elsewhere.
+//
+// A struct is reflected in one of two modes, and keeps to it: as a response
+// (what encoding/json writes) or, while request is set, as a request body
+// (what the handler demands; see requests.go). One type serving as both
+// would have one schema that is wrong for one of them, so it is an error.
 type schemaGen struct {
-	defs  map[string]*schema
-	names map[reflect.Type]string
-	taken map[string]bool
-	err   error // the first unsupported type; later ones add nothing
+	defs    map[string]*schema
+	names   map[reflect.Type]string
+	taken   map[string]bool
+	asReq   map[reflect.Type]bool // the mode each named struct was reflected in
+	enums   map[reflect.Type]string
+	answers map[string]oaBody // components/responses: the error answers
+	request bool
+	err     error // the first unsupported type; later ones add nothing
 }
 
 func newSchemaGen() *schemaGen {
-	return &schemaGen{defs: map[string]*schema{}, names: map[reflect.Type]string{}, taken: map[string]bool{}}
+	return &schemaGen{defs: map[string]*schema{}, names: map[reflect.Type]string{}, taken: map[string]bool{},
+		asReq: map[reflect.Type]bool{}, enums: map[reflect.Type]string{}, answers: map[string]oaBody{}}
 }
 
 // nameType fixes the component name of t ahead of reflection.
 func (g *schemaGen) nameType(t reflect.Type, name string) {
 	g.names[t], g.taken[name] = name, true
+}
+
+// enum makes the string type t the component name, listing values.
+func (g *schemaGen) enum(t reflect.Type, name string, values []desk.Code) {
+	names := make([]string, 0, len(values))
+	for _, v := range values {
+		names = append(names, string(v))
+	}
+	slices.Sort(names)
+	g.nameType(t, name)
+	g.enums[t] = name
+	g.defs[name] = &schema{Type: schemaType{"string"}, Enum: slices.Compact(names)}
+}
+
+// httpapiPkg is this package: request bodies are its types only.
+var httpapiPkg = reflect.TypeFor[Route]().PkgPath()
+
+// fail keeps the first error.
+func (g *schemaGen) fail(format string, args ...any) {
+	if g.err == nil {
+		g.err = fmt.Errorf(format, args...)
+	}
 }
 
 func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
@@ -72,6 +109,9 @@ func implements(t, iface reflect.Type) bool {
 
 // schemaFor describes how encoding/json writes a value of type t.
 func (g *schemaGen) schemaFor(t reflect.Type) *schema {
+	if name, ok := g.enums[t]; ok {
+		return &schema{Ref: "#/components/schemas/" + name}
+	}
 	switch {
 	case t == timeType:
 		return &schema{Type: schemaType{"string"}, Format: "date-time"}
@@ -102,19 +142,26 @@ func (g *schemaGen) schemaFor(t reflect.Type) *schema {
 		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
 			return &schema{Type: schemaType{"string"}, ContentEncoding: "base64"} // how encoding/json writes []byte
 		}
-		return &schema{Type: schemaType{"array"}, Items: g.schemaFor(t.Elem())}
+		return g.nilable(&schema{Type: schemaType{"array"}, Items: g.schemaFor(t.Elem())})
 	case reflect.Map:
-		return &schema{Type: schemaType{"object"}, AdditionalProperties: g.schemaFor(t.Elem())}
+		return g.nilable(&schema{Type: schemaType{"object"}, AdditionalProperties: g.schemaFor(t.Elem())})
 	case reflect.Struct:
 		if t.Name() == "" {
 			return g.structSchema(t)
 		}
 		return g.ref(t)
 	}
-	if g.err == nil {
-		g.err = fmt.Errorf("type %s has no JSON form", t)
-	}
+	g.fail("type %s has no JSON form", t)
 	return &schema{}
+}
+
+// nilable is s, or null too in a request: encoding/json decodes null into
+// an empty list or map, and clients send their nil ones as null.
+func (g *schemaGen) nilable(s *schema) *schema {
+	if g.request {
+		return nullable(s)
+	}
+	return s
 }
 
 // nullable widens s to also allow null. A $ref cannot carry a type, so it
@@ -136,6 +183,13 @@ func nullable(s *schema) *schema {
 // put in place before its fields are reflected, so a type that contains
 // itself (through a pointer or slice) refers to itself instead of looping.
 func (g *schemaGen) ref(t reflect.Type) *schema {
+	if g.request && t.PkgPath() != httpapiPkg {
+		g.fail("%s is not a request type of this package (requests.go says why)", t)
+	}
+	if asReq, seen := g.asReq[t]; seen && asReq != g.request {
+		g.fail("%s is used as both a request and a response", t)
+	}
+	g.asReq[t] = g.request
 	name, ok := g.names[t]
 	if !ok {
 		name = g.uniqueName(t)
@@ -168,6 +222,7 @@ type jsonField struct {
 	typ              reflect.Type
 	depth            int
 	tagged, optional bool
+	required         bool // `required:"true"`: what request mode requires
 	quoted           bool // ",string": a number or bool written as a string
 }
 
@@ -184,7 +239,7 @@ func (g *schemaGen) structSchema(t reflect.Type) *schema {
 		} else {
 			s.Properties[name] = g.schemaFor(f.typ)
 		}
-		if !f.optional {
+		if (g.request && f.required) || (!g.request && !f.optional) {
 			s.Required = append(s.Required, name)
 		}
 	}
@@ -217,7 +272,7 @@ func collectFields(t reflect.Type, depth int, seen map[reflect.Type]bool, out ma
 		if !sf.IsExported() {
 			continue
 		}
-		f := jsonField{typ: sf.Type, depth: depth, tagged: name != ""}
+		f := jsonField{typ: sf.Type, depth: depth, tagged: name != "", required: sf.Tag.Get("required") == "true"}
 		if name == "" {
 			name = sf.Name
 		}

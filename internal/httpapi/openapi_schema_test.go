@@ -28,8 +28,8 @@ func TestOpenAPISchemasFollowEncodingJSON(t *testing.T) {
 		{"OaNode", "Untagged", `{"type":"boolean"}`},
 		{"OaContact", "phone", `{"type":["string","null"]}`},
 		{"OaContact", "attributes", `{"additionalProperties":{"type":"string"},"type":"object"}`},
-		{"OaCreate", "contact", `{"anyOf":[{"$ref":"#/components/schemas/OaContact"},{"type":"null"}]}`},
-		{"OaCreate", "inline", `{"properties":{"x":{"type":"integer"}},"required":["x"],"type":"object"}`},
+		{"OaCreate", "contact", `{"anyOf":[{"$ref":"#/components/schemas/OaContactInput"},{"type":"null"}]}`},
+		{"OaCreate", "inline", `{"properties":{"x":{"type":"integer"}},"type":"object"}`},
 		{"OaNodePage", "items", `{"items":{"$ref":"#/components/schemas/OaNode"},"type":"array"}`},
 		{"OaNodePage", "next_cursor", `{"type":["string","null"]}`},
 		{"Error", "error", `{"$ref":"#/components/schemas/ErrorBody"}`},
@@ -41,9 +41,10 @@ func TestOpenAPISchemasFollowEncodingJSON(t *testing.T) {
 		}
 	}
 	for schema, want := range map[string]string{
-		"OaNode":    `["Untagged","children","closed_at","contact","count","created_at","extra","flow","id","parent","phase","score"]`,
-		"OaCreate":  `["inline","name"]`,
-		"ErrorBody": `["code","message"]`,
+		"OaNode":         `["Untagged","children","closed_at","contact","count","created_at","extra","flow","id","parent","phase","score"]`,
+		"OaCreate":       `["name"]`,
+		"OaContactInput": `["name"]`,
+		"ErrorBody":      `["code","message"]`,
 	} {
 		if got, _ := json.Marshal(get(t, schemas, schema, "required")); string(got) != want {
 			t.Errorf("%s.required = %s; want %s", schema, got, want)

@@ -48,18 +48,24 @@ type oaNode struct {
 	hidden   int
 }
 
+// oaCreate is a request: only what is tagged required is required.
 type oaCreate struct {
-	Name    string     `json:"name"`
-	Contact *oaContact `json:"contact,omitempty"`
+	Name    string          `json:"name" required:"true"`
+	Contact *oaContactInput `json:"contact,omitempty"`
 	Inline  struct {
 		X int `json:"x"`
 	} `json:"inline"`
 }
 
+type oaContactInput struct {
+	Name  string `json:"name" required:"true"`
+	Phone string `json:"phone"`
+}
+
 func oaRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/api/v1/nodes", Summary: "List nodes", Tag: "nodes", Access: AccessUserOrToken,
-			Response: page[oaNode]{}, Query: []Param{{"limit", "integer", "page size"}, {"from", "date-time", ""}, {"q", "", ""}}},
+			Response: page[oaNode]{}, Query: []Param{{Name: "limit", Type: "integer", Description: "page size"}, {Name: "from", Type: "date-time"}, {Name: "q"}}},
 		{Method: "POST", Pattern: "/api/v1/nodes", Tag: "nodes", Access: AccessAdmin, Request: oaCreate{}, Response: &oaNode{}},
 		{Method: "GET", Pattern: "/api/v1/nodes/{id}/children/{child_id}", Tag: "nodes", Access: AccessSession, Response: []oaNode{}},
 		{Method: "POST", Pattern: "/api/v1/nodes/{id}/archive", Tag: "nodes", Access: AccessIntegration},
@@ -129,7 +135,7 @@ func TestOpenAPIDescribesRoutes(t *testing.T) {
 		{"/api/v1/nodes/{id}/archive", "post", "postNodesByIdArchive", "204", `[{"token":[]}]`, "path:id", ""},
 		{"/api/v1/reports/nodes", "get", "getReportsNodes", "200", `[{"session":[]}]`, "", `{"type":"string"}`},
 		{"/api/v1/uploads", "post", "postUploads", "200", `[{"session":[]}]`, "", `{"$ref":"#/components/schemas/StringPage"}`},
-		{"/files/{path}", "get", "getFilesByPath", "200", `[{"widget":[]}]`, "path:path", `{"type":"string"}`},
+		{"/files/{path}", "get", "getFilesByPath", "200", `[{"widget":[]}]`, "path:path", `{"format":"binary","type":"string"}`},
 		{"/", "get", "get", "204", `[]`, "", ""},
 		{"/webhooks/whatsapp/{channel_id}", "post", "postWebhooksWhatsappByChannelId", "204", `[]`, "path:channel_id", ""},
 	} {
@@ -152,8 +158,8 @@ func TestOpenAPIDescribesRoutes(t *testing.T) {
 		if got := strings.Join(params, " "); got != tc.params {
 			t.Errorf("%s: params = %q; want %q", where, got, tc.params)
 		}
-		if ref := get(t, op, "responses", "default", "content", "application/json", "schema", "$ref"); ref != "#/components/schemas/Error" {
-			t.Errorf("%s: default response = %v", where, ref)
+		if ref := get(t, op, "responses", "500", "$ref"); ref != "#/components/responses/Error500Internal" {
+			t.Errorf("%s: 500 response = %v", where, ref)
 		}
 		resp := get(t, op, "responses", tc.okStatus).(map[string]any)
 		if tc.body != "" && tc.okStatus == "200" {
@@ -181,18 +187,22 @@ func asList(v any, key string) []any {
 	return l
 }
 
-// Every $ref must point at a schema that exists, or clients fail to load
-// the document at all.
+// Every $ref must point at a schema or response that exists, or clients
+// fail to load the document at all.
 func TestOpenAPIRefsResolve(t *testing.T) {
 	doc, raw := buildDoc(t, oaRoutes())
-	schemas := get(t, doc, "components", "schemas").(map[string]any)
 	refs := 0
 	for _, part := range strings.Split(string(raw), `"$ref": "`)[1:] {
 		ref := part[:strings.IndexByte(part, '"')]
 		refs++
-		if _, ok := schemas[strings.TrimPrefix(ref, "#/components/schemas/")]; !ok || !strings.HasPrefix(ref, "#/components/schemas/") {
+		kind, name, ok := strings.Cut(strings.TrimPrefix(ref, "#/components/"), "/")
+		if _, found := get(t, doc, "components", kind).(map[string]any)[name]; !ok || !found || !strings.HasPrefix(ref, "#/components/") {
 			t.Errorf("dangling $ref %s", ref)
 		}
+	}
+	want := `{"allOf":[{"$ref":"#/components/schemas/Error"}],"properties":{"error":{"properties":{"code":{"enum":["unauthenticated"],"type":"string"}},"required":["code"]}},"required":["error"]}`
+	if s, _ := json.Marshal(get(t, doc, "components", "responses", "Error401Unauthenticated", "content", "application/json", "schema")); string(s) != want {
+		t.Errorf("Error401Unauthenticated = %s\nwant %s", s, want)
 	}
 	if refs < 10 {
 		t.Errorf("only %d $refs found; the scan is broken", refs)
@@ -231,6 +241,13 @@ func TestOpenAPIRejectsRoutesItCannotDescribe(t *testing.T) {
 		"missing access":         {{Method: "GET", Pattern: "/a"}},
 		"unsupported type":       {{Method: "GET", Pattern: "/a", Access: AccessPublic, Response: withChan{}}},
 		"clashing operation ids": {{Method: "GET", Pattern: "/a-b", Access: AccessPublic}, {Method: "GET", Pattern: "/a_b", Access: AccessPublic}},
+		"domain request body":    {{Method: "POST", Pattern: "/a", Access: AccessAdmin, Request: desk.Tag{}, Response: desk.Tag{}}},
+		"domain type inside a request": {{Method: "POST", Pattern: "/a", Access: AccessAdmin, Request: struct {
+			B []desk.Button `json:"b"`
+		}{}}},
+		"request type as a response": {{Method: "POST", Pattern: "/a", Access: AccessAdmin, Request: oaCreate{}, Response: oaCreate{}}},
+		"code without a status":      {{Method: "GET", Pattern: "/a", Access: AccessPublic, Errors: []desk.Code{"no_such_code"}}},
+		"status twice":               {{Method: "GET", Pattern: "/a", Access: AccessPublic, Errors: []desk.Code{desk.CodeNotFound}, Also: []Answer{{Status: 404}}}},
 	} {
 		if _, err := buildOpenAPI(routes, "1"); err == nil {
 			t.Errorf("%s: no error", name)

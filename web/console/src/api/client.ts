@@ -4,7 +4,7 @@
 // typecheck`. Requests carry the session cookie; errors become ApiError with
 // the server's stable code.
 import type { paths } from './schema'
-import type { ErrorBody } from './types'
+import type { ClientErrorBody, ErrorBody } from './types'
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -40,7 +40,7 @@ export class ApiError extends Error {
   /** Seconds to wait, from Retry-After (423 conversation_locked, 429). */
   readonly retryAfter: number
 
-  constructor(status: number, body: ErrorBody | null, retryAfter: number) {
+  constructor(status: number, body: ClientErrorBody | null, retryAfter: number) {
     super(body?.message ?? `HTTP ${status}`)
     this.name = 'ApiError'
     this.status = status

@@ -1112,7 +1112,7 @@ export interface components {
             transfers_out: components["schemas"]["ReasonCount"][];
         };
         AssignRequest: {
-            agent_id: string;
+            agent_id?: string;
         };
         Attachment: {
             id: string;
@@ -1140,13 +1140,13 @@ export interface components {
             webhook_url: string;
         };
         BotRequest: {
-            auto_close_after: number | null;
-            flow: unknown;
-            handover_keywords: string[] | null;
-            member_ids: string[] | null;
-            name: string | null;
-            notices: components["schemas"]["Notices"] | null;
-            webhook_url: string | null;
+            auto_close_after?: number | null;
+            flow?: unknown;
+            handover_keywords?: string[] | null;
+            member_ids?: string[] | null;
+            name?: string | null;
+            notices?: components["schemas"]["NoticesRequest"] | null;
+            webhook_url?: string | null;
         };
         BotView: {
             auto_close_after: number;
@@ -1167,16 +1167,16 @@ export interface components {
             next_cursor: string | null;
         };
         BulkError: {
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             message: string;
         };
         BulkRequest: {
             action: string;
-            agent_id: string;
-            ids: string[];
-            note: string;
-            reason_id: string;
-            team_id: string;
+            agent_id?: string;
+            ids: string[] | null;
+            note?: string;
+            reason_id?: string;
+            team_id?: string;
         };
         BulkResponse: {
             results: components["schemas"]["BulkResult"][];
@@ -1188,6 +1188,10 @@ export interface components {
             ok: boolean;
         };
         Button: {
+            id: string;
+            title: string;
+        };
+        ButtonRequest: {
             id: string;
             title: string;
         };
@@ -1205,10 +1209,10 @@ export interface components {
             next_cursor: string | null;
         };
         ChannelRequest: {
-            bot_id: string;
-            config: unknown;
-            name: string | null;
-            type: string;
+            bot_id?: string;
+            config?: unknown;
+            name?: string | null;
+            type?: string;
         };
         ChatMessage: {
             /** Format: date-time */
@@ -1253,12 +1257,12 @@ export interface components {
             phone: string;
         };
         ContactRequest: {
-            attributes: {
+            attributes?: {
                 [key: string]: string;
             } | null;
-            email: string | null;
-            name: string | null;
-            phone: string | null;
+            email?: string | null;
+            name?: string | null;
+            phone?: string | null;
         };
         Conversation: {
             assignee_id: string | null;
@@ -1302,12 +1306,14 @@ export interface components {
             error: components["schemas"]["ErrorBody"];
         };
         ErrorBody: {
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             details?: {
                 [key: string]: unknown;
             };
             message: string;
         };
+        /** @enum {string} */
+        ErrorCode: "agent_has_open_sessions" | "agent_unavailable" | "already_assigned" | "bad_request" | "bulk_limit_exceeded" | "conflict" | "conversation_locked" | "forbidden" | "internal" | "invalid_phase" | "invalid_signature" | "not_found" | "payload_too_large" | "rate_limited" | "reason_required" | "unauthenticated" | "validation_failed" | "window_closed";
         Event: {
             actor_id: string | null;
             from: string;
@@ -1317,22 +1323,22 @@ export interface components {
             type: string;
         };
         HandoverRequest: {
-            note: string;
-            team_id: string;
+            note?: string;
+            team_id?: string;
         };
         HealthResponse: {
             status: string;
         };
         InboundContact: {
-            email: string;
+            email?: string;
             external_id: string;
-            name: string;
-            phone: string;
+            name?: string;
+            phone?: string;
         };
         InboundMessage: {
-            attachments: string[];
+            attachments?: string[] | null;
             id: string;
-            text: string;
+            text?: string;
         };
         InboundRequest: {
             contact: components["schemas"]["InboundContact"];
@@ -1384,6 +1390,44 @@ export interface components {
             counters: components["schemas"]["Counters"];
             teams: components["schemas"]["TeamLoad"][];
         };
+        NewBotRequest: {
+            auto_close_after?: number | null;
+            flow?: unknown;
+            handover_keywords?: string[] | null;
+            member_ids?: string[] | null;
+            name: string | null;
+            notices?: components["schemas"]["NoticesRequest"] | null;
+            webhook_url?: string | null;
+        };
+        NewChannelRequest: {
+            bot_id: string;
+            config?: unknown;
+            name: string | null;
+            type: string;
+        };
+        NewTeamRequest: {
+            bot_id: string;
+            member_ids?: string[] | null;
+            name: string | null;
+        };
+        NewTemplateRequest: {
+            body: string;
+            category?: string;
+            channel_id: string;
+            language: string;
+            name: string;
+            roles?: string[] | null;
+            status?: string;
+        };
+        NewUserRequest: {
+            bot_ids?: string[] | null;
+            email: string | null;
+            max_chats?: number | null;
+            name: string | null;
+            password: string | null;
+            role?: string | null;
+            team_ids?: string[] | null;
+        };
         Note: {
             author: string;
             author_id: string;
@@ -1409,8 +1453,13 @@ export interface components {
                 [key: string]: components["schemas"]["NoticeTexts"];
             };
         };
+        NoticesRequest: {
+            assigned?: string;
+            queued?: string;
+            resolved?: string;
+        };
         PauseRequest: {
-            reason: string;
+            reason?: string;
         };
         Reaction: {
             author: string;
@@ -1434,19 +1483,23 @@ export interface components {
             id: string;
             name: string;
         };
+        ReasonRequest: {
+            bot_id?: string;
+            name: string;
+        };
         SendRequest: {
-            attachment_ids: string[];
-            buttons: components["schemas"]["Button"][];
-            client_id: string;
-            template: components["schemas"]["TemplateRequest"] | null;
-            text: string;
+            attachment_ids?: string[] | null;
+            buttons?: components["schemas"]["ButtonRequest"][] | null;
+            client_id?: string;
+            template?: components["schemas"]["TemplateRequest"] | null;
+            text?: string;
         };
         ServerInfo: {
             demo: boolean;
             version: string;
         };
         StatusRequest: {
-            pause_reason: string;
+            pause_reason?: string;
             status: string;
         };
         Tag: {
@@ -1457,6 +1510,10 @@ export interface components {
         TagPage: {
             items: components["schemas"]["Tag"][];
             next_cursor: string | null;
+        };
+        TagRequest: {
+            color?: string;
+            name: string;
         };
         Team: {
             bot_id: string;
@@ -1476,9 +1533,9 @@ export interface components {
             next_cursor: string | null;
         };
         TeamRequest: {
-            bot_id: string;
-            member_ids: string[] | null;
-            name: string | null;
+            bot_id?: string;
+            member_ids?: string[] | null;
+            name?: string | null;
         };
         Template: {
             body: string;
@@ -1508,7 +1565,7 @@ export interface components {
         };
         TemplateRequest: {
             id: string;
-            params: string[];
+            params?: string[] | null;
         };
         TextRequest: {
             text: string;
@@ -1526,7 +1583,7 @@ export interface components {
             next_cursor: string | null;
         };
         TokenRequest: {
-            bot_id: string;
+            bot_id?: string;
             name: string;
         };
         TokenResponse: {
@@ -1538,10 +1595,10 @@ export interface components {
             token: string;
         };
         TransferRequest: {
-            agent_id: string;
-            note: string;
+            agent_id?: string;
+            note?: string;
             reason_id: string;
-            team_id: string;
+            team_id?: string;
         };
         User: {
             bot_ids: string[];
@@ -1561,13 +1618,13 @@ export interface components {
             next_cursor: string | null;
         };
         UserRequest: {
-            bot_ids: string[] | null;
-            email: string | null;
-            max_chats: number | null;
-            name: string | null;
-            password: string | null;
-            role: string | null;
-            team_ids: string[] | null;
+            bot_ids?: string[] | null;
+            email?: string | null;
+            max_chats?: number | null;
+            name?: string | null;
+            password?: string | null;
+            role?: string | null;
+            team_ids?: string[] | null;
         };
         UserResponse: {
             user: components["schemas"]["User"];
@@ -1614,7 +1671,7 @@ export interface components {
             items: components["schemas"]["WidgetMessage"][];
         };
         WidgetSendRequest: {
-            attachment_ids?: string[];
+            attachment_ids?: string[] | null;
             id: string;
             payload?: string;
             text?: string;
@@ -1633,7 +1690,288 @@ export interface components {
             token: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description Bad Request: bad_request */
+        Error400BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "bad_request";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unauthorized: invalid_signature */
+        Error401InvalidSignature: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "invalid_signature";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unauthorized: unauthenticated */
+        Error401Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "unauthenticated";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Forbidden: forbidden */
+        Error403Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "forbidden";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Not Found: not_found */
+        Error404NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "not_found";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: agent_has_open_sessions, conflict */
+        Error409AgentHasOpenSessionsConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "agent_has_open_sessions" | "conflict";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: agent_unavailable, already_assigned, conflict, invalid_phase */
+        Error409AgentUnavailableAlreadyAssignedConflictInvalidPhase: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "agent_unavailable" | "already_assigned" | "conflict" | "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: agent_unavailable, conflict, invalid_phase */
+        Error409AgentUnavailableConflictInvalidPhase: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "agent_unavailable" | "conflict" | "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: conflict */
+        Error409Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "conflict";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: conflict, invalid_phase */
+        Error409ConflictInvalidPhase: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "conflict" | "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: invalid_phase */
+        Error409InvalidPhase: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Request Entity Too Large: payload_too_large */
+        Error413PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "payload_too_large";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unprocessable Entity: bulk_limit_exceeded, reason_required, validation_failed */
+        Error422BulkLimitExceededReasonRequiredValidationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "bulk_limit_exceeded" | "reason_required" | "validation_failed";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unprocessable Entity: reason_required, validation_failed */
+        Error422ReasonRequiredValidationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "reason_required" | "validation_failed";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unprocessable Entity: validation_failed */
+        Error422ValidationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "validation_failed";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Unprocessable Entity: validation_failed, window_closed */
+        Error422ValidationFailedWindowClosed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "validation_failed" | "window_closed";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Locked: conversation_locked */
+        Error423ConversationLocked: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "conversation_locked";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Too Many Requests: rate_limited */
+        Error429RateLimited: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "rate_limited";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Internal Server Error: internal */
+        Error500Internal: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "internal";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Service Unavailable: internal */
+        Error503Internal: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "internal";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1656,18 +1994,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAgentsByIdLogout: {
@@ -1690,15 +2022,11 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409Conflict"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAgentsByIdPause: {
@@ -1725,15 +2053,14 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409AgentHasOpenSessionsConflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAgentsByIdUnpause: {
@@ -1756,15 +2083,11 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409Conflict"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAuthLogin: {
@@ -1774,7 +2097,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
             };
@@ -1789,15 +2112,13 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postAuthLogout: {
@@ -1809,22 +2130,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getBots: {
@@ -1845,15 +2160,9 @@ export interface operations {
                     "application/json": components["schemas"]["BotViewPage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postBots: {
@@ -1863,9 +2172,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["BotRequest"];
+                "application/json": components["schemas"]["NewBotRequest"];
             };
         };
         responses: {
@@ -1878,15 +2187,12 @@ export interface operations {
                     "application/json": components["schemas"]["Bot"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getBotsById: {
@@ -1909,15 +2215,10 @@ export interface operations {
                     "application/json": components["schemas"]["BotView"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchBotsById: {
@@ -1929,7 +2230,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["BotRequest"];
             };
@@ -1944,15 +2245,13 @@ export interface operations {
                     "application/json": components["schemas"]["Bot"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getBotsByIdAgents: {
@@ -1978,15 +2277,10 @@ export interface operations {
                     "application/json": components["schemas"]["ColleaguePage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getChannels: {
@@ -2007,15 +2301,9 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelPage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postChannels: {
@@ -2025,9 +2313,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["ChannelRequest"];
+                "application/json": components["schemas"]["NewChannelRequest"];
             };
         };
         responses: {
@@ -2040,15 +2328,12 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getChannelsById: {
@@ -2071,15 +2356,10 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchChannelsById: {
@@ -2091,7 +2371,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["ChannelRequest"];
             };
@@ -2106,15 +2386,13 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postChannelsByIdInbound: {
@@ -2126,7 +2404,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["InboundRequest"];
             };
@@ -2141,15 +2419,14 @@ export interface operations {
                     "application/json": components["schemas"]["InboundResponse"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postChannelsByIdTemplatesSync: {
@@ -2172,15 +2449,11 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getChatsByUserIdMessages: {
@@ -2203,15 +2476,11 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessagePage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postChatsByUserIdMessages: {
@@ -2223,7 +2492,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TextRequest"];
             };
@@ -2238,15 +2507,13 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getContactsById: {
@@ -2269,15 +2536,10 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchContactsById: {
@@ -2289,7 +2551,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["ContactRequest"];
             };
@@ -2304,15 +2566,14 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postContactsByIdBlock: {
@@ -2335,15 +2596,12 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            423: components["responses"]["Error423ConversationLocked"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getContactsByIdConversations: {
@@ -2366,15 +2624,11 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getContactsByIdNotes: {
@@ -2397,15 +2651,10 @@ export interface operations {
                     "application/json": components["schemas"]["NotePage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postContactsByIdNotes: {
@@ -2417,7 +2666,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TextRequest"];
             };
@@ -2432,15 +2681,13 @@ export interface operations {
                     "application/json": components["schemas"]["Note"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postContactsByIdUnblock: {
@@ -2463,15 +2710,10 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getConversations: {
@@ -2519,15 +2761,10 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsBulk: {
@@ -2537,7 +2774,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["BulkRequest"];
             };
@@ -2552,15 +2789,12 @@ export interface operations {
                     "application/json": components["schemas"]["BulkResponse"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422BulkLimitExceededReasonRequiredValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getConversationsById: {
@@ -2583,15 +2817,10 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdAssign: {
@@ -2618,15 +2847,14 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409AgentUnavailableAlreadyAssignedConflictInvalidPhase"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdBlock: {
@@ -2649,15 +2877,12 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            423: components["responses"]["Error423ConversationLocked"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdHandover: {
@@ -2684,15 +2909,15 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getConversationsByIdMessages: {
@@ -2721,15 +2946,11 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdMessages: {
@@ -2741,7 +2962,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["SendRequest"];
             };
@@ -2756,15 +2977,16 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409InvalidPhase"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailedWindowClosed"];
+            423: components["responses"]["Error423ConversationLocked"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdNotes: {
@@ -2776,7 +2998,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TextRequest"];
             };
@@ -2791,15 +3013,13 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdRead: {
@@ -2822,15 +3042,10 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdResolve: {
@@ -2853,15 +3068,12 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            423: components["responses"]["Error423ConversationLocked"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     putConversationsByIdTagsByTagId: {
@@ -2885,15 +3097,12 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            423: components["responses"]["Error423ConversationLocked"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     deleteConversationsByIdTagsByTagId: {
@@ -2917,15 +3126,12 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            423: components["responses"]["Error423ConversationLocked"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdTransfer: {
@@ -2937,7 +3143,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TransferRequest"];
             };
@@ -2952,15 +3158,15 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409AgentUnavailableConflictInvalidPhase"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ReasonRequiredValidationFailed"];
+            423: components["responses"]["Error423ConversationLocked"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdUnassign: {
@@ -2983,15 +3189,11 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409ConflictInvalidPhase"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postConversationsByIdUnread: {
@@ -3014,15 +3216,10 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getMe: {
@@ -3043,15 +3240,9 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     putMeStatus: {
@@ -3061,7 +3252,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusRequest"];
             };
@@ -3076,15 +3267,12 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getMonitor: {
@@ -3105,15 +3293,9 @@ export interface operations {
                     "application/json": components["schemas"]["Monitor"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getReasons: {
@@ -3134,15 +3316,9 @@ export interface operations {
                     "application/json": components["schemas"]["ReasonPage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postReasons: {
@@ -3152,9 +3328,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["Reason"];
+                "application/json": components["schemas"]["ReasonRequest"];
             };
         };
         responses: {
@@ -3167,15 +3343,12 @@ export interface operations {
                     "application/json": components["schemas"]["Reason"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getReportsAgents: {
@@ -3200,15 +3373,11 @@ export interface operations {
                     "application/json": components["schemas"]["AgentReportResponse"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getReportsConversations: {
@@ -3240,7 +3409,7 @@ export interface operations {
                 updated_after?: string;
                 limit?: number;
                 cursor?: string;
-                /** @description json or csv */
+                /** @description json (default) or csv */
                 format?: string;
             };
             header?: never;
@@ -3256,17 +3425,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationPage"];
+                    "text/csv": string;
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getServer: {
@@ -3316,15 +3481,9 @@ export interface operations {
                     "application/json": components["schemas"]["TagPage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postTags: {
@@ -3334,9 +3493,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["Tag"];
+                "application/json": components["schemas"]["TagRequest"];
             };
         };
         responses: {
@@ -3349,15 +3508,13 @@ export interface operations {
                     "application/json": components["schemas"]["Tag"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getTeams: {
@@ -3378,15 +3535,9 @@ export interface operations {
                     "application/json": components["schemas"]["TeamPage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postTeams: {
@@ -3396,9 +3547,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["TeamRequest"];
+                "application/json": components["schemas"]["NewTeamRequest"];
             };
         };
         responses: {
@@ -3411,15 +3562,12 @@ export interface operations {
                     "application/json": components["schemas"]["Team"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     deleteTeamsById: {
@@ -3433,22 +3581,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchTeamsById: {
@@ -3460,7 +3603,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TeamRequest"];
             };
@@ -3475,21 +3618,19 @@ export interface operations {
                     "application/json": components["schemas"]["Team"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getTemplates: {
         parameters: {
-            query?: {
-                channel_id?: string;
+            query: {
+                channel_id: string;
             };
             header?: never;
             path?: never;
@@ -3506,15 +3647,11 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postTemplates: {
@@ -3524,9 +3661,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["Template"];
+                "application/json": components["schemas"]["NewTemplateRequest"];
             };
         };
         responses: {
@@ -3539,15 +3676,13 @@ export interface operations {
                     "application/json": components["schemas"]["Template"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getTokens: {
@@ -3568,15 +3703,9 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postTokens: {
@@ -3586,7 +3715,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["TokenRequest"];
             };
@@ -3601,15 +3730,12 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     deleteTokensById: {
@@ -3623,22 +3749,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postUploads: {
@@ -3648,7 +3769,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "multipart/form-data": {
                     /** Format: binary */
@@ -3666,15 +3787,13 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getUploadsById: {
@@ -3694,18 +3813,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/*": string;
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/zip": string;
+                    "audio/*": string;
+                    "image/*": string;
+                    "text/csv": string;
+                    "text/plain": string;
+                    "video/*": string;
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            404: components["responses"]["Error404NotFound"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getUsers: {
@@ -3726,15 +3850,9 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postUsers: {
@@ -3744,9 +3862,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["UserRequest"];
+                "application/json": components["schemas"]["NewUserRequest"];
             };
         };
         responses: {
@@ -3759,15 +3877,13 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getUsersById: {
@@ -3790,15 +3906,10 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     deleteUsersById: {
@@ -3812,22 +3923,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409AgentHasOpenSessionsConflict"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     patchUsersById: {
@@ -3839,7 +3946,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["UserRequest"];
             };
@@ -3854,15 +3961,14 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getWs: {
@@ -3874,24 +3980,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Switching Protocols */
+            101: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/websocket": string;
-                };
+                content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getHealthz: {
@@ -3912,15 +4011,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            500: components["responses"]["Error500Internal"];
         };
     };
     getMetrics: {
@@ -3941,15 +4032,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            500: components["responses"]["Error500Internal"];
         };
     };
     getReadyz: {
@@ -3970,23 +4053,24 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description Error */
-            default: {
+            500: components["responses"]["Error500Internal"];
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
         };
     };
     getWebhooksWhatsappByChannelId: {
         parameters: {
-            query?: {
-                "hub.mode"?: string;
-                "hub.verify_token"?: string;
-                "hub.challenge"?: string;
+            query: {
+                "hub.mode": string;
+                "hub.verify_token": string;
+                "hub.challenge": string;
             };
             header?: never;
             path: {
@@ -4005,15 +4089,11 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503Internal"];
         };
     };
     postWebhooksWhatsappByChannelId: {
@@ -4025,9 +4105,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": string;
+                "application/json": {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
@@ -4040,15 +4122,12 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401InvalidSignature"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503Internal"];
         };
     };
     getWidgetJs: {
@@ -4069,13 +4148,15 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
-            /** @description Error */
-            default: {
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "text/javascript": string;
                 };
             };
         };
@@ -4100,15 +4181,9 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetConfig"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetChannelsByIdConfig: {
@@ -4122,22 +4197,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getWidgetMessages: {
@@ -4163,15 +4233,11 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetMessages"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postWidgetMessages: {
@@ -4181,7 +4247,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["WidgetSendRequest"];
             };
@@ -4196,15 +4262,14 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetMessage"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetMessages: {
@@ -4216,22 +4281,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postWidgetSessions: {
@@ -4241,7 +4301,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["WidgetSessionRequest"];
             };
@@ -4256,15 +4316,14 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetSessionResponse"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetSessions: {
@@ -4276,22 +4335,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postWidgetUploads: {
@@ -4301,7 +4355,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "multipart/form-data": {
                     /** Format: binary */
@@ -4319,15 +4373,14 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetUploads: {
@@ -4339,22 +4392,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getWidgetUploadsById: {
@@ -4374,18 +4422,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/*": string;
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/zip": string;
+                    "audio/*": string;
+                    "image/*": string;
+                    "text/csv": string;
+                    "text/plain": string;
+                    "video/*": string;
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     optionsWidgetUploadsById: {
@@ -4399,22 +4452,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getWidgetWs: {
@@ -4429,24 +4477,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Switching Protocols */
+            101: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/websocket": string;
-                };
+                content?: never;
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

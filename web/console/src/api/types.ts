@@ -59,3 +59,9 @@ export interface Page<T> {
 
 /** The inside of the error envelope {"error": {...}} every route answers errors with. */
 export type ErrorBody = S['ErrorBody']
+
+/** The server's stable error codes: the document lists every one. */
+export type ErrorCode = S['ErrorCode']
+
+/** An error as the client holds it: the server's, or 'network' when no server answered. */
+export type ClientErrorBody = Omit<ErrorBody, 'code'> & { code: ErrorCode | 'network' }

@@ -1,0 +1,114 @@
+package httpapi
+
+import (
+	"encoding/json"
+
+	"github.com/relevo/relevo/internal/desk"
+)
+
+// Request bodies are types of this package, never the domain's: a domain
+// type carries what the server sets (id, status), which the document would
+// then list as input. buildOpenAPI refuses any other request type.
+//
+// The convention for what the document calls required: in a request type a
+// field is required only when it carries the tag `required:"true"`, set
+// exactly where the handler (or the store behind it) refuses a request
+// without that field. Everything else is optional, whatever its omitempty,
+// because encoding/json decodes a missing field as its zero value. (Response
+// types follow encoding/json instead: a field is always written unless it is
+// omitempty or omitzero.)
+
+// newUserRequest is POST /api/v1/users: userRequest with what a new user
+// cannot do without. The two convert into each other (tags aside, the
+// fields are the same).
+type newUserRequest struct {
+	Name     *string    `json:"name" required:"true"`
+	Email    *string    `json:"email" required:"true"`
+	Role     *desk.Role `json:"role"`
+	MaxChats *int       `json:"max_chats"`
+	BotIDs   *[]string  `json:"bot_ids"`
+	TeamIDs  *[]string  `json:"team_ids"`
+	Password *string    `json:"password" required:"true"`
+}
+
+// newTeamRequest is POST /api/v1/teams; PATCH takes teamRequest.
+type newTeamRequest struct {
+	Name      *string   `json:"name" required:"true"`
+	BotID     string    `json:"bot_id" required:"true"`
+	MemberIDs *[]string `json:"member_ids"`
+}
+
+// newBotRequest is POST /api/v1/bots; PATCH takes botRequest.
+type newBotRequest struct {
+	Name           *string          `json:"name" required:"true"`
+	MemberIDs      *[]string        `json:"member_ids"`
+	AutoCloseAfter *desk.Seconds    `json:"auto_close_after"`
+	Notices        *noticesRequest  `json:"notices"`
+	Flow           *json.RawMessage `json:"flow"`
+	WebhookURL     *string          `json:"webhook_url"`
+	// HandoverKeywords replaces the bot's keywords; [] restores the defaults.
+	HandoverKeywords *[]string `json:"handover_keywords"`
+}
+
+// noticesRequest is the customer notices of a bot; an empty one is the
+// default wording.
+type noticesRequest struct {
+	Queued   string `json:"queued"`
+	Assigned string `json:"assigned"`
+	Resolved string `json:"resolved"`
+}
+
+// newChannelRequest is POST /api/v1/channels; PATCH takes channelRequest.
+type newChannelRequest struct {
+	BotID  string           `json:"bot_id" required:"true"`
+	Type   desk.ChannelType `json:"type" required:"true"`
+	Name   *string          `json:"name" required:"true"`
+	Config *json.RawMessage `json:"config"`
+}
+
+// reasonRequest is a new transfer reason: for one bot, or for all without
+// bot_id.
+type reasonRequest struct {
+	Name  string `json:"name" required:"true"`
+	BotID string `json:"bot_id"`
+}
+
+// tagRequest is a new conversation tag; color is a CSS hex colour.
+type tagRequest struct {
+	Name  string `json:"name" required:"true"`
+	Color string `json:"color"`
+}
+
+// newTemplateRequest is a template an admin writes by hand (synced ones
+// come from Meta). Roles default to every role, status to APPROVED.
+type newTemplateRequest struct {
+	ChannelID string      `json:"channel_id" required:"true"`
+	Name      string      `json:"name" required:"true"`
+	Language  string      `json:"language" required:"true"`
+	Category  string      `json:"category"`
+	Body      string      `json:"body" required:"true"`
+	Roles     []desk.Role `json:"roles"`
+	Status    string      `json:"status"`
+}
+
+func (in newTemplateRequest) template() desk.Template {
+	return desk.Template{ChannelID: in.ChannelID, Name: in.Name, Language: in.Language, Category: in.Category,
+		Body: in.Body, Roles: in.Roles, Status: in.Status}
+}
+
+// buttonRequest is a quick reply offered with a message.
+type buttonRequest struct {
+	ID    string `json:"id" required:"true"`
+	Title string `json:"title" required:"true"`
+}
+
+func buttons(in []buttonRequest) []desk.Button {
+	if in == nil {
+		return nil
+	}
+	out := make([]desk.Button, len(in))
+	for i, b := range in {
+		out[i] = desk.Button(b)
+	}
+	return out
+}
