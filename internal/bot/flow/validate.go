@@ -19,7 +19,7 @@ import (
 // title ≤ 24).
 const (
 	MaxNodes       = 200
-	MaxText        = 4096
+	MaxText        = desk.MaxTextLen
 	MaxOptions     = 10
 	MaxLabel       = 24
 	MaxButtons     = 3
