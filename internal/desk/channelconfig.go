@@ -54,12 +54,13 @@ func CheckChannelConfig(t ChannelType, raw json.RawMessage, mode ChannelMode) er
 type configObj struct {
 	path string
 	m    map[string]json.RawMessage
+	mode ChannelMode
 }
 
 // configObject reads raw as a JSON object at path; in strict mode any key
 // not in known is refused.
 func configObject(path string, raw json.RawMessage, known []string, mode ChannelMode) (configObj, error) {
-	o := configObj{path: path, m: map[string]json.RawMessage{}}
+	o := configObj{path: path, m: map[string]json.RawMessage{}, mode: mode}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return o, nil
@@ -98,11 +99,12 @@ func (o configObj) value(key string, dst any, want string) error {
 	return nil
 }
 
-// line reads a one-line string setting of at most max bytes.
+// line reads a one-line string setting of at most max bytes (checked when
+// saved: a stored value was shown as it was).
 func (o configObj) line(key string, max int) (string, error) {
 	var s string
-	if err := o.value(key, &s, "a string"); err != nil {
-		return "", err
+	if err := o.value(key, &s, "a string"); err != nil || o.mode == Lenient {
+		return s, err
 	}
 	if err := CheckLine(o.path+"."+key, s); err != nil {
 		return "", err
@@ -113,11 +115,12 @@ func (o configObj) line(key string, max int) (string, error) {
 	return s, nil
 }
 
-// text reads a multi-line string setting of at most max bytes.
+// text reads a multi-line string setting of at most max bytes (checked
+// when saved, like line).
 func (o configObj) text(key string, max int) (string, error) {
 	var s string
-	if err := o.value(key, &s, "a string"); err != nil {
-		return "", err
+	if err := o.value(key, &s, "a string"); err != nil || o.mode == Lenient {
+		return s, err
 	}
 	s, err := CleanText(o.path+"."+key, s)
 	if err == nil && len(s) > max {

@@ -57,7 +57,7 @@ func ParseWhatsAppConfig(raw json.RawMessage, mode ChannelMode) (WhatsAppConfig,
 		}
 	}
 	c.AccessToken, c.AppSecret = strings.TrimSpace(c.AccessToken), strings.TrimSpace(c.AppSecret)
-	if strings.Contains(c.AccessToken, " ") {
+	if strings.ContainsAny(c.AccessToken, " \r\n") { // a header value: refused in both modes
 		return c, Invalid("config.access_token", "must be a single token without spaces")
 	}
 	c.GraphURL = strings.TrimRight(strings.TrimSpace(c.GraphURL), "/")
