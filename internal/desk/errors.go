@@ -30,6 +30,9 @@ const (
 	CodeBulkLimitExceeded    Code = "bulk_limit_exceeded"
 	CodeConversationLocked   Code = "conversation_locked"
 	CodeRateLimited          Code = "rate_limited"
+	// CodeChannelMisconfigured: a channel's stored config cannot be used
+	// (503); what is wrong is logged, never shown to the caller.
+	CodeChannelMisconfigured Code = "channel_misconfigured"
 	CodeInternal             Code = "internal"
 )
 

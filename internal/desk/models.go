@@ -34,10 +34,13 @@ func (u User) MemberOf(botID string) bool {
 
 // Notices are the texts sent to the customer at hand-over moments.
 // "{agent}" in Assigned is replaced by the agent's name.
+//
+// The text tags tell the HTTP decoder these are multi-line texts (desk's
+// text rules); every other string of a request is one line.
 type Notices struct {
-	Queued   string `json:"queued"`
-	Assigned string `json:"assigned"`
-	Resolved string `json:"resolved"`
+	Queued   string `json:"queued" text:"multiline"`
+	Assigned string `json:"assigned" text:"multiline"`
+	Resolved string `json:"resolved" text:"multiline"`
 	// Translations are the notices in the customer's language, keyed by one
 	// of CustomerLanguages; a text a translation leaves empty falls back to
 	// the one above (see For).
@@ -46,9 +49,9 @@ type Notices struct {
 
 // NoticeTexts are one language's variant of the notices.
 type NoticeTexts struct {
-	Queued   string `json:"queued,omitempty"`
-	Assigned string `json:"assigned,omitempty"`
-	Resolved string `json:"resolved,omitempty"`
+	Queued   string `json:"queued,omitempty" text:"multiline"`
+	Assigned string `json:"assigned,omitempty" text:"multiline"`
+	Resolved string `json:"resolved,omitempty" text:"multiline"`
 }
 
 // DefaultNotices are the seed pages' wording.
@@ -133,7 +136,7 @@ type Template struct {
 	Name      string `json:"name"`
 	Language  string `json:"language"`
 	Category  string `json:"category"`
-	Body      string `json:"body"`
+	Body      string `json:"body" text:"multiline"`
 	Roles     []Role `json:"roles"`
 	Status    string `json:"status"`
 }

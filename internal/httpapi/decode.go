@@ -21,9 +21,10 @@ const defaultBodyLimit = 1 << 20
 var errEmptyBody = errors.New("httpapi: empty body")
 
 // decodeJSON reads exactly one JSON value from r's body into dst, reading at
-// most limit bytes. Every failure the client caused comes back as a
-// *desk.Error (bad_request, or payload_too_large), so handlers pass it
-// straight to writeError. Unknown fields are accepted: the API grows by
+// most limit bytes, and holds its strings to the text rules (texts.go).
+// Every failure the client caused comes back as a *desk.Error (bad_request,
+// payload_too_large, or validation_failed for a refused character), so
+// handlers pass it straight to writeError. Unknown fields are accepted: the API grows by
 // adding fields, and old servers must not reject newer clients.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any, limit int64) error {
 	err := decodeBody(w, r, dst, limit)
@@ -72,7 +73,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any, limit int64) er
 	var extra json.RawMessage
 	switch err := dec.Decode(&extra); {
 	case errors.Is(err, io.EOF):
-		return nil
+		return checkTexts(dst)
 	case err == nil:
 		return desk.Errorf(desk.CodeBadRequest, "request body has data after the JSON value").
 			WithDetail("offset", dec.InputOffset()-int64(len(extra)))

@@ -10,7 +10,7 @@ type contactRequest struct {
 	Name       *string            `json:"name"`
 	Phone      *string            `json:"phone"`
 	Email      *string            `json:"email"`
-	Attributes *map[string]string `json:"attributes"`
+	Attributes *map[string]string `json:"attributes" text:"multiline"` // an address may span lines
 }
 
 func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {

@@ -8,16 +8,19 @@ import (
 	"github.com/relevo/relevo/internal/store"
 )
 
+// The customer's own words (name, text) are stripped of what the text
+// rules refuse rather than refused, so a stray control character never
+// loses a customer's message; ids are the integration's and refused.
 type inboundContact struct {
 	ExternalID string `json:"external_id" required:"true"`
-	Name       string `json:"name"`
-	Phone      string `json:"phone"`
-	Email      string `json:"email"`
+	Name       string `json:"name" text:"strip-line"`
+	Phone      string `json:"phone" text:"strip-line"`
+	Email      string `json:"email" text:"strip-line"`
 }
 
 type inboundMessage struct {
 	ID            string   `json:"id" required:"true"`
-	Text          string   `json:"text"`
+	Text          string   `json:"text" text:"strip"`
 	AttachmentIDs []string `json:"attachments"`
 }
 
@@ -50,8 +53,14 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	if len(in.Message.Text) > store.MaxTextLen*4 || len(in.Contact.ExternalID) > 200 || len(in.Message.ID) > 200 {
-		writeError(w, r, s.log, desk.Invalid("message", "text, contact.external_id or message.id too long"))
+	// The text's limit (desk.MaxTextLen characters) is the store's, as for
+	// every channel.
+	if len(in.Contact.ExternalID) > 200 {
+		writeError(w, r, s.log, desk.Invalid("contact.external_id", "at most 200 bytes"))
+		return
+	}
+	if len(in.Message.ID) > 200 {
+		writeError(w, r, s.log, desk.Invalid("message.id", "at most 200 bytes"))
 		return
 	}
 	if err := s.checkAttachable(ctx, actorOf(r), "message.attachments", in.Message.AttachmentIDs); err != nil {
@@ -138,7 +147,7 @@ type templateRequest struct {
 }
 
 type sendRequest struct {
-	Text          string           `json:"text"`
+	Text          string           `json:"text" text:"multiline"`
 	AttachmentIDs []string         `json:"attachment_ids"`
 	Template      *templateRequest `json:"template"`
 	ClientID      string           `json:"client_id"`
@@ -165,7 +174,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 }
 
 type textRequest struct {
-	Text string `json:"text" required:"true"`
+	Text string `json:"text" text:"multiline" required:"true"`
 }
 
 func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
@@ -180,7 +189,7 @@ func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
 
 type handoverRequest struct {
 	TeamID string `json:"team_id"`
-	Note   string `json:"note"`
+	Note   string `json:"note" text:"multiline"`
 }
 
 func (s *Server) handover(w http.ResponseWriter, r *http.Request) {
@@ -220,7 +229,7 @@ type transferRequest struct {
 	AgentID  string `json:"agent_id"`
 	TeamID   string `json:"team_id"`
 	ReasonID string `json:"reason_id" required:"true"`
-	Note     string `json:"note"`
+	Note     string `json:"note" text:"multiline"`
 }
 
 func (in transferRequest) input() store.TransferInput {
@@ -273,7 +282,7 @@ type bulkRequest struct {
 	AgentID  string   `json:"agent_id"`
 	TeamID   string   `json:"team_id"`
 	ReasonID string   `json:"reason_id"`
-	Note     string   `json:"note"`
+	Note     string   `json:"note" text:"multiline"`
 }
 
 type bulkResponse struct {

@@ -291,8 +291,8 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
 	if in.AutoCloseAfter != nil {
 		b.AutoCloseAfter = *in.AutoCloseAfter
 	}
-	if in.Notices != nil {
-		b.Notices = desk.Notices(*in.Notices)
+	if n := in.Notices.notices(); n != nil {
+		b.Notices = *n
 	}
 	if in.Flow != nil {
 		b.Flow = *in.Flow
@@ -311,7 +311,7 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
-		AutoCloseAfter: in.AutoCloseAfter, Notices: (*desk.Notices)(in.Notices), Flow: in.Flow, WebhookURL: in.WebhookURL,
+		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices.notices(), Flow: in.Flow, WebhookURL: in.WebhookURL,
 		HandoverKeywords: in.HandoverKeywords})
 	s.respond(w, r, b, err)
 }

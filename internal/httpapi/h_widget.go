@@ -74,7 +74,7 @@ type WidgetSessionResponse struct {
 // it: the same id twice stores one message.
 type WidgetSendRequest struct {
 	ID            string   `json:"id" required:"true"`
-	Text          string   `json:"text,omitempty"`
+	Text          string   `json:"text,omitempty" text:"strip"` // the customer's words: stripped, never refused
 	AttachmentIDs []string `json:"attachment_ids,omitempty"`
 	// Payload is the id of the quick reply pressed (text is its title).
 	Payload string `json:"payload,omitempty"`

@@ -28,6 +28,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() { s.metrics.observe(rt, rec.status, time.Since(start)) }()
+		if err := checkRequestParams(r); err != nil {
+			writeError(rec, r, s.log, err)
+			return
+		}
 		if rt.Access != AccessPublic && rt.Access != AccessWebhook && rt.Access != AccessWidget {
 			actor, err := s.authenticate(r, rt.Access)
 			if err == nil {

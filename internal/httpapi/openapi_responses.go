@@ -14,7 +14,9 @@ import (
 // every route of its kind answers, decided by the same facts the router
 // acts on (wrap, authenticate, permit, crossOrigin, decodeJSON).
 func routeCodes(rt Route) []desk.Code {
-	codes := append([]desk.Code{desk.CodeInternal}, rt.Errors...)
+	// bad_request: the route wrapper refuses a control character or invalid
+	// UTF-8 in any query or path parameter before anything else runs.
+	codes := append([]desk.Code{desk.CodeInternal, desk.CodeBadRequest}, rt.Errors...)
 	switch rt.Access {
 	case AccessSession, AccessSupervisor, AccessAdmin, AccessAdminWriteSupervisorRead:
 		// forbidden: an API token on a console route, or the wrong role.

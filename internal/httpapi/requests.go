@@ -53,9 +53,34 @@ type newBotRequest struct {
 // noticesRequest is the customer notices of a bot; an empty one is the
 // default wording.
 type noticesRequest struct {
-	Queued   string `json:"queued"`
-	Assigned string `json:"assigned"`
-	Resolved string `json:"resolved"`
+	Queued   string `json:"queued" text:"multiline"`
+	Assigned string `json:"assigned" text:"multiline"`
+	Resolved string `json:"resolved" text:"multiline"`
+	// Translations are the notices by customer language (en, es, pt-BR); a
+	// text left empty falls back to the one above.
+	Translations map[string]noticeTextsRequest `json:"translations"`
+}
+
+// noticeTextsRequest is one language's notices.
+type noticeTextsRequest struct {
+	Queued   string `json:"queued" text:"multiline"`
+	Assigned string `json:"assigned" text:"multiline"`
+	Resolved string `json:"resolved" text:"multiline"`
+}
+
+// notices is the domain value (nil stays nil: the field was not sent).
+func (n *noticesRequest) notices() *desk.Notices {
+	if n == nil {
+		return nil
+	}
+	out := &desk.Notices{Queued: n.Queued, Assigned: n.Assigned, Resolved: n.Resolved}
+	if n.Translations != nil {
+		out.Translations = make(map[string]desk.NoticeTexts, len(n.Translations))
+		for lang, t := range n.Translations {
+			out.Translations[lang] = desk.NoticeTexts(t)
+		}
+	}
+	return out
 }
 
 // newChannelRequest is POST /api/v1/channels; PATCH takes channelRequest.

@@ -65,6 +65,8 @@ func statusOf(code desk.Code) int {
 		return http.StatusLocked
 	case desk.CodeRateLimited:
 		return http.StatusTooManyRequests
+	case desk.CodeChannelMisconfigured:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}

@@ -33,12 +33,13 @@ func (s *Server) routeTable() []Route {
 	// act is every lifecycle action: out of scope, not the actor's to do,
 	// the wrong phase, or a race lost to someone else.
 	act := []desk.Code{notFound, desk.CodeForbidden, desk.CodeInvalidPhase, conflict}
+	// misconfigured: a channel whose stored config cannot be used (saved
+	// before configs were checked on save) answers 503 without saying why.
+	misconfigured := desk.CodeChannelMisconfigured
 	// visitor is every widget route: no widget (not_found), no or a bad
-	// session token, a site outside the channel's allowed_origins.
-	visitor := []desk.Code{notFound, desk.CodeUnauthenticated, desk.CodeForbidden}
-	// misconfigured: WhatsApp's own answer to a channel it cannot serve
-	// yet, so Meta retries (not statusOf's: Meta reads it, not a client).
-	misconfigured := []Answer{{Status: 503, Codes: []desk.Code{desk.CodeInternal}}}
+	// session token, a site outside the channel's allowed_origins, a
+	// channel that cannot be used.
+	visitor := []desk.Code{notFound, desk.CodeUnauthenticated, desk.CodeForbidden, misconfigured}
 	return []Route{
 		{Method: "GET", Pattern: "/healthz", Tag: "ops", Summary: "Liveness", Access: AccessPublic, Response: healthResponse{}, Handler: s.healthz},
 		{Method: "GET", Pattern: "/readyz", Tag: "ops", Summary: "Readiness: store and bus answer", Access: AccessPublic, Response: healthResponse{}, Also: []Answer{{Status: 503, Body: healthResponse{}}}, Handler: s.readyz},
@@ -81,22 +82,22 @@ func (s *Server) routeTable() []Route {
 
 		{Method: "POST", Pattern: "/api/v1/channels/{id}/inbound", Tag: "channels", Summary: "A customer message through the API channel", Access: AccessIntegration, Request: inboundRequest{}, Response: inboundResponse{}, Errors: codes(invalid, notFound), Handler: s.inbound},
 		{Method: "POST", Pattern: "/api/v1/channels/{id}/templates/sync", Tag: "channels", Summary: "Read the channel's templates from its WhatsApp Business Account (roles are kept)", Access: AccessAdmin, Response: page[desk.Template]{}, Errors: codes(invalid, notFound), Handler: s.syncTemplates},
-		{Method: "GET", Pattern: "/webhooks/whatsapp/{channel_id}", Tag: "channels", Summary: "WhatsApp verification handshake: echoes hub.challenge", Access: AccessWebhook, Query: []Param{{Name: "hub.mode", Required: true}, {Name: "hub.verify_token", Required: true}, {Name: "hub.challenge", Required: true}}, Response: rawBody{"text/plain"}, Errors: codes(notFound, desk.CodeForbidden, desk.CodeBadRequest), Also: misconfigured, Handler: s.whatsappVerify},
-		{Method: "POST", Pattern: "/webhooks/whatsapp/{channel_id}", Tag: "channels", Summary: "WhatsApp notifications, signed with X-Hub-Signature-256 over the raw body", Access: AccessWebhook, Request: rawBody{"application/json"}, Response: rawBody{"text/plain"}, Errors: codes(notFound, desk.CodeBadRequest, desk.CodePayloadTooLarge, desk.CodeInvalidSignature), Also: misconfigured, Handler: s.whatsappWebhook},
+		{Method: "GET", Pattern: "/webhooks/whatsapp/{channel_id}", Tag: "channels", Summary: "WhatsApp verification handshake: echoes hub.challenge", Access: AccessWebhook, Query: []Param{{Name: "hub.mode", Required: true}, {Name: "hub.verify_token", Required: true}, {Name: "hub.challenge", Required: true}}, Response: rawBody{"text/plain"}, Errors: codes(notFound, desk.CodeForbidden, desk.CodeBadRequest, misconfigured), Handler: s.whatsappVerify},
+		{Method: "POST", Pattern: "/webhooks/whatsapp/{channel_id}", Tag: "channels", Summary: "WhatsApp notifications, signed with X-Hub-Signature-256 over the raw body", Access: AccessWebhook, Request: rawBody{"application/json"}, Response: rawBody{"text/plain"}, Errors: codes(notFound, desk.CodeBadRequest, desk.CodePayloadTooLarge, desk.CodeInvalidSignature, misconfigured), Handler: s.whatsappWebhook},
 
 		{Method: "GET", Pattern: "/widget.js", Tag: "widget", Summary: "The widget loader sites embed (<script src=\".../widget.js\" data-channel=\"ID\" async>)", Access: AccessPublic, Response: rawBody{"text/javascript"}, Errors: codes(notFound), Also: []Answer{{Status: 503, Body: rawBody{"text/javascript"}}}, Handler: s.widgetLoader},
-		{Method: "GET", Pattern: "/widget/v1/channels/{id}/config", Tag: "widget", Summary: "A web channel's public settings: name, pre-chat fields, languages", Access: AccessPublic, Response: WidgetConfig{}, Errors: codes(notFound, desk.CodeForbidden), Handler: s.widgetConfig},
+		{Method: "GET", Pattern: "/widget/v1/channels/{id}/config", Tag: "widget", Summary: "A web channel's public settings: name, pre-chat fields, languages", Access: AccessPublic, Response: WidgetConfig{}, Errors: codes(notFound, desk.CodeForbidden, misconfigured), Handler: s.widgetConfig},
 		{Method: "POST", Pattern: "/widget/v1/sessions", Tag: "widget", Summary: "Start a visitor session (anonymous, or identified with identifier_hash)", Access: AccessPublic, Request: WidgetSessionRequest{}, Response: WidgetSessionResponse{}, Errors: with(visitor, invalid, desk.CodeRateLimited), Handler: s.widgetSession},
 		{Method: "GET", Pattern: "/widget/v1/messages", Tag: "widget", Summary: "The visitor's conversation as the customer sees it", Access: AccessWidget, Query: []Param{{Name: "conversation_id", Description: "one of the visitor's conversations (default: the open one, else the latest)"}, {Name: "after_seq", Type: "integer"}, {Name: "limit", Type: "integer"}}, Response: WidgetMessages{}, Errors: with(visitor, invalid), Handler: s.widgetMessages},
 		{Method: "POST", Pattern: "/widget/v1/messages", Tag: "widget", Summary: "The visitor writes (idempotent on id)", Access: AccessWidget, Request: WidgetSendRequest{}, Response: WidgetMessage{}, Errors: with(visitor, invalid, desk.CodeRateLimited), Handler: s.widgetSend},
 		{Method: "POST", Pattern: "/widget/v1/uploads", Tag: "widget", Summary: "The visitor uploads one file (multipart field \"file\")", Access: AccessWidget, Request: rawBody{"multipart/form-data"}, Response: desk.Attachment{}, Errors: with(visitor, invalid, desk.CodeRateLimited, desk.CodeBadRequest, desk.CodePayloadTooLarge), Handler: s.widgetUpload},
 		{Method: "GET", Pattern: "/widget/v1/uploads/{id}", Tag: "widget", Summary: "Download a file of the visitor's conversations", Access: AccessWidget, Response: uploadBodies(), Errors: visitor, Handler: s.widgetDownload},
 		{Method: "GET", Pattern: "/widget/v1/ws", Tag: "widget", Summary: "The visitor's real-time socket (WebSocket upgrade; frames in docs/widget.md)", Access: AccessWidget, Query: []Param{{Name: "token", Description: "the widget session token"}}, Errors: visitor, Status: 101, Handler: s.widgetSocket},
-		{Method: "OPTIONS", Pattern: "/widget/v1/channels/{id}/config", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden), Handler: s.widgetPreflight},
-		{Method: "OPTIONS", Pattern: "/widget/v1/sessions", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden), Handler: s.widgetPreflight},
-		{Method: "OPTIONS", Pattern: "/widget/v1/messages", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden), Handler: s.widgetPreflight},
-		{Method: "OPTIONS", Pattern: "/widget/v1/uploads", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden), Handler: s.widgetPreflight},
-		{Method: "OPTIONS", Pattern: "/widget/v1/uploads/{id}", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden), Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/channels/{id}/config", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/sessions", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/messages", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/uploads", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
+		{Method: "OPTIONS", Pattern: "/widget/v1/uploads/{id}", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
 
 		{Method: "GET", Pattern: "/api/v1/conversations", Tag: "conversations", Summary: "List conversations", Access: AccessUserOrToken, Query: convQuery, Response: page[conv]{}, Errors: codes(invalid), Handler: s.listConversations},
 		{Method: "POST", Pattern: "/api/v1/conversations/bulk", Tag: "conversations", Summary: "Resolve or transfer up to 5 conversations", Access: AccessSupervisor, Request: bulkRequest{}, Response: bulkResponse{}, Errors: codes(invalid, desk.CodeBulkLimitExceeded, desk.CodeReasonRequired), Handler: s.bulk},

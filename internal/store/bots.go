@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/url"
 
 	"github.com/relevo/relevo/internal/bot/flow"
 	"github.com/relevo/relevo/internal/desk"
@@ -178,9 +177,8 @@ func checkBot(b *desk.Bot) error {
 		return err
 	}
 	if b.WebhookURL != "" {
-		u, err := url.Parse(b.WebhookURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(b.WebhookURL) > 2000 {
-			return desk.Invalid("webhook_url", "must be an absolute http or https URL")
+		if _, err := desk.CheckHTTPURL("webhook_url", b.WebhookURL); err != nil {
+			return err
 		}
 	}
 	raw, err := jsonObject("flow", b.Flow, maxFlow)

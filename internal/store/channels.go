@@ -112,21 +112,10 @@ func checkChannel(c *desk.Channel) error {
 		cfg = json.RawMessage(`{}`)
 	}
 	c.Config = cfg
-	if c.Type == desk.ChannelWeb {
-		if err := checkGreetings(cfg); err != nil {
-			return err
-		}
-	}
-	if c.Type == desk.ChannelWhatsApp {
-		var wa struct {
-			PhoneNumberID any `json:"phone_number_id"`
-		}
-		_ = json.Unmarshal(cfg, &wa)
-		if id, ok := wa.PhoneNumberID.(string); !ok || strings.TrimSpace(id) == "" {
-			return desk.Invalid("config.phone_number_id", "required for a whatsapp channel")
-		}
-	}
-	return nil
+	// Every key and value is checked here, once, so a channel that was
+	// saved always works: a typo in a key or an origin is refused now,
+	// not discovered by visitors later.
+	return desk.CheckChannelConfig(c.Type, cfg, desk.Strict)
 }
 
 // checkChannelID is the validation error for a channel_id that names no

@@ -70,6 +70,9 @@ func (s *Store) Inbound(ctx context.Context, channelID string, ic InboundContact
 	if im.Text == "" && len(im.Attachments) == 0 && im.Extra.Location == nil && im.Extra.Payload == "" {
 		return res, desk.Invalid("message.text", "text or attachments required")
 	}
+	if err := desk.CheckTextLen("message.text", im.Text); err != nil {
+		return res, err
+	}
 	if im.Kind == "" {
 		im.Kind = desk.KindText
 	}

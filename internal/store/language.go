@@ -62,36 +62,3 @@ func checkNotices(n desk.Notices) error {
 	}
 	return nil
 }
-
-// checkGreetings validates a web channel's per-language greetings
-// ({"greetings": {"es": "…", "pt-BR": "…"}}); the rest of a web config is
-// the widget's to read.
-func checkGreetings(cfg json.RawMessage) error {
-	var web struct {
-		Greeting  any `json:"greeting"`
-		Greetings any `json:"greetings"`
-	}
-	_ = json.Unmarshal(cfg, &web)
-	if g, ok := web.Greeting.(string); web.Greeting != nil && (!ok || len([]rune(g)) > 1000) {
-		return desk.Invalid("config.greeting", "must be a text of at most 1000 characters")
-	}
-	if web.Greetings == nil {
-		return nil
-	}
-	m, ok := web.Greetings.(map[string]any)
-	if !ok {
-		return desk.Invalid("config.greetings", "must be an object of texts by language (en, es, pt-BR)")
-	}
-	for lang, v := range m {
-		if desk.CustomerLanguage(lang) != lang {
-			return desk.Invalid("config.greetings", "%q is not one of en, es, pt-BR", lang)
-		}
-		if _, err := cleanText("config.greetings."+lang, fmt.Sprint(v), false, 1000); err != nil {
-			return err
-		}
-		if _, ok := v.(string); !ok {
-			return desk.Invalid("config.greetings."+lang, "must be a text")
-		}
-	}
-	return nil
-}

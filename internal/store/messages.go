@@ -11,9 +11,6 @@ import (
 	"github.com/relevo/relevo/internal/desk"
 )
 
-// MaxTextLen bounds a message's text (WhatsApp's own limit is 4096).
-const MaxTextLen = 4096
-
 // TemplateSend picks an approved template and fills its {{n}} parameters.
 type TemplateSend struct {
 	ID     string
@@ -33,8 +30,8 @@ type SendInput struct {
 }
 
 func validateSend(in SendInput) error {
-	if utf8.RuneCountInString(in.Text) > MaxTextLen {
-		return desk.Invalid("text", "at most %d characters", MaxTextLen)
+	if err := desk.CheckTextLen("text", in.Text); err != nil {
+		return err
 	}
 	if in.Template == nil && strings.TrimSpace(in.Text) == "" && len(in.AttachmentIDs) == 0 {
 		return desk.Invalid("text", "text, attachment_ids or template required")

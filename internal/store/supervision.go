@@ -215,8 +215,8 @@ func (s *Store) SendChat(ctx context.Context, fromID, toID, text string) (desk.C
 	if text == "" {
 		return desk.ChatMessage{}, desk.Invalid("text", "required")
 	}
-	if utf8.RuneCountInString(text) > MaxTextLen {
-		return desk.ChatMessage{}, desk.Invalid("text", "at most %d characters", MaxTextLen)
+	if err := desk.CheckTextLen("text", text); err != nil {
+		return desk.ChatMessage{}, err
 	}
 	if _, err := s.GetUser(ctx, toID); err != nil {
 		return desk.ChatMessage{}, err

@@ -19,7 +19,7 @@ import (
 // title ≤ 24).
 const (
 	MaxNodes       = 200
-	MaxText        = 4096
+	MaxText        = desk.MaxTextLen
 	MaxOptions     = 10
 	MaxLabel       = 24
 	MaxButtons     = 3
@@ -268,6 +268,12 @@ func checkText(path, s string, required bool, max int, probs *problems) {
 		probs.add(path, "required")
 	case utf8.RuneCountInString(s) > max:
 		probs.add(path, "at most %d characters", max)
+	default:
+		// A text goes to customers as a message: the same rule as an
+		// agent's (a NUL would fail every send on PostgreSQL).
+		if _, err := desk.CleanText(path, s); err != nil {
+			probs.add(path, "must not contain control characters other than line breaks and tabs")
+		}
 	}
 }
 

@@ -88,6 +88,8 @@ func TestValidateNamesThePathOfTheProblem(t *testing.T) {
 		{"message without text", `{"start":"m","nodes":{"m":{"type":"message","text":"  ","next":"e"},` + end + `}}`, "nodes.m.text", "required"},
 		{"text too long", `{"start":"m","nodes":{"m":{"type":"message","text":"` + strings.Repeat("é", MaxText+1) + `","next":"e"},` + end + `}}`,
 			"nodes.m.text", "at most 4096"},
+		{"text with a NUL", `{"start":"m","nodes":{"m":{"type":"message","text":"hi\u0000","next":"e"},` + end + `}}`,
+			"nodes.m.text", "control characters"},
 		{"question without attribute", `{"start":"q","nodes":{"q":{"type":"question","text":"?","next":"e"},` + end + `}}`, "nodes.q.attribute", "required"},
 		{"unknown check", `{"start":"q","nodes":{"q":{"type":"question","text":"?","attribute":"a","validate":"cpf","next":"e"},` + end + `}}`,
 			"nodes.q.validate", `unknown check "cpf"`},

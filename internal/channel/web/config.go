@@ -3,8 +3,6 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/relevo/relevo/internal/desk"
@@ -17,89 +15,22 @@ import (
 //	 "prechat": [{"name": "name", "required": true}, {"name": "email"}],
 //	 "allowed_origins": ["https://shop.example"], "secret": "…",
 //	 "languages": ["en", "es", "pt-BR"]}
+//
+// Its keys and their rules live in desk, where the store checks them when
+// the channel is saved.
 type Config struct {
-	// Title heads the chat panel (default: the bot's name).
-	Title    string `json:"title"`
-	Greeting string `json:"greeting"`
-	// Color is the launcher's and the panel's accent (#rgb or #rrggbb).
-	Color string `json:"color"`
-	// Prechat are the fields anonymous visitors fill in before chatting.
-	Prechat []httpapi.WidgetField `json:"prechat"`
-	// AllowedOrigins are the sites that may embed the widget and call its
-	// routes ("https://shop.example"); empty allows any.
-	AllowedOrigins []string `json:"allowed_origins"`
-	// Secret verifies identified visitors: identifier_hash must be hex
-	// HMAC-SHA256(secret, identifier). Without one, identifiers are refused.
-	Secret    string   `json:"secret"`
-	Languages []string `json:"languages"`
-	// Greetings are the greeting in other languages ({"es": "¡Hola!"}),
-	// shown to visitors whose panel speaks that language; Greeting is the
-	// fallback.
-	Greetings map[string]string `json:"greetings"`
+	desk.WebConfig
 }
 
 // Languages the widget speaks, in the order offered by default.
-var Languages = desk.CustomerLanguages
+var Languages = desk.WidgetLanguages
 
-// prechatFields are the pre-chat fields a session can carry.
-var prechatFields = map[string]bool{"name": true, "email": true}
-
-var colorRE = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
-
-// defaultColor is the accent when the channel sets none.
-const defaultColor = "#2f6fed"
-
-// ParseConfig reads and normalises a web channel's config. A config that
-// does not parse is an error, not an empty config: an empty one would drop
-// the allowed origins and open the channel to every site.
+// ParseConfig reads a stored web channel's config. A config that does not
+// parse is an error, not an empty config: an empty one would drop the
+// allowed origins and open the channel to every site.
 func ParseConfig(raw json.RawMessage) (Config, error) {
-	var c Config
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return Config{}, desk.Errorf(desk.CodeInternal, "this web channel's config is not valid: %v", err)
-		}
-	}
-	var fields []httpapi.WidgetField
-	seen := map[string]bool{}
-	for _, f := range c.Prechat {
-		if prechatFields[f.Name] && !seen[f.Name] {
-			seen[f.Name] = true
-			fields = append(fields, f)
-		}
-	}
-	c.Prechat = fields
-	origins := make([]string, 0, len(c.AllowedOrigins))
-	for _, o := range c.AllowedOrigins {
-		n, ok := normalOrigin(o)
-		if !ok {
-			return Config{}, desk.Errorf(desk.CodeInternal, "this web channel's allowed_origins has %q, not an origin like https://shop.example", o)
-		}
-		origins = append(origins, n)
-	}
-	c.AllowedOrigins = origins
-	var langs []string
-	for _, l := range c.Languages {
-		for _, known := range Languages {
-			if strings.EqualFold(l, known) {
-				langs = append(langs, known)
-			}
-		}
-	}
-	if len(langs) == 0 {
-		langs = Languages
-	}
-	c.Languages = langs
-	// Greetings are checked when the channel is saved (store.checkChannel);
-	// one of a language the widget does not speak is never shown.
-	for l := range c.Greetings {
-		if desk.CustomerLanguage(l) != l {
-			delete(c.Greetings, l)
-		}
-	}
-	if !colorRE.MatchString(c.Color) {
-		c.Color = defaultColor
-	}
-	return c, nil
+	c, err := desk.ParseWebConfig(raw, desk.Lenient)
+	return Config{c}, err
 }
 
 // Public is what the widget may read of the channel: never the secret or
@@ -115,9 +46,9 @@ func (c Config) Public(ch desk.Channel, botName, lang string) httpapi.WidgetConf
 	if strings.TrimSpace(title) == "" {
 		title = botName
 	}
-	prechat := c.Prechat
-	if prechat == nil {
-		prechat = []httpapi.WidgetField{}
+	prechat := make([]httpapi.WidgetField, len(c.Prechat))
+	for i, f := range c.Prechat {
+		prechat[i] = httpapi.WidgetField{Name: f.Name, Required: f.Required}
 	}
 	return httpapi.WidgetConfig{ChannelID: ch.ID, Name: title, Greeting: greeting, Color: c.Color, Prechat: prechat,
 		Languages: c.Languages, IdentityVerification: c.Secret != ""}
@@ -152,11 +83,4 @@ func (c Config) required(name string) bool {
 
 // normalOrigin turns "https://Shop.example/" into "https://shop.example";
 // ok is false for anything that is not a bare http(s) origin.
-func normalOrigin(s string) (string, bool) {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return "", false
-	}
-	return strings.ToLower(u.Scheme + "://" + u.Host), true
-}
+func normalOrigin(s string) (string, bool) { return desk.NormalOrigin(s) }

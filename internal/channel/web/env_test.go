@@ -99,7 +99,7 @@ func newEnv(t *testing.T, dialect string, opts ...func(*web.Options)) *env {
 	e.open, err = e.s.CreateChannel(ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWeb, Name: "Site", Config: json.RawMessage(`{"greeting":"Hello"}`)})
 	must(err)
 	cfg, _ := json.Marshal(map[string]any{"title": "Shop help", "allowed_origins": []string{shopOrigin + "/"}, "secret": secret,
-		"prechat": []map[string]any{{"name": "name", "required": true}, {"name": "email"}, {"name": "phone"}}, "languages": []string{"es", "xx"}})
+		"prechat": []map[string]any{{"name": "name", "required": true}, {"name": "email"}}, "languages": []string{"es"}})
 	e.shop, err = e.s.CreateChannel(ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWeb, Name: "Shop", Config: cfg})
 	must(err)
 	e.api, err = e.s.CreateChannel(ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelAPI, Name: "API"})

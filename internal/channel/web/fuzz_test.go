@@ -6,8 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpapi"
-	"github.com/relevo/relevo/internal/store"
 )
 
 // FuzzRequestParsing feeds arbitrary bodies through the session and
@@ -28,7 +28,7 @@ func FuzzRequestParsing(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	cfg := Config{Secret: secret, Prechat: []httpapi.WidgetField{{Name: "name", Required: true}}}
+	cfg := Config{desk.WebConfig{Secret: secret, Prechat: []desk.PrechatField{{Name: "name", Required: true}}}}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var sr httpapi.WidgetSessionRequest
 		r := httptest.NewRequest("POST", "/widget/v1/sessions", strings.NewReader(string(body)))
@@ -55,7 +55,7 @@ func FuzzRequestParsing(f *testing.F) {
 		var mr httpapi.WidgetSendRequest
 		r = httptest.NewRequest("POST", "/widget/v1/messages", strings.NewReader(string(body)))
 		if httpapi.DecodeJSON(httptest.NewRecorder(), r, &mr, maxSendBody) == nil && checkSend(mr) == nil {
-			if mr.ID == "" || len(mr.ID) > maxClientMsgID || utf8.RuneCountInString(mr.Text) > store.MaxTextLen ||
+			if mr.ID == "" || len(mr.ID) > maxClientMsgID || utf8.RuneCountInString(mr.Text) > desk.MaxTextLen ||
 				len(mr.AttachmentIDs) > maxAttachments || len(mr.Payload) > maxPayload || !utf8.ValidString(mr.Text) {
 				t.Fatalf("accepted %+v", mr)
 			}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpapi"
@@ -146,16 +145,14 @@ func checkSend(in httpapi.WidgetSendRequest) error {
 	switch {
 	case in.ID == "" || len(in.ID) > maxClientMsgID:
 		return desk.Invalid("id", "required, at most %d bytes", maxClientMsgID)
-	case utf8.RuneCountInString(in.Text) > store.MaxTextLen:
-		return desk.Invalid("text", "at most %d characters", store.MaxTextLen)
+	case desk.CheckTextLen("text", in.Text) != nil:
+		return desk.CheckTextLen("text", in.Text)
 	case len(in.AttachmentIDs) > maxAttachments:
 		return desk.Invalid("attachment_ids", "at most %d", maxAttachments)
 	case len(in.Payload) > maxPayload:
 		return desk.Invalid("payload", "at most %d bytes", maxPayload)
 	case strings.TrimSpace(in.Text) == "" && len(in.AttachmentIDs) == 0 && in.Payload == "":
 		return desk.Invalid("text", "text, attachment_ids or payload required")
-	case !utf8.ValidString(in.Text) || !utf8.ValidString(in.ID) || !utf8.ValidString(in.Payload):
-		return desk.Invalid("text", "not valid UTF-8")
 	}
 	return nil
 }

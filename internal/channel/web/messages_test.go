@@ -44,7 +44,7 @@ func TestSendValidatesTheMessage(t *testing.T) {
 			"no id":        {Text: "hi"},
 			"long id":      {ID: strings.Repeat("x", 101), Text: "hi"},
 			"nothing":      {ID: "1", Text: "  "},
-			"long text":    {ID: "1", Text: strings.Repeat("é", store.MaxTextLen+1)},
+			"long text":    {ID: "1", Text: strings.Repeat("é", desk.MaxTextLen+1)},
 			"long payload": {ID: "1", Text: "a", Payload: strings.Repeat("p", 201)},
 			"no upload":    {ID: "1", AttachmentIDs: []string{"nope"}},
 		} {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/relevo/relevo/internal/channel/misconfig"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
 )
@@ -54,6 +55,8 @@ type Service struct {
 	bots       botNames
 	static     *static
 	hub        *hub
+	// misconfig answers for channels whose stored config cannot be used.
+	misconfig *misconfig.Reporter
 }
 
 // maxLimiterKeys bounds each rate limiter's map.
@@ -84,7 +87,7 @@ func New(o Options) *Service {
 	}
 	s := &Service{store: o.Store, publish: o.Publish, log: o.Log, uploads: o.UploadDir, maxUpload: o.MaxUpload, ttl: o.SessionTTL,
 		sessions: newLimiter(o.SessionsPerMinute, time.Minute, o.SessionsPerMinute, maxLimiterKeys),
-		messages: newLimiter(o.MessagesPer10s, 10*time.Second, o.MessagesPer10s, maxLimiterKeys)}
+		messages: newLimiter(o.MessagesPer10s, 10*time.Second, o.MessagesPer10s, maxLimiterKeys), misconfig: misconfig.New(o.Log)}
 	if u, err := url.Parse(o.PublicURL); err == nil {
 		s.publicHost = u.Host
 	}
@@ -116,5 +119,8 @@ func (s *Service) channel(ctx context.Context, id string) (desk.Channel, Config,
 		return desk.Channel{}, Config{}, desk.NotFound("channel")
 	}
 	cfg, err := ParseConfig(ch.Config)
-	return ch, cfg, err
+	if err != nil {
+		return ch, cfg, s.misconfig.Refuse(ch, err)
+	}
+	return ch, cfg, nil
 }

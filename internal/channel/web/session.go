@@ -108,8 +108,8 @@ func (s *Service) startSession(w http.ResponseWriter, r *http.Request) (httpapi.
 // pre-chat fields and secret, and says who the visitor is.
 func sessionContact(in httpapi.WidgetSessionRequest, cfg Config) (store.InboundContact, error) {
 	ic := store.InboundContact{Name: strings.TrimSpace(in.Name), Email: strings.TrimSpace(in.Email)}
-	if utf8.RuneCountInString(ic.Name) > 200 || strings.ContainsAny(ic.Name, "\x00\r\n") {
-		return ic, desk.Invalid("name", "at most 200 characters on one line")
+	if utf8.RuneCountInString(ic.Name) > 200 { // its characters were checked by the decoder
+		return ic, desk.Invalid("name", "at most 200 characters")
 	}
 	if ic.Email != "" {
 		if a, err := mail.ParseAddress(ic.Email); err != nil || a.Address != ic.Email || len(ic.Email) > 200 {
@@ -135,8 +135,8 @@ func sessionContact(in httpapi.WidgetSessionRequest, cfg Config) (store.InboundC
 		}
 		return ic, nil
 	}
-	if len(in.Identifier) > 200 || strings.ContainsAny(in.Identifier, "\x00\r\n") {
-		return ic, desk.Invalid("identifier", "at most 200 bytes on one line")
+	if len(in.Identifier) > 200 {
+		return ic, desk.Invalid("identifier", "at most 200 bytes")
 	}
 	if cfg.Secret == "" {
 		// Without a secret anyone could claim any identifier, and with it

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/relevo/relevo/internal/desk"
 )
 
 // The widget's files, built by Vite into web/dist/widget and embedded:
@@ -90,7 +92,11 @@ func (st *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (st *static) csp(r *http.Request) string {
 	ancestors := "*"
 	if id := r.URL.Query().Get("channel"); id != "" {
-		if _, cfg, err := st.s.channel(r.Context(), id); err == nil && len(cfg.AllowedOrigins) > 0 {
+		_, cfg, err := st.s.channel(r.Context(), id)
+		switch {
+		case desk.IsCode(err, desk.CodeChannelMisconfigured):
+			ancestors = "'self'" // its origins are unknown: no foreign site may frame it
+		case err == nil && len(cfg.AllowedOrigins) > 0:
 			ancestors = "'self' " + strings.Join(cfg.AllowedOrigins, " ")
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/store"
 )
 
 // draft is what one webhook message becomes, before its media is fetched:
@@ -80,7 +79,7 @@ func draftOf(m Message) draft {
 	if strings.TrimSpace(d.Text) == "" && d.Media == nil && d.Extra.Location == nil && d.Extra.Payload == "" {
 		d.Text = fmt.Sprintf("[Empty WhatsApp %s message]", firstNonEmpty(m.Type, "untyped"))
 	}
-	d.Text = clip(d.Text, store.MaxTextLen)
+	d.Text = clip(d.Text, desk.MaxTextLen)
 	return d
 }
 

@@ -22,7 +22,7 @@ func (s *Service) storeMessage(ctx context.Context, ch desk.Channel, cfg Config,
 	}
 	d := draftOf(m)
 	if d.Reaction != nil {
-		err := s.store.React(ctx, ch.ID, d.Reaction.MessageID, scrub(d.Reaction.Emoji))
+		err := s.store.React(ctx, ch.ID, d.Reaction.MessageID, desk.StripLine(d.Reaction.Emoji))
 		if desk.IsCode(err, desk.CodeNotFound) || desk.IsCode(err, desk.CodeValidationFailed) {
 			s.log.Info("whatsapp: reaction to a message Relevo does not have", "channel", ch.ID, "target", d.Reaction.MessageID)
 			return nil
@@ -48,12 +48,14 @@ func (s *Service) storeMessage(ctx context.Context, ch desk.Channel, cfg Config,
 			atts = []desk.Attachment{att}
 		}
 	}
-	ic := store.InboundContact{ExternalID: scrub(from), Name: scrub(clip(names[from], 200)), Phone: phoneOf(from)}
-	d.Extra.Payload, d.Extra.ReplyTo = scrub(d.Extra.Payload), scrub(d.Extra.ReplyTo)
+	// Customer text is stripped of what the text rules refuse, never
+	// refused: a stray control character must not lose the message.
+	ic := store.InboundContact{ExternalID: desk.StripLine(from), Name: desk.StripLine(clip(names[from], 200)), Phone: phoneOf(from)}
+	d.Extra.Payload, d.Extra.ReplyTo = desk.StripLine(d.Extra.Payload), desk.StripLine(d.Extra.ReplyTo)
 	if l := d.Extra.Location; l != nil {
-		l.Name, l.Address = scrub(l.Name), scrub(l.Address)
+		l.Name, l.Address = desk.StripLine(l.Name), desk.StripText(l.Address)
 	}
-	im := store.InboundMessage{ExternalID: m.ID, Kind: d.Kind, Text: scrub(d.Text), Attachments: atts,
+	im := store.InboundMessage{ExternalID: desk.StripLine(m.ID), Kind: d.Kind, Text: desk.StripText(d.Text), Attachments: atts,
 		SentAt: sentAt(m.Timestamp), Extra: d.Extra}
 	_, err := s.store.Inbound(ctx, ch.ID, ic, im)
 	if desk.IsCode(err, desk.CodeValidationFailed) {
@@ -115,12 +117,4 @@ func phoneOf(waID string) string {
 		return "+" + waID
 	}
 	return ""
-}
-
-// scrub removes NUL bytes, which PostgreSQL refuses in text.
-func scrub(s string) string {
-	if strings.IndexByte(s, 0) < 0 {
-		return s
-	}
-	return strings.ReplaceAll(s, "\x00", "")
 }

@@ -67,8 +67,8 @@ func (s *Service) send(ctx context.Context, cfg Config, to string, m desk.Messag
 		return s.post(ctx, cfg, menuMessage(to, m))
 	case strings.TrimSpace(m.Text) == "":
 		return "", errors.New("whatsapp: the message has no text")
-	case utf8.RuneCountInString(m.Text) > store.MaxTextLen:
-		return "", fmt.Errorf("whatsapp: a text may have at most %d characters", store.MaxTextLen)
+	case utf8.RuneCountInString(m.Text) > desk.MaxTextLen:
+		return "", fmt.Errorf("whatsapp: a text may have at most %d characters", desk.MaxTextLen)
 	}
 	return s.post(ctx, cfg, textMessage(to, m.Text))
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/relevo/relevo/internal/channel/misconfig"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
 )
@@ -42,6 +43,9 @@ type Service struct {
 	mediaTimeout time.Duration
 	recent       time.Duration
 	limits       *limiter
+	// misconfig answers webhooks for channels whose stored config cannot
+	// be used (admin routes show the validation error itself).
+	misconfig *misconfig.Reporter
 }
 
 // New builds the service.
@@ -54,6 +58,7 @@ func New(o Options) *Service {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.misconfig = misconfig.New(s.log)
 	if s.mediaTimeout <= 0 {
 		s.mediaTimeout = 20 * time.Second
 	}

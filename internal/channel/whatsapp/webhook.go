@@ -21,9 +21,9 @@ const MaxWebhookBody = 1 << 20
 // GET ?hub.mode=subscribe&hub.verify_token=T&hub.challenge=C echoes C as
 // plain text when T is the channel's verify_token, 403 otherwise.
 func (s *Service) ServeVerify(w http.ResponseWriter, r *http.Request, channelID string) {
-	_, cfg, err := s.channel(r.Context(), channelID)
+	ch, cfg, err := s.channel(r.Context(), channelID)
 	if err != nil {
-		s.refuse(w, r, err)
+		s.refuse(w, r, ch, err)
 		return
 	}
 	q := r.URL.Query()
@@ -50,7 +50,7 @@ func (s *Service) ServeVerify(w http.ResponseWriter, r *http.Request, channelID 
 func (s *Service) ServeWebhook(w http.ResponseWriter, r *http.Request, channelID string) {
 	ch, cfg, err := s.channel(r.Context(), channelID)
 	if err != nil {
-		s.refuse(w, r, err)
+		s.refuse(w, r, ch, err)
 		return
 	}
 	if cfg.AppSecret == "" {
@@ -196,14 +196,15 @@ func writeError(w http.ResponseWriter, status int, code desk.Code, message strin
 }
 
 // refuse answers a channel lookup failure: not found, a config that cannot
-// work (500, so Meta retries once an admin fixed it), or a store failure.
-func (s *Service) refuse(w http.ResponseWriter, r *http.Request, err error) {
+// work (503, so Meta retries once an admin fixed it; logged once by
+// misconfig), or a store failure.
+func (s *Service) refuse(w http.ResponseWriter, r *http.Request, ch desk.Channel, err error) {
 	switch desk.ErrorCode(err) {
 	case desk.CodeNotFound:
 		writeError(w, http.StatusNotFound, desk.CodeNotFound, "no such WhatsApp channel")
 	case desk.CodeValidationFailed:
-		s.log.Error("whatsapp: channel config", "path", r.URL.Path, "err", err)
-		writeError(w, http.StatusServiceUnavailable, desk.CodeInternal, "this WhatsApp channel is not configured correctly")
+		e := s.misconfig.Refuse(ch, err)
+		writeError(w, http.StatusServiceUnavailable, e.Code, e.Message)
 	default:
 		s.log.Error("whatsapp: channel lookup", "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusInternalServerError, desk.CodeInternal, "internal error")

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -112,4 +113,23 @@ func freshSchema(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Exec runs one statement on the database behind the store's back: for
+// rows the store would refuse to write today but may find from an older
+// version (a channel config saved before its checks).
+func (db *DB) Exec(t testing.TB, query string, args ...any) {
+	t.Helper()
+	driver, dsn := "pgx", db.URL
+	if db.URL == "" {
+		driver, dsn = "sqlite", "file:"+filepath.Join(db.Dir, "relevo.db")+"?_pragma=busy_timeout(10000)"
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("storetest: exec: %v", err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(query, args...); err != nil {
+		t.Fatalf("storetest: exec %q: %v", query, err)
+	}
 }

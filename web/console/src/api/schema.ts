@@ -1313,7 +1313,7 @@ export interface components {
             message: string;
         };
         /** @enum {string} */
-        ErrorCode: "agent_has_open_sessions" | "agent_unavailable" | "already_assigned" | "bad_request" | "bulk_limit_exceeded" | "conflict" | "conversation_locked" | "forbidden" | "internal" | "invalid_phase" | "invalid_signature" | "not_found" | "payload_too_large" | "rate_limited" | "reason_required" | "unauthenticated" | "validation_failed" | "window_closed";
+        ErrorCode: "agent_has_open_sessions" | "agent_unavailable" | "already_assigned" | "bad_request" | "bulk_limit_exceeded" | "channel_misconfigured" | "conflict" | "conversation_locked" | "forbidden" | "internal" | "invalid_phase" | "invalid_signature" | "not_found" | "payload_too_large" | "rate_limited" | "reason_required" | "unauthenticated" | "validation_failed" | "window_closed";
         Event: {
             actor_id: string | null;
             from: string;
@@ -1445,6 +1445,11 @@ export interface components {
             queued?: string;
             resolved?: string;
         };
+        NoticeTextsRequest: {
+            assigned?: string;
+            queued?: string;
+            resolved?: string;
+        };
         Notices: {
             assigned: string;
             queued: string;
@@ -1457,6 +1462,9 @@ export interface components {
             assigned?: string;
             queued?: string;
             resolved?: string;
+            translations?: {
+                [key: string]: components["schemas"]["NoticeTextsRequest"];
+            } | null;
         };
         PauseRequest: {
             reason?: string;
@@ -1957,8 +1965,8 @@ export interface components {
                 } & WithRequired<components["schemas"]["Error"], "error">;
             };
         };
-        /** @description Service Unavailable: internal */
-        Error503Internal: {
+        /** @description Service Unavailable: channel_misconfigured */
+        Error503ChannelMisconfigured: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1966,7 +1974,7 @@ export interface components {
                 "application/json": {
                     error: {
                         /** @enum {string} */
-                        code: "internal";
+                        code: "channel_misconfigured";
                     };
                 } & WithRequired<components["schemas"]["Error"], "error">;
             };
@@ -1999,6 +2007,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             500: components["responses"]["Error500Internal"];
         };
     };
@@ -2022,6 +2031,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2083,6 +2093,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2137,6 +2148,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
@@ -2160,6 +2172,7 @@ export interface operations {
                     "application/json": components["schemas"]["BotViewPage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
@@ -2215,6 +2228,7 @@ export interface operations {
                     "application/json": components["schemas"]["BotView"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2277,6 +2291,7 @@ export interface operations {
                     "application/json": components["schemas"]["ColleaguePage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2301,6 +2316,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelPage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
@@ -2356,6 +2372,7 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2449,6 +2466,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2476,6 +2494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatMessagePage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2536,6 +2555,7 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             404: components["responses"]["Error404NotFound"];
             429: components["responses"]["Error429RateLimited"];
@@ -2596,6 +2616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2624,6 +2645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             404: components["responses"]["Error404NotFound"];
             422: components["responses"]["Error422ValidationFailed"];
@@ -2651,6 +2673,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotePage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2710,6 +2733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2761,6 +2785,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             422: components["responses"]["Error422ValidationFailed"];
             429: components["responses"]["Error429RateLimited"];
@@ -2817,6 +2842,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             404: components["responses"]["Error404NotFound"];
             429: components["responses"]["Error429RateLimited"];
@@ -2877,6 +2903,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -2946,6 +2973,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             404: components["responses"]["Error404NotFound"];
             422: components["responses"]["Error422ValidationFailed"];
@@ -3042,6 +3070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3068,6 +3097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3097,6 +3127,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3126,6 +3157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3189,6 +3221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3216,6 +3249,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3240,6 +3274,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
@@ -3293,6 +3328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Monitor"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
@@ -3316,6 +3352,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReasonPage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
@@ -3373,6 +3410,7 @@ export interface operations {
                     "application/json": components["schemas"]["AgentReportResponse"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3428,6 +3466,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             422: components["responses"]["Error422ValidationFailed"];
@@ -3452,15 +3491,10 @@ export interface operations {
                     "application/json": components["schemas"]["ServerInfo"];
                 };
             };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getTags: {
@@ -3481,6 +3515,7 @@ export interface operations {
                     "application/json": components["schemas"]["TagPage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             429: components["responses"]["Error429RateLimited"];
             500: components["responses"]["Error500Internal"];
@@ -3535,6 +3570,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamPage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
@@ -3588,6 +3624,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3647,6 +3684,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3703,6 +3741,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
@@ -3756,6 +3795,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3826,6 +3866,7 @@ export interface operations {
                     "video/*": string;
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             404: components["responses"]["Error404NotFound"];
             429: components["responses"]["Error429RateLimited"];
@@ -3850,6 +3891,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
@@ -3906,6 +3948,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3930,6 +3973,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -3987,6 +4031,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
@@ -4011,6 +4056,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             500: components["responses"]["Error500Internal"];
         };
     };
@@ -4032,6 +4078,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             500: components["responses"]["Error500Internal"];
         };
     };
@@ -4053,6 +4100,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             500: components["responses"]["Error500Internal"];
             /** @description Service Unavailable */
             503: {
@@ -4093,7 +4141,7 @@ export interface operations {
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
-            503: components["responses"]["Error503Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     postWebhooksWhatsappByChannelId: {
@@ -4127,7 +4175,7 @@ export interface operations {
             404: components["responses"]["Error404NotFound"];
             413: components["responses"]["Error413PayloadTooLarge"];
             500: components["responses"]["Error500Internal"];
-            503: components["responses"]["Error503Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     getWidgetJs: {
@@ -4148,6 +4196,7 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
             /** @description Service Unavailable */
@@ -4181,9 +4230,11 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetConfig"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     optionsWidgetChannelsByIdConfig: {
@@ -4208,6 +4259,7 @@ export interface operations {
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     getWidgetMessages: {
@@ -4233,11 +4285,13 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetMessages"];
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     postWidgetMessages: {
@@ -4270,6 +4324,7 @@ export interface operations {
             422: components["responses"]["Error422ValidationFailed"];
             429: components["responses"]["Error429RateLimited"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     optionsWidgetMessages: {
@@ -4292,6 +4347,7 @@ export interface operations {
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     postWidgetSessions: {
@@ -4324,6 +4380,7 @@ export interface operations {
             422: components["responses"]["Error422ValidationFailed"];
             429: components["responses"]["Error429RateLimited"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     optionsWidgetSessions: {
@@ -4346,6 +4403,7 @@ export interface operations {
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     postWidgetUploads: {
@@ -4381,6 +4439,7 @@ export interface operations {
             422: components["responses"]["Error422ValidationFailed"];
             429: components["responses"]["Error429RateLimited"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     optionsWidgetUploads: {
@@ -4403,6 +4462,7 @@ export interface operations {
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     getWidgetUploadsById: {
@@ -4435,10 +4495,12 @@ export interface operations {
                     "video/*": string;
                 };
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     optionsWidgetUploadsById: {
@@ -4463,6 +4525,7 @@ export interface operations {
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     getWidgetWs: {
@@ -4484,10 +4547,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
 }
