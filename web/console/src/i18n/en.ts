@@ -139,6 +139,7 @@ export const en = {
     older: 'Show earlier messages',
     typing: '{name} is typing…',
     gone: 'This conversation is no longer yours: it was transferred or taken by someone else.',
+    takenBy: '{name} has this conversation now. You can read it here; it is no longer in the queue.',
   },
   author: {
     bot: 'Bot',
@@ -159,6 +160,8 @@ export const en = {
     failed: 'Not delivered',
     received: 'Received',
     notSent: 'Not sent.',
+    notSentWillRetry: 'Not sent. It goes again by itself once the connection is back.',
+    sentAfterReconnect: 'Sent after reconnecting',
     failedWith: 'Not delivered: {error}',
     retry: 'Retry',
     discard: 'Discard',

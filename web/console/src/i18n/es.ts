@@ -140,6 +140,7 @@ export const es: MessageSchema = {
     older: 'Ver mensajes anteriores',
     typing: '{name} está escribiendo…',
     gone: 'Esta conversación ya no es tuya: fue transferida o tomada por otra persona.',
+    takenBy: '{name} tiene esta conversación ahora. Puedes leerla aquí; ya no está en la cola.',
   },
   author: {
     bot: 'Bot',
@@ -160,6 +161,8 @@ export const es: MessageSchema = {
     failed: 'No entregado',
     received: 'Recibido',
     notSent: 'No enviado.',
+    notSentWillRetry: 'No enviado. Se enviará de nuevo solo cuando vuelva la conexión.',
+    sentAfterReconnect: 'Enviado al reconectar',
     failedWith: 'No entregado: {error}',
     retry: 'Reintentar',
     discard: 'Descartar',

@@ -140,6 +140,7 @@ export const ptBR: MessageSchema = {
     older: 'Ver mensagens anteriores',
     typing: '{name} está digitando…',
     gone: 'Esta conversa não é mais sua: foi transferida ou assumida por outra pessoa.',
+    takenBy: '{name} está com esta conversa agora. Você pode lê-la aqui; ela não está mais na fila.',
   },
   author: {
     bot: 'Bot',
@@ -160,6 +161,8 @@ export const ptBR: MessageSchema = {
     failed: 'Não entregue',
     received: 'Recebida',
     notSent: 'Não enviada.',
+    notSentWillRetry: 'Não enviada. Ela será enviada de novo sozinha quando a conexão voltar.',
+    sentAfterReconnect: 'Enviada após reconectar',
     failedWith: 'Não entregue: {error}',
     retry: 'Tentar de novo',
     discard: 'Descartar',
