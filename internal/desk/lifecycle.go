@@ -174,7 +174,8 @@ func describe(a Actor) string {
 
 // CheckAssignee validates the user a conversation is being given to.
 // Agents must be online to receive work; auditors, supervisors and admins
-// taking a conversation themselves need not be.
+// taking a conversation themselves need not be: taking it puts them online
+// (TakerGoesOnline).
 func CheckAssignee(target User, botID string, self bool) error {
 	if !target.MemberOf(botID) {
 		return Errorf(CodeAgentUnavailable, "%s is not a member of this bot", target.Name)
@@ -187,4 +188,14 @@ func CheckAssignee(target User, botID string, self bool) error {
 			WithDetail("status", string(target.Status))
 	}
 	return nil
+}
+
+// TakerGoesOnline reports whether taking a conversation (assign to self,
+// takeover) must set the taker online. Whoever takes a conversation holds a
+// live customer from then on, and the floor must never show offline or
+// paused people holding customers. Agents are online already (CheckAssignee
+// refuses them otherwise); an offline auditor, supervisor or admin who takes
+// one is set online in the same transaction as the take.
+func TakerGoesOnline(taker User, self bool) bool {
+	return self && taker.Status != StatusOnline
 }

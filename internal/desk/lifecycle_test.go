@@ -193,3 +193,23 @@ func TestCheckAssigneeWantsAnOnlineMember(t *testing.T) {
 		})
 	}
 }
+
+func TestTakerGoesOnlineWhenTakingItself(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status UserStatus
+		self   bool
+		want   bool
+	}{
+		{"offline auditor taking it itself", StatusOffline, true, true},
+		{"paused supervisor taking it itself", StatusPaused, true, true},
+		{"online taker", StatusOnline, true, false},
+		{"given by a supervisor", StatusOnline, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := TakerGoesOnline(User{Role: RoleAuditor, Status: tc.status}, tc.self); got != tc.want {
+				t.Fatalf("TakerGoesOnline = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

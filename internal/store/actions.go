@@ -88,15 +88,22 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		if actor.User == nil {
 			return "", desk.Errorf(desk.CodeForbidden, "only users can take conversations")
 		}
-		target := *actor.User
 		self := in.AgentID == "" || in.AgentID == actor.User.ID
+		if !self && !actor.User.Role.Supervises() {
+			return "", desk.Errorf(desk.CodeForbidden, "only supervisors assign conversations to others")
+		}
+		// The target is read inside the transaction, the taker too: its
+		// status decides both the check and whether the take sets it online.
+		targetID := actor.User.ID
 		if !self {
-			if !actor.User.Role.Supervises() {
-				return "", desk.Errorf(desk.CodeForbidden, "only supervisors assign conversations to others")
-			}
-			if target, err = t.loadUser(in.AgentID); err != nil {
-				return "", desk.Invalid("agent_id", "no such user")
-			}
+			targetID = in.AgentID
+		}
+		target, err := t.loadUser(targetID)
+		if err != nil && !self {
+			return "", desk.Invalid("agent_id", "no such user")
+		}
+		if err != nil {
+			return "", err
 		}
 		if err := desk.CheckAssignee(target, c.BotID, self); err != nil {
 			return "", err
@@ -116,6 +123,12 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		t.startLock(&st)
 		if err := t.compareAndSet(&c, a, st); err != nil {
 			return "", err
+		}
+		if desk.TakerGoesOnline(target, self) {
+			// Announced as agent.status like any status change.
+			if err := t.setStatus(target.ID, desk.StatusOnline, "", ""); err != nil {
+				return "", err
+			}
 		}
 		ev := desk.Event{Type: desk.EventAssigned, From: string(from), To: target.ID}
 		text := "Assigned to " + target.Name

@@ -140,6 +140,7 @@ export const en = {
     typing: '{name} is typing…',
     gone: 'This conversation is no longer yours: it was transferred or taken by someone else.',
     demoWhatsApp: 'Demo server: this WhatsApp channel sends to a built-in stand-in for Meta\'s Graph API. Nothing reaches a real phone.',
+    takenBy: '{name} has this conversation now. You can read it here; it is no longer in the queue.',
   },
   author: {
     bot: 'Bot',
@@ -160,6 +161,8 @@ export const en = {
     failed: 'Not delivered',
     received: 'Received',
     notSent: 'Not sent.',
+    notSentWillRetry: 'Not sent. It goes again by itself once the connection is back.',
+    sentAfterReconnect: 'Sent after reconnecting',
     failedWith: 'Not delivered: {error}',
     retry: 'Retry',
     discard: 'Discard',

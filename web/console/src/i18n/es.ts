@@ -141,6 +141,7 @@ export const es: MessageSchema = {
     typing: '{name} está escribiendo…',
     gone: 'Esta conversación ya no es tuya: fue transferida o tomada por otra persona.',
     demoWhatsApp: 'Servidor de demostración: este canal de WhatsApp envía a un sustituto integrado de la Graph API de Meta. Nada llega a un teléfono real.',
+    takenBy: '{name} tiene esta conversación ahora. Puedes leerla aquí; ya no está en la cola.',
   },
   author: {
     bot: 'Bot',
@@ -161,6 +162,8 @@ export const es: MessageSchema = {
     failed: 'No entregado',
     received: 'Recibido',
     notSent: 'No enviado.',
+    notSentWillRetry: 'No enviado. Se enviará de nuevo solo cuando vuelva la conexión.',
+    sentAfterReconnect: 'Enviado al reconectar',
     failedWith: 'No entregado: {error}',
     retry: 'Reintentar',
     discard: 'Descartar',

@@ -141,6 +141,7 @@ export const ptBR: MessageSchema = {
     typing: '{name} está digitando…',
     gone: 'Esta conversa não é mais sua: foi transferida ou assumida por outra pessoa.',
     demoWhatsApp: 'Servidor de demonstração: este canal de WhatsApp envia para um substituto embutido da Graph API da Meta. Nada chega a um telefone real.',
+    takenBy: '{name} está com esta conversa agora. Você pode lê-la aqui; ela não está mais na fila.',
   },
   author: {
     bot: 'Bot',
@@ -161,6 +162,8 @@ export const ptBR: MessageSchema = {
     failed: 'Não entregue',
     received: 'Recebida',
     notSent: 'Não enviada.',
+    notSentWillRetry: 'Não enviada. Ela será enviada de novo sozinha quando a conexão voltar.',
+    sentAfterReconnect: 'Enviada após reconectar',
     failedWith: 'Não entregue: {error}',
     retry: 'Tentar de novo',
     discard: 'Descartar',

@@ -9,10 +9,9 @@
 import { reactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { Attachment, Conversation, Message, Page } from '../api/types'
-import { newClientID } from '../lib/format'
 import { serverNow } from '../lib/clock'
 import { session, socket } from './session'
-import { queue, upsert, patchRow } from './queue'
+import { upsert, patchRow, setOpen } from './queue'
 
 /** What a send carried, to retry it. */
 export interface SendRequest {
@@ -27,6 +26,8 @@ export interface TimelineMessage extends Message {
   local?: 'sending' | 'failed'
   localError?: string
   request?: SendRequest
+  /** retryOnReconnect: an outage kept it from the server; it goes again by itself once the socket is back. */
+  retryOnReconnect?: boolean
 }
 
 const FINAL = new Set(['read', 'failed', 'received'])
@@ -41,8 +42,13 @@ export const current = reactive({
   loading: false,
   error: '',
   hasOlder: false,
-  /** gone: the conversation left this user's sight (transferred away). */
+  /**
+   * gone: the conversation left this user's sight (transferred away, or
+   * taken from the queue by a colleague): read-only from here on.
+   */
   gone: false,
+  /** lost: it was this user's when it left (transferred away from them). */
+  lost: false,
   typing: '' as string,
 })
 
@@ -58,7 +64,7 @@ function bySeq(a: TimelineMessage, b: TimelineMessage): number {
 }
 
 /** putMessage inserts or replaces m, matching optimistic sends by client_id. */
-function putMessage(m: Message): void {
+export function putMessage(m: Message): void {
   const list = current.messages
   let i = list.findIndex((x) => x.id === m.id)
   if (i < 0 && m.client_id) i = list.findIndex((x) => x.local && x.client_id === m.client_id)
@@ -87,7 +93,26 @@ function setConv(c: Conversation): void {
     unread_count: c.unread_count ?? prev?.unread_count ?? 0,
     marked_unread: c.marked_unread ?? prev?.marked_unread ?? false,
   }
-  if (leftSight(c)) current.gone = true
+  if (leftSight(c) && !current.gone) {
+    current.gone = true
+    current.lost = wasMine(prev)
+  }
+  // Reading resumes once someone holds it (see readsByItself).
+  if (prev && prev.id === c.id && prev.phase === 'waiting' && c.phase !== 'waiting') markReadSoon()
+}
+
+function wasMine(c: Conversation | null): boolean {
+  return !!c && c.phase === 'human' && c.assignee_id === session.me?.id
+}
+
+/**
+ * readsByItself tells whether showing c reads it. A waiting conversation is
+ * nobody's yet: peeking at it reads nothing, so the customer who has waited
+ * longest stays first in everyone's "longest waiting" queue. Only an
+ * explicit "mark read" reads it; once someone holds it, it is read as shown.
+ */
+function readsByItself(c: Conversation | null): boolean {
+  return !!c && c.phase !== 'waiting'
 }
 
 /** applyConversation takes a conversation an action answered with. */
@@ -114,9 +139,10 @@ export async function openConversation(id: string): Promise<void> {
   current.lastSeq = 0
   current.error = ''
   current.gone = false
+  current.lost = false
   current.typing = ''
   current.loading = true
-  queue.openId = id
+  setOpen(id)
   buffered = []
   try {
     // Messages first, then the conversation: its seq then covers every
@@ -144,7 +170,7 @@ export function closeConversation(): void {
   current.id = ''
   current.conv = null
   current.messages = []
-  queue.openId = ''
+  setOpen('')
 }
 
 /** loadOlder prepends the page before the oldest message shown. */
@@ -165,7 +191,7 @@ async function markRead(): Promise<void> {
   const id = current.id
   // A conversation transferred away is no longer ours to read: asking
   // would only earn a 404.
-  if (!id || current.gone) return
+  if (!id || current.gone || !readsByItself(current.conv)) return
   try {
     const c = (await api.post('/api/v1/conversations/{id}/read', { path: { id } })) as Conversation
     patchRow(id, { unread_count: c.unread_count, marked_unread: c.marked_unread })
@@ -220,7 +246,10 @@ export async function resync(): Promise<void> {
     upsert(conv)
     current.lastSeq = Math.max(current.lastSeq, conv.seq, ...current.messages.filter((m) => !m.local).map((m) => m.seq))
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404 && current.id === id) current.gone = true
+    if (e instanceof ApiError && e.status === 404 && current.id === id && !current.gone) {
+      current.gone = true
+      current.lost = wasMine(current.conv)
+    }
   }
 }
 
@@ -283,103 +312,19 @@ socket.on((f) => {
   if (gap) void resync()
 })
 
+let catchingUp: Promise<void> = Promise.resolve()
+
 socket.onOpen((reconnected) => {
-  if (reconnected && current.id) void resync()
+  if (reconnected && current.id) catchingUp = resync()
 })
 
-// ---- sending ----
-
-function optimistic(req: SendRequest, clientID: string): TimelineMessage {
-  const me = session.me!
-  const kind = req.template ? 'template' : req.attachments.length ? kindOf(req.attachments[0]!.mime) : 'text'
-  return {
-    id: 'local-' + clientID,
-    conversation_id: current.id,
-    seq: 0,
-    author: { type: 'agent', id: me.id, name: me.name },
-    kind,
-    text: req.template ? req.template.preview : req.text,
-    attachments: req.attachments,
-    event: null,
-    status: 'pending',
-    error: null,
-    created_at: new Date(serverNow()).toISOString(),
-    client_id: clientID,
-    local: 'sending',
-    request: req,
-  }
-}
-
-function kindOf(mime: string): Message['kind'] {
-  if (mime.startsWith('image/')) return 'image'
-  if (mime.startsWith('audio/')) return 'audio'
-  if (mime.startsWith('video/')) return 'video'
-  return 'file'
-}
-
-async function post(req: SendRequest, clientID: string): Promise<void> {
-  const id = current.id
-  const local = optimistic(req, clientID)
-  const i = current.messages.findIndex((m) => m.local && m.client_id === clientID)
-  if (i >= 0) current.messages.splice(i, 1, local)
-  else current.messages.push(local)
-  try {
-    const m = (await api.post('/api/v1/conversations/{id}/messages', {
-      path: { id },
-      body: {
-        text: req.template ? '' : req.text,
-        attachment_ids: req.attachments.map((a) => a.id),
-        template: req.template ? { id: req.template.id, params: req.template.params } : undefined,
-        client_id: clientID,
-      },
-    })) as Message
-    if (current.id === id) putMessage(m)
-  } catch (e) {
-    if (current.id !== id) return
-    const j = current.messages.findIndex((m) => m.local && m.client_id === clientID)
-    if (j >= 0) {
-      const failed = { ...current.messages[j]!, local: 'failed' as const, localError: e instanceof ApiError ? e.code : 'network' }
-      current.messages.splice(j, 1, failed)
-    }
-    if (e instanceof ApiError && e.code === 'conversation_locked') lockFor(e.retryAfter)
-    throw e
-  }
-}
-
-/** send posts a reply optimistically; the answer (or a frame) replaces it. */
-export function send(req: SendRequest): Promise<void> {
-  return post(req, newClientID())
-}
-
 /**
- * retry sends a failed message again: a send that never reached the server
- * with its own client_id (the server keeps one copy), a message the channel
- * failed to deliver as a new message with a new client_id.
+ * caughtUp settles when the resync after the latest reconnect is done
+ * (sending.ts waits for it: a send whose answer the outage hid comes back
+ * with it and needs no retry).
  */
-export function retry(m: TimelineMessage): Promise<void> {
-  if (m.local && m.request && m.client_id) return post(m.request, m.client_id)
-  return post({ text: m.text, attachments: m.attachments }, newClientID())
-}
-
-/** discard drops a failed optimistic message. */
-export function discard(m: TimelineMessage): void {
-  const i = current.messages.indexOf(m)
-  if (i >= 0 && m.local) current.messages.splice(i, 1)
-}
-
-export async function addNote(text: string): Promise<void> {
-  const id = current.id
-  const m = (await api.post('/api/v1/conversations/{id}/notes', { path: { id }, body: { text } })) as Message
-  if (current.id === id) putMessage(m)
-}
-
-let lastTyping = 0
-/** typing tells colleagues, at most every 3 s. */
-export function typing(): void {
-  const t = Date.now()
-  if (!current.id || t - lastTyping < 3000) return
-  lastTyping = t
-  socket.typing(current.id)
+export function caughtUp(): Promise<void> {
+  return catchingUp
 }
 
 // ---- actions ----

@@ -142,17 +142,48 @@ function unread(c: Conversation): boolean {
   return c.unread_count > 0 || c.marked_unread
 }
 
+interface Place {
+  unread: boolean
+  key: string
+}
+
+function placeOf(c: Conversation): Place {
+  if (queue.sort === 'updated') return { unread: false, key: c.last_message_at }
+  const u = unread(c)
+  return { unread: u, key: (u && oldestUnread.get(c.id)) || c.waiting_since || c.last_message_at }
+}
+
+/**
+ * held is the open conversation's place, kept while it stays open: reading
+ * it, or a message arriving in it, would otherwise move the row under the
+ * agent's cursor and make J/K jump. It takes its true place once another
+ * conversation is opened (or its phase changes).
+ */
+let held: (Place & { id: string; phase: Phase; sort: Sort }) | null = null
+
+function placeInList(c: Conversation): Place {
+  if (c.id !== queue.openId) return placeOf(c)
+  if (!held || held.id !== c.id || held.phase !== c.phase || held.sort !== queue.sort) {
+    held = { id: c.id, phase: c.phase, sort: queue.sort, ...placeOf(c) }
+  }
+  return held
+}
+
 /** compare orders rows like the server: DESIGN.md's "waiting" and "updated" sorts. */
 function compare(a: Conversation, b: Conversation): number {
-  if (queue.sort === 'updated') {
-    return b.last_message_at.localeCompare(a.last_message_at) || b.id.localeCompare(a.id)
-  }
-  const ua = unread(a) ? 0 : 1
-  const ub = unread(b) ? 0 : 1
-  if (ua !== ub) return ua - ub
-  const ka = (unread(a) && oldestUnread.get(a.id)) || a.waiting_since || a.last_message_at
-  const kb = (unread(b) && oldestUnread.get(b.id)) || b.waiting_since || b.last_message_at
-  return ka.localeCompare(kb) || a.id.localeCompare(b.id)
+  const pa = placeInList(a)
+  const pb = placeInList(b)
+  if (queue.sort === 'updated') return pb.key.localeCompare(pa.key) || b.id.localeCompare(a.id)
+  if (pa.unread !== pb.unread) return pa.unread ? -1 : 1
+  return pa.key.localeCompare(pb.key) || a.id.localeCompare(b.id)
+}
+
+/** setOpen records the conversation on screen; the one left takes its true place. */
+export function setOpen(id: string): void {
+  if (queue.openId === id) return
+  queue.openId = id
+  held = null
+  resort()
 }
 
 function resort(): void {
@@ -287,7 +318,9 @@ function onMessage(m: Message, seq: number, gap: boolean): void {
   row.seq = Math.max(row.seq, seq)
   if (m.kind !== 'event' && m.kind !== 'note') row.last_message_at = m.created_at
   if (m.author.type === 'contact') {
-    const reading = queue.openId === row.id && document.visibilityState === 'visible'
+    // A waiting conversation on screen is only being peeked at: it stays
+    // unread (conversation.ts, readsByItself).
+    const reading = queue.openId === row.id && row.phase !== 'waiting' && document.visibilityState === 'visible'
     if (!reading) {
       if (!unread(row)) oldestUnread.set(row.id, m.created_at)
       row.unread_count++
@@ -374,6 +407,7 @@ export function resetQueue(): void {
   queue.items = []
   queue.nextCursor = null
   queue.openId = ''
+  held = null
   seqs.clear()
   phases.clear()
   oldestUnread.clear()
