@@ -182,12 +182,14 @@ test('a handover in the background raises a notification and the chime; sound of
   await page.waitForFunction(() => !document.hasFocus())
 
   await inbound(sales.customer, sales.channel.id, 'ext-nora', 'Nora Notify', 'in-nora-1', 'Is anyone there?')
-  await page.waitForFunction('window.notes.length === 1')
+  // A function, not a string: the console's CSP forbids eval, which a
+  // string predicate needs once Playwright polls it in the page.
+  await page.waitForFunction(() => /** @type {any} */ (window).notes.length === 1)
   const note = await page.evaluate('window.notes[0]')
   assert.equal(note.title, 'Nora Notify', 'the customer')
   assert.equal(note.body, 'Acme Sales', 'the desk')
   assert.match(note.tag, /^handover-/)
-  await page.waitForFunction('window.tones >= 2')
+  await page.waitForFunction(() => /** @type {any} */ (window).tones >= 2)
   assert.equal(await page.title(), '(1) Relevo')
 
   // Back in front, the sound goes off; the next handover notifies in silence.
@@ -199,7 +201,7 @@ test('a handover in the background raises a notification and the chime; sound of
   await other.bringToFront()
   await page.waitForFunction(() => !document.hasFocus())
   await inbound(sales.customer, sales.channel.id, 'ext-otto', 'Otto Quiet', 'in-otto-1', 'Hello?')
-  await page.waitForFunction('window.notes.length === 2')
+  await page.waitForFunction(() => /** @type {any} */ (window).notes.length === 2)
   assert.equal((await page.evaluate('window.notes[1]')).title, 'Otto Quiet')
   assert.equal(await page.evaluate('window.tones'), tones, 'no chime with the sound off')
   assert.deepEqual(errors, [])
