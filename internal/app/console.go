@@ -1,18 +1,14 @@
 package app
 
 import (
-	"bytes"
-	"compress/gzip"
-	"fmt"
-	"hash/crc32"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"path"
 	"strings"
-	"sync"
-	"time"
 
+	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/httpkit"
 	"github.com/relevo/relevo/web"
 )
 
@@ -35,25 +31,23 @@ func consoleRoutes(log *slog.Logger) map[string]http.Handler {
 	return map[string]http.Handler{"GET /": newConsoleHandler(sub, log)}
 }
 
-// consoleHandler serves the built console from files.
+// consoleHandler routes the console's paths to its built files.
 type consoleHandler struct {
-	files fs.FS
+	files *httpkit.Static
 	log   *slog.Logger
 	built bool
-	// gz holds gzipped copies of compressible files, made on first request.
-	gz sync.Map // name → []byte
 }
 
 func newConsoleHandler(files fs.FS, log *slog.Logger) *consoleHandler {
 	_, err := fs.Stat(files, "index.html")
-	return &consoleHandler{files: files, log: log, built: err == nil}
+	return &consoleHandler{files: httpkit.NewStatic(files), log: log, built: err == nil}
 }
 
 func (h *consoleHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	for _, pre := range notConsole {
 		if strings.HasPrefix(p, pre) {
-			notFound(w, p)
+			notFound(w, r)
 			return
 		}
 	}
@@ -69,91 +63,56 @@ func (h *consoleHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serveFile(w, r, "index.html")
 		return
 	}
-	if st, err := fs.Stat(h.files, name); err == nil && !st.IsDir() {
-		h.serveFile(w, r, name)
+	if body, ok := h.files.Read(name); ok {
+		h.write(w, r, name, body)
 		return
 	}
 	// A missing file (anything with an extension, or under assets/) is a
 	// 404: answering HTML for a script would only hide the real error.
 	if path.Ext(name) != "" || strings.HasPrefix(name, "assets/") {
-		notFound(w, p)
+		notFound(w, r)
 		return
 	}
 	h.serveFile(w, r, "index.html") // an app route: the router in the page takes it from here
 }
 
-// serveFile writes one embedded file with its cache policy, gzipped when
-// the client accepts it.
+// serveFile writes one embedded file.
 func (h *consoleHandler) serveFile(w http.ResponseWriter, r *http.Request, name string) {
-	body, err := fs.ReadFile(h.files, name)
-	if err != nil {
-		h.log.Warn("console: read", "file", name, "err", err)
+	body, ok := h.files.Read(name)
+	if !ok {
+		h.log.Warn("console: read", "file", name)
 		http.Error(w, "console file unreadable", http.StatusInternalServerError)
 		return
 	}
+	h.write(w, r, name, body)
+}
+
+// write adds the console's own headers; the rest is httpkit.Static's.
+func (h *consoleHandler) write(w http.ResponseWriter, r *http.Request, name string, body []byte) {
 	hd := w.Header()
-	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
-	if strings.HasPrefix(name, "assets/") {
-		// Vite puts a content hash in every asset name: it never changes.
-		hd.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		hd.Set("Cache-Control", "no-cache")
-	}
 	if name == "index.html" {
 		hd.Set("Content-Security-Policy", consoleCSP(r.Host))
 		hd.Set("X-Frame-Options", "DENY")
 	}
-	if compressible(name) && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		hd.Set("Content-Encoding", "gzip")
-		hd.Add("Vary", "Accept-Encoding")
-		body = h.gzipped(name, body)
-	}
-	// The embedded files carry no modification time: an ETag of the bytes
-	// sent lets browsers revalidate index.html cheaply.
-	hd.Set("ETag", fmt.Sprintf(`"%08x-%d"`, crc32.ChecksumIEEE(body), len(body)))
-	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
-}
-
-func (h *consoleHandler) gzipped(name string, body []byte) []byte {
-	if v, ok := h.gz.Load(name); ok {
-		return v.([]byte)
-	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	_, _ = zw.Write(body)
-	_ = zw.Close()
-	h.gz.Store(name, buf.Bytes())
-	return buf.Bytes()
-}
-
-func compressible(name string) bool {
-	switch path.Ext(name) {
-	case ".js", ".css", ".html", ".svg", ".json", ".txt", ".map":
-		return true
-	}
-	return false
+	h.files.Write(w, r, name, body)
 }
 
 // consoleCSP allows the page only its own scripts, styles, media and
 // socket: nothing is loaded from elsewhere.
 func consoleCSP(host string) string {
-	connect := "'self'"
-	if host != "" && !strings.ContainsAny(host, " ;'\"") {
-		connect += " ws://" + host + " wss://" + host
-	}
 	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; " +
-		"connect-src " + connect + "; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+		"connect-src " + httpkit.SelfCSPConnect(host) + "; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 }
 
-func notFound(w http.ResponseWriter, p string) {
-	if strings.HasPrefix(p, "/api/") {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = w.Write([]byte(`{"error":{"code":"not_found","message":"no such route","details":{}}}` + "\n"))
+// notFound answers a path that is no page: under /api/ in the API's error
+// envelope, elsewhere as plain text.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		httpkit.WriteError(w, r, nil, desk.Errorf(desk.CodeNotFound, "no such route"))
 		return
 	}
-	http.NotFound(w, nil)
+	http.NotFound(w, r)
 }
 
 const notBuiltPage = `<!doctype html>

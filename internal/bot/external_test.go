@@ -17,6 +17,7 @@ import (
 
 	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/bot"
+	"github.com/relevo/relevo/internal/botapi"
 	"github.com/relevo/relevo/internal/channel/api"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpapi"
@@ -182,7 +183,7 @@ func TestExternalBotConversesThroughSignedWebhooksAndItsToken(t *testing.T) {
 		var mu sync.Mutex
 		failedOnce, replies := false, map[int]int{}
 		e.rc.react = func(d delivery) int {
-			if d.Type != string(store.BotEventMessage) {
+			if d.Type != string(botapi.EventMessage) {
 				return http.StatusOK
 			}
 			mu.Lock()

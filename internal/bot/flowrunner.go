@@ -9,8 +9,8 @@ import (
 	"maps"
 	"time"
 
-	"github.com/relevo/relevo/internal/bot/flow"
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/flow"
 	"github.com/relevo/relevo/internal/jobs"
 	"github.com/relevo/relevo/internal/store"
 )

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/bot"
-	"github.com/relevo/relevo/internal/bot/flow"
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/flow"
 	"github.com/relevo/relevo/internal/jobs"
 	"github.com/relevo/relevo/internal/store"
 	"github.com/relevo/relevo/internal/store/storetest"

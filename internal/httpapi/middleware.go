@@ -9,6 +9,8 @@ import (
 
 	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/httpkit"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 type ctxKey int
@@ -28,7 +30,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() { s.metrics.observe(rt, rec.status, time.Since(start)) }()
-		if err := checkRequestParams(r); err != nil {
+		if err := httpkit.CheckRequestParams(r); err != nil {
 			writeError(rec, r, s.log, err)
 			return
 		}
@@ -56,7 +58,7 @@ func (s *Server) authenticate(r *http.Request, access Access) (desk.Actor, error
 	// Only a Bearer credential counts: a proxy's Basic auth in front of the
 	// console must not turn every console request into a token request.
 	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		if strings.HasPrefix(h, "Bearer "+WidgetTokenPrefix) {
+		if strings.HasPrefix(h, "Bearer "+widgetapi.WidgetTokenPrefix) {
 			return desk.Actor{}, desk.Errorf(desk.CodeUnauthenticated, "a widget token opens only the widget's routes")
 		}
 		if access == AccessSession || access == AccessSupervisor || access == AccessAdmin || access == AccessAdminWriteSupervisorRead {
@@ -73,7 +75,7 @@ func (s *Server) authenticate(r *http.Request, access Access) (desk.Actor, error
 			}
 			return desk.Actor{}, err
 		}
-		if err := s.tokenLimit.allow(tok.ID); err != nil {
+		if err := s.tokenLimit.Allow(tok.ID); err != nil {
 			return desk.Actor{}, err
 		}
 		return desk.Actor{Integration: true, BotID: tok.BotID}, nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/httpkit"
 )
 
 // Route is one line of the route table: the permission sits next to the path.
@@ -27,19 +28,19 @@ type Route struct {
 	// a WebSocket upgrade.
 	Status int
 	// Errors are the error codes this route can answer beyond those its
-	// Access and request body bring (routeCodes adds those); statusOf maps
+	// Access and request body bring (routeCodes adds those); httpkit.StatusOf maps
 	// each to its status in the document as at run time.
 	Errors []desk.Code
 	// BodyOptional: the handler takes no body as an empty one
 	// (decodeOptionalJSON), so the document does not require one.
 	BodyOptional bool
-	// Also are answers outside statusOf, such as a readiness probe's 503.
+	// Also are answers outside httpkit.StatusOf, such as a readiness probe's 503.
 	Also    []Answer
 	Query   []Param          // documented query parameters
 	Handler http.HandlerFunc `json:"-"`
 }
 
-// Answer is a status a route answers outside statusOf: Body is its type
+// Answer is a status a route answers outside httpkit.StatusOf: Body is its type
 // (nil: the error envelope with Codes).
 type Answer struct {
 	Status int
@@ -177,10 +178,10 @@ type (
 // reflected from each route's Request and Response types. It fails on a
 // route the document cannot describe faithfully (duplicate, unknown access,
 // unsupported Go type, a domain type as a request body, an error code
-// statusOf does not know) so that a test catches the mistake, not a client.
+// httpkit.StatusOf does not know) so that a test catches the mistake, not a client.
 func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 	g := newSchemaGen()
-	g.nameType(typeOf(errorResponse{}), "Error") // the name clients look for
+	g.nameType(typeOf(httpkit.ErrorResponse{}), "Error") // the name clients look for
 	var all []desk.Code
 	for _, rt := range routes {
 		all = append(all, routeCodes(rt)...)
@@ -189,7 +190,7 @@ func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 		}
 	}
 	g.enum(reflect.TypeFor[desk.Code](), "ErrorCode", all)
-	g.schemaFor(typeOf(errorResponse{})) // every error answer refers to it
+	g.schemaFor(typeOf(httpkit.ErrorResponse{})) // every error answer refers to it
 	doc := oaDoc{
 		OpenAPI: "3.1.0",
 		Info:    oaInfo{Title: "Relevo API", Version: version},

@@ -8,11 +8,12 @@ import (
 	"strings"
 
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/httpkit"
 )
 
 // routeCodes is every error code rt can answer: its own Errors, and those
 // every route of its kind answers, decided by the same facts the router
-// acts on (wrap, authenticate, permit, crossOrigin, decodeJSON).
+// acts on (wrap, authenticate, permit, crossOrigin, httpkit.DecodeJSON).
 func routeCodes(rt Route) []desk.Code {
 	// bad_request: the route wrapper refuses a control character or invalid
 	// UTF-8 in any query or path parameter before anything else runs.
@@ -48,7 +49,7 @@ func crossOriginChecked(method, pattern string) bool {
 }
 
 // responses documents every answer of rt: its success, the errors of
-// routeCodes grouped by statusOf, and its answers outside statusOf.
+// routeCodes grouped by httpkit.StatusOf, and its answers outside httpkit.StatusOf.
 func (g *schemaGen) responses(rt Route) (map[string]oaBody, error) {
 	out := map[string]oaBody{}
 	status := rt.Status
@@ -70,7 +71,7 @@ func (g *schemaGen) responses(rt Route) (map[string]oaBody, error) {
 	out[strconv.Itoa(status)] = ok
 	byStatus := map[int][]desk.Code{}
 	for _, c := range routeCodes(rt) {
-		s := statusOf(c)
+		s := httpkit.StatusOf(c)
 		if s == http.StatusInternalServerError && c != desk.CodeInternal {
 			return nil, fmt.Errorf("error code %q has no status in statusOf", c)
 		}
@@ -147,12 +148,12 @@ func rawSchema(mediaType string) *schema {
 }
 
 // uploadBodies is a download: a file of any type uploads accept
-// (allowedMime), served with the type sniffed when it was uploaded. A
+// (httpkit.AllowedTypes), served with the type sniffed when it was uploaded. A
 // prefix of a subtype ("application/vnd.ms-") widens to its whole type.
 func uploadBodies() bodies {
 	var out bodies
 	seen := map[string]bool{}
-	for _, m := range allowedMime {
+	for _, m := range httpkit.AllowedTypes() {
 		major, minor, _ := strings.Cut(m, "/")
 		if minor == "" || strings.HasSuffix(minor, ".") || strings.HasSuffix(minor, "-") {
 			m = major + "/*"

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 // schemaType is JSON Schema's "type": one name, or a list when a value may
@@ -82,8 +83,13 @@ func (g *schemaGen) enum(t reflect.Type, name string, values []desk.Code) {
 	g.defs[name] = &schema{Type: schemaType{"string"}, Enum: slices.Compact(names)}
 }
 
-// httpapiPkg is this package: request bodies are its types only.
-var httpapiPkg = reflect.TypeFor[Route]().PkgPath()
+// requestPkgs hold the request bodies: this package's types, and the
+// widget's wire types (internal/widgetapi), which the widget decodes
+// itself. Neither holds a domain type.
+var requestPkgs = map[string]bool{
+	reflect.TypeFor[Route]().PkgPath():                          true,
+	reflect.TypeFor[widgetapi.WidgetSessionRequest]().PkgPath(): true,
+}
 
 // fail keeps the first error.
 func (g *schemaGen) fail(format string, args ...any) {
@@ -183,7 +189,7 @@ func nullable(s *schema) *schema {
 // put in place before its fields are reflected, so a type that contains
 // itself (through a pointer or slice) refers to itself instead of looping.
 func (g *schemaGen) ref(t reflect.Type) *schema {
-	if g.request && t.PkgPath() != httpapiPkg {
+	if g.request && !requestPkgs[t.PkgPath()] {
 		g.fail("%s is not a request type of this package (requests.go says why)", t)
 	}
 	if asReq, seen := g.asReq[t]; seen && asReq != g.request {

@@ -6,7 +6,8 @@ import (
 	"github.com/relevo/relevo/internal/desk"
 )
 
-// Request bodies are types of this package, never the domain's: a domain
+// Request bodies are types of this package (or the widget's wire types in
+// internal/widgetapi), never the domain's: a domain
 // type carries what the server sets (id, status), which the document would
 // then list as input. buildOpenAPI refuses any other request type.
 //

@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/httpkit"
 	"github.com/relevo/relevo/internal/store"
 )
 
@@ -54,7 +56,7 @@ type Server struct {
 	// widget serves the web chat widget's routes (nil: none).
 	widget Widget
 	// tokenLimit bounds each API token's request rate.
-	tokenLimit *limiter
+	tokenLimit *httpkit.Limiter
 }
 
 // Deps are the services the API calls.
@@ -81,6 +83,10 @@ type SocketServer interface {
 	ServeSocket(w http.ResponseWriter, r *http.Request, a desk.Actor)
 }
 
+// maxTokenBuckets bounds the token rate limiter's map: past it, new tokens
+// share one bucket.
+const maxTokenBuckets = 50_000
+
 // New builds the server and its route table.
 func New(cfg Config, d Deps) (*Server, error) {
 	if cfg.MaxUpload <= 0 {
@@ -105,7 +111,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry), sockets: d.Sockets, whatsapp: d.WhatsApp, widget: d.Widget,
-		tokenLimit: newLimiter(cfg.TokenRate, cfg.TokenBurst)}
+		tokenLimit: httpkit.NewLimiter(rate.Limit(cfg.TokenRate), cfg.TokenBurst, maxTokenBuckets)}
 	s.routes = s.routeTable()
 	doc, err := buildOpenAPI(s.routes, cfg.Version)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/bot"
+	"github.com/relevo/relevo/internal/botapi"
 	"github.com/relevo/relevo/internal/channel/api"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/jobs"
@@ -171,17 +172,17 @@ func TestOutboxPostsSignedNoticesAndBotEvents(t *testing.T) {
 		if len(got) != 3 || len(types) != 3 {
 			t.Fatalf("receipts %+v, want the customer message, handover and notice once each", types)
 		}
-		var out api.Outbound
-		if err := json.Unmarshal(types[api.EventOutbound].Body, &out); err != nil || out.ConversationID != convID ||
+		var out botapi.Outbound
+		if err := json.Unmarshal(types[string(botapi.EventOutbound)].Body, &out); err != nil || out.ConversationID != convID ||
 			out.Message.ID != notice.ID || out.Message.Text != notice.Text || out.Contact.ExternalID != "c1" || out.ChannelID != d.channel.ID {
-			t.Fatalf("outbound body %s (%v)", types[api.EventOutbound].Body, err)
+			t.Fatalf("outbound body %s (%v)", types[string(botapi.EventOutbound)].Body, err)
 		}
-		var ev store.BotEvent
-		if err := json.Unmarshal(types[string(store.BotEventHandover)].Body, &ev); err != nil || ev.ConversationID != convID ||
-			ev.Phase != desk.PhaseWaiting || ev.BotID != d.bot.ID || ev.ID != types[string(store.BotEventHandover)].EventID {
-			t.Fatalf("handover event %s (%v)", types[string(store.BotEventHandover)].Body, err)
+		var ev botapi.Event
+		if err := json.Unmarshal(types[string(botapi.EventHandover)].Body, &ev); err != nil || ev.ConversationID != convID ||
+			ev.Phase != desk.PhaseWaiting || ev.BotID != d.bot.ID || ev.ID != types[string(botapi.EventHandover)].EventID {
+			t.Fatalf("handover event %s (%v)", types[string(botapi.EventHandover)].Body, err)
 		}
-		if _, ok := types[string(store.BotEventMessage)]; !ok {
+		if _, ok := types[string(botapi.EventMessage)]; !ok {
 			t.Fatalf("the bot was not told of the customer's message: %+v", types)
 		}
 		if m := d.last(t, convID); m.ID != notice.ID || m.Status != desk.StatusSent || m.Error != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/relevo/relevo/internal/botapi"
 	"github.com/relevo/relevo/internal/desk"
 )
 
@@ -61,7 +62,7 @@ func (t *txn) handover(c *desk.Conversation, bot desk.Bot, actor desk.Actor, in 
 	if err := t.notify(c, bot, bot.Notices.Queued, nil); err != nil {
 		return err
 	}
-	return t.tellBot(c, bot, BotEventHandover, nil)
+	return t.tellBot(c, bot, botapi.EventHandover, nil)
 }
 
 // AssignInput names who gets the conversation; empty means the caller.
@@ -141,7 +142,7 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		if err := t.notify(&c, bot, assignedNotice(bot, target), st.lockID); err != nil {
 			return "", err
 		}
-		if err := t.tellBot(&c, bot, BotEventAssigned, st.lockID); err != nil {
+		if err := t.tellBot(&c, bot, botapi.EventAssigned, st.lockID); err != nil {
 			return "", err
 		}
 		return c.ID, t.endIdleLock(&c, *st.lockID)
@@ -245,7 +246,7 @@ func (t *txn) transfer(actor desk.Actor, id string, in TransferInput) error {
 	if err := t.notify(&c, bot, notice, st.lockID); err != nil {
 		return err
 	}
-	if err := t.tellBot(&c, bot, BotEventTransferred, st.lockID); err != nil {
+	if err := t.tellBot(&c, bot, botapi.EventTransferred, st.lockID); err != nil {
 		return err
 	}
 	return t.endIdleLock(&c, *st.lockID)
@@ -290,7 +291,7 @@ func (t *txn) resolve(actor desk.Actor, id string) error {
 	if err := t.notify(&c, bot, bot.Notices.Resolved, nil); err != nil {
 		return err
 	}
-	return t.tellBot(&c, bot, BotEventResolved, nil)
+	return t.tellBot(&c, bot, botapi.EventResolved, nil)
 }
 
 // close moves c to closed with why.

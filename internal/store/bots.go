@@ -8,8 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/relevo/relevo/internal/bot/flow"
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/flow"
 )
 
 // BotPatch changes some fields of a bot; nil fields stay as they are.

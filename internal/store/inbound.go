@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/relevo/relevo/internal/bot/flow"
+	"github.com/relevo/relevo/internal/botapi"
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/flow"
 )
 
 // window is Meta's customer service window.
@@ -190,7 +191,7 @@ func (t *txn) inbound(ch desk.Channel, bot desk.Bot, contact desk.Contact, im In
 
 // tellBotMessage forwards a customer message to an external bot.
 func (t *txn) tellBotMessage(c *desk.Conversation, bot desk.Bot, m *desk.Message) error {
-	ev := BotEvent{ID: t.s.ids.New(), Type: BotEventMessage, BotID: bot.ID, ConversationID: c.ID, Phase: c.Phase,
+	ev := botapi.Event{ID: t.s.ids.New(), Type: botapi.EventMessage, BotID: bot.ID, ConversationID: c.ID, Phase: c.Phase,
 		AssigneeID: c.AssigneeID, TeamID: c.TeamID, Message: m, CreatedAt: t.now}
 	body, err := json.Marshal(ev)
 	if err != nil {

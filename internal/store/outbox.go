@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relevo/relevo/internal/botapi"
 	"github.com/relevo/relevo/internal/desk"
 )
 
@@ -22,32 +23,6 @@ const (
 	// item's message); it sends nothing itself.
 	OutboxFlow = "flow"
 )
-
-// BotEventType is what an external bot is told.
-type BotEventType string
-
-// Events sent to a bot's webhook_url.
-const (
-	BotEventMessage     BotEventType = "message.created"
-	BotEventHandover    BotEventType = "conversation.handover"
-	BotEventAssigned    BotEventType = "conversation.assigned"
-	BotEventTransferred BotEventType = "conversation.transferred"
-	BotEventResolved    BotEventType = "conversation.resolved"
-)
-
-// BotEvent is the body POSTed to a bot's webhook. ID is unique per event,
-// so a bot that sees one twice (delivery is at-least-once) can drop it.
-type BotEvent struct {
-	ID             string        `json:"id"`
-	Type           BotEventType  `json:"type"`
-	BotID          string        `json:"bot_id"`
-	ConversationID string        `json:"conversation_id"`
-	Phase          desk.Phase    `json:"phase"`
-	AssigneeID     *string       `json:"assignee_id"`
-	TeamID         *string       `json:"team_id"`
-	Message        *desk.Message `json:"message,omitempty"`
-	CreatedAt      time.Time     `json:"created_at"`
-}
 
 // enqueue stores outbound work in the current transaction; lockID ties it
 // to a processing lock that ends when all such work is done.
@@ -108,11 +83,11 @@ func (t *txn) notify(c *desk.Conversation, bot desk.Bot, text string, lockID *st
 }
 
 // tellBot queues a webhook event for an external bot, if the bot has one.
-func (t *txn) tellBot(c *desk.Conversation, bot desk.Bot, typ BotEventType, lockID *string) error {
+func (t *txn) tellBot(c *desk.Conversation, bot desk.Bot, typ botapi.EventType, lockID *string) error {
 	if bot.WebhookURL == "" {
 		return nil
 	}
-	ev := BotEvent{ID: t.s.ids.New(), Type: typ, BotID: bot.ID, ConversationID: c.ID, Phase: c.Phase,
+	ev := botapi.Event{ID: t.s.ids.New(), Type: typ, BotID: bot.ID, ConversationID: c.ID, Phase: c.Phase,
 		AssigneeID: c.AssigneeID, TeamID: c.TeamID, CreatedAt: t.now}
 	body, err := json.Marshal(ev)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 // Config is a web channel's settings (desk.Channel.Config), for example
@@ -37,7 +37,7 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 // the origins list.
 // lang is the visitor's language: the language of the panel the widget
 // shows (pickLang in web/widget/src/i18n.ts follows the same rule).
-func (c Config) Public(ch desk.Channel, botName, lang string) httpapi.WidgetConfig {
+func (c Config) Public(ch desk.Channel, botName, lang string) widgetapi.WidgetConfig {
 	greeting := c.Greeting
 	if g := strings.TrimSpace(c.Greetings[lang]); g != "" {
 		greeting = g
@@ -46,11 +46,11 @@ func (c Config) Public(ch desk.Channel, botName, lang string) httpapi.WidgetConf
 	if strings.TrimSpace(title) == "" {
 		title = botName
 	}
-	prechat := make([]httpapi.WidgetField, len(c.Prechat))
+	prechat := make([]widgetapi.WidgetField, len(c.Prechat))
 	for i, f := range c.Prechat {
-		prechat[i] = httpapi.WidgetField{Name: f.Name, Required: f.Required}
+		prechat[i] = widgetapi.WidgetField{Name: f.Name, Required: f.Required}
 	}
-	return httpapi.WidgetConfig{ChannelID: ch.ID, Name: title, Greeting: greeting, Color: c.Color, Prechat: prechat,
+	return widgetapi.WidgetConfig{ChannelID: ch.ID, Name: title, Greeting: greeting, Color: c.Color, Prechat: prechat,
 		Languages: c.Languages, IdentityVerification: c.Secret != ""}
 }
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/relevo/relevo/internal/channel/web"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 // syncBuffer collects log lines from concurrent handlers.
@@ -47,7 +47,7 @@ func TestMisconfiguredChannelAnswers503WithoutLeakingIt(t *testing.T) {
 			for range 2 {
 				for _, r := range []resp{
 					e.do(call{method: "GET", path: "/widget/v1/channels/" + e.shop.ID + "/config"}),
-					e.do(call{method: "POST", path: "/widget/v1/sessions", body: httpapi.WidgetSessionRequest{ChannelID: e.shop.ID, Name: "Ana"}}),
+					e.do(call{method: "POST", path: "/widget/v1/sessions", body: widgetapi.WidgetSessionRequest{ChannelID: e.shop.ID, Name: "Ana"}}),
 					e.do(call{method: "OPTIONS", path: "/widget/v1/channels/" + e.shop.ID + "/config", origin: shopOrigin}),
 				} {
 					if r.Status != 503 || r.code() != "channel_misconfigured" {
@@ -84,7 +84,7 @@ func TestOldUntidyConfigKeepsWorking(t *testing.T) {
 		e.db.Exec(t, `UPDATE channels SET config = $1 WHERE id = $2`,
 			`{"title": "Shop", "theme": "dark", "color": "blue", "languages": ["es", "xx"],
 			  "prechat": [{"name": "name", "required": true}, {"name": "phone"}], "allowed_origins": ["https://shop.example/"]}`, e.shop.ID)
-		var c httpapi.WidgetConfig
+		var c widgetapi.WidgetConfig
 		e.do(call{method: "GET", path: "/widget/v1/channels/" + e.shop.ID + "/config", origin: shopOrigin}).want(200).decode(&c)
 		if c.Name != "Shop" || c.Color != "#2f6fed" || len(c.Languages) != 1 || c.Languages[0] != "es" ||
 			len(c.Prechat) != 1 || c.Prechat[0].Name != "name" {

@@ -20,6 +20,7 @@ import (
 	"github.com/relevo/relevo/internal/jobs"
 	"github.com/relevo/relevo/internal/store"
 	"github.com/relevo/relevo/internal/store/storetest"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 // The harness: the real router (httpapi.New with the widget) over a real
@@ -243,11 +244,11 @@ type visitor struct {
 }
 
 // session starts a session on ch with the given request fields.
-func (e *env) session(ch desk.Channel, origin string, in httpapi.WidgetSessionRequest) (visitor, resp) {
+func (e *env) session(ch desk.Channel, origin string, in widgetapi.WidgetSessionRequest) (visitor, resp) {
 	e.t.Helper()
 	in.ChannelID = ch.ID
 	r := e.do(call{method: "POST", path: "/widget/v1/sessions", origin: origin, body: in})
-	var out httpapi.WidgetSessionResponse
+	var out widgetapi.WidgetSessionResponse
 	if r.Status == http.StatusOK {
 		r.decode(&out)
 	}
@@ -257,7 +258,7 @@ func (e *env) session(ch desk.Channel, origin string, in httpapi.WidgetSessionRe
 // anon is a fresh anonymous visitor of the open channel.
 func (e *env) anon() visitor {
 	e.t.Helper()
-	v, r := e.session(e.open, "", httpapi.WidgetSessionRequest{})
+	v, r := e.session(e.open, "", widgetapi.WidgetSessionRequest{})
 	r.want(200)
 	return v
 }
@@ -271,16 +272,16 @@ func (v visitor) post(path string, body any) resp {
 }
 
 // say sends a text message with the given client id.
-func (v visitor) say(id, text string) httpapi.WidgetMessage {
+func (v visitor) say(id, text string) widgetapi.WidgetMessage {
 	v.e.t.Helper()
-	var m httpapi.WidgetMessage
-	v.post("/widget/v1/messages", httpapi.WidgetSendRequest{ID: id, Text: text}).want(200).decode(&m)
+	var m widgetapi.WidgetMessage
+	v.post("/widget/v1/messages", widgetapi.WidgetSendRequest{ID: id, Text: text}).want(200).decode(&m)
 	return m
 }
 
-func (v visitor) messages(query string) httpapi.WidgetMessages {
+func (v visitor) messages(query string) widgetapi.WidgetMessages {
 	v.e.t.Helper()
-	var out httpapi.WidgetMessages
+	var out widgetapi.WidgetMessages
 	v.get("/widget/v1/messages" + query).want(200).decode(&out)
 	return out
 }

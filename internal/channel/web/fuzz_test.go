@@ -7,7 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/httpkit"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 // FuzzRequestParsing feeds arbitrary bodies through the session and
@@ -30,9 +31,9 @@ func FuzzRequestParsing(f *testing.F) {
 	}
 	cfg := Config{desk.WebConfig{Secret: secret, Prechat: []desk.PrechatField{{Name: "name", Required: true}}}}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var sr httpapi.WidgetSessionRequest
+		var sr widgetapi.WidgetSessionRequest
 		r := httptest.NewRequest("POST", "/widget/v1/sessions", strings.NewReader(string(body)))
-		if httpapi.DecodeJSON(httptest.NewRecorder(), r, &sr, maxSessionBody) == nil {
+		if httpkit.DecodeJSON(httptest.NewRecorder(), r, &sr, maxSessionBody) == nil {
 			ic, err := sessionContact(sr, cfg)
 			if err == nil {
 				switch {
@@ -52,9 +53,9 @@ func FuzzRequestParsing(f *testing.F) {
 				}
 			}
 		}
-		var mr httpapi.WidgetSendRequest
+		var mr widgetapi.WidgetSendRequest
 		r = httptest.NewRequest("POST", "/widget/v1/messages", strings.NewReader(string(body)))
-		if httpapi.DecodeJSON(httptest.NewRecorder(), r, &mr, maxSendBody) == nil && checkSend(mr) == nil {
+		if httpkit.DecodeJSON(httptest.NewRecorder(), r, &mr, maxSendBody) == nil && checkSend(mr) == nil {
 			if mr.ID == "" || len(mr.ID) > maxClientMsgID || utf8.RuneCountInString(mr.Text) > desk.MaxTextLen ||
 				len(mr.AttachmentIDs) > maxAttachments || len(mr.Payload) > maxPayload || !utf8.ValidString(mr.Text) {
 				t.Fatalf("accepted %+v", mr)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,45 +64,13 @@ func TestSlowSocketIsClosedWith1008(t *testing.T) {
 	}
 }
 
-// The rate limiters' maps stay bounded however many keys come: past the
-// bound, new keys share one overflow bucket.
-func TestLimiterMapIsBounded(t *testing.T) {
-	now := time.Unix(1000, 0)
-	l := newLimiter(10, time.Minute, 10, 100)
-	l.now = func() time.Time { return now }
-	for i := range 1000 {
-		_ = l.allow("ip:" + strconv.Itoa(i))
-	}
-	if n := l.size(); n > 100 {
-		t.Fatalf("%d buckets, bound 100", n)
-	}
-	// The overflow bucket has one budget for every newcomer.
-	limited := 0
-	for i := range 50 {
-		if l.allow("new:"+strconv.Itoa(i)) != nil {
-			limited++
-		}
-	}
-	if limited == 0 {
-		t.Fatal("newcomers past the bound were never limited")
-	}
-	// Idle buckets are swept, making room again.
-	now = now.Add(10 * time.Minute)
-	if err := l.allow("fresh"); err != nil {
-		t.Fatal(err)
-	}
-	if n := l.size(); n != 1 {
-		t.Fatalf("%d buckets after the sweep, want 1", n)
-	}
-}
-
 // The defaults: 10 sessions a minute per IP, 20 messages per 10 s per token.
 func TestDefaultLimits(t *testing.T) {
 	s := New(Options{})
-	if s.sessions.burst != 10 || s.sessions.every != rate.Limit(10.0/60) {
-		t.Errorf("sessions: burst %d, %v/s", s.sessions.burst, s.sessions.every)
+	if s.sessions.Burst() != 10 || s.sessions.Limit() != rate.Limit(10.0/60) {
+		t.Errorf("sessions: burst %d, %v/s", s.sessions.Burst(), s.sessions.Limit())
 	}
-	if s.messages.burst != 20 || s.messages.every != rate.Limit(2) {
-		t.Errorf("messages: burst %d, %v/s", s.messages.burst, s.messages.every)
+	if s.messages.Burst() != 20 || s.messages.Limit() != rate.Limit(2) {
+		t.Errorf("messages: burst %d, %v/s", s.messages.Burst(), s.messages.Limit())
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 // A Spanish-speaking visitor gets the channel's Spanish greeting and the
@@ -31,7 +31,7 @@ func TestGreetingAndNoticesInTheVisitorsLanguage(t *testing.T) {
 		}
 
 		for accept, want := range map[string]string{"es-MX,es;q=0.9": "¡Hola!", "en-US": "Hello", "pt-BR": "Hello", "fr, es;q=0.5": "¡Hola!", "fr": "Hello", "": "Hello"} {
-			var c httpapi.WidgetConfig
+			var c widgetapi.WidgetConfig
 			r := e.do(call{method: "GET", path: "/widget/v1/channels/" + ch.ID + "/config", header: map[string]string{"Accept-Language": accept}}).want(200)
 			r.decode(&c)
 			if c.Greeting != want || !strings.Contains(r.Header.Get("Vary"), "Accept-Language") {
@@ -40,9 +40,9 @@ func TestGreetingAndNoticesInTheVisitorsLanguage(t *testing.T) {
 		}
 
 		start := func(lang string) visitor {
-			r := e.do(call{method: "POST", path: "/widget/v1/sessions", body: httpapi.WidgetSessionRequest{ChannelID: ch.ID},
+			r := e.do(call{method: "POST", path: "/widget/v1/sessions", body: widgetapi.WidgetSessionRequest{ChannelID: ch.ID},
 				header: map[string]string{"Accept-Language": lang}}).want(200)
-			var out httpapi.WidgetSessionResponse
+			var out widgetapi.WidgetSessionResponse
 			r.decode(&out)
 			return visitor{e: e, token: out.Token, contactID: out.ContactID}
 		}

@@ -9,8 +9,9 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/httpkit"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 // Message limits of the widget.
@@ -25,14 +26,14 @@ const (
 func (s *Service) ServeMessages(w http.ResponseWriter, r *http.Request) {
 	res, err := s.messagesOf(w, r)
 	if err != nil {
-		httpapi.WriteError(w, r, s.log, err)
+		httpkit.WriteError(w, r, s.log, err)
 		return
 	}
-	httpapi.WriteJSON(w, res)
+	httpkit.WriteJSON(w, http.StatusOK, res)
 }
 
-func (s *Service) messagesOf(w http.ResponseWriter, r *http.Request) (httpapi.WidgetMessages, error) {
-	res := httpapi.WidgetMessages{Items: []httpapi.WidgetMessage{}}
+func (s *Service) messagesOf(w http.ResponseWriter, r *http.Request) (widgetapi.WidgetMessages, error) {
+	res := widgetapi.WidgetMessages{Items: []widgetapi.WidgetMessage{}}
 	v, err := s.authenticate(w, r, false)
 	if err != nil {
 		return res, err
@@ -92,26 +93,26 @@ func (s *Service) ownConversation(ctx context.Context, v visitor, id string) (de
 func (s *Service) ServeSend(w http.ResponseWriter, r *http.Request) {
 	m, err := s.send(w, r)
 	if err != nil {
-		httpapi.WriteError(w, r, s.log, err)
+		httpkit.WriteError(w, r, s.log, err)
 		return
 	}
-	httpapi.WriteJSON(w, m)
+	httpkit.WriteJSON(w, http.StatusOK, m)
 }
 
-func (s *Service) send(w http.ResponseWriter, r *http.Request) (httpapi.WidgetMessage, error) {
+func (s *Service) send(w http.ResponseWriter, r *http.Request) (widgetapi.WidgetMessage, error) {
 	v, err := s.authenticate(w, r, false)
 	if err != nil {
-		return httpapi.WidgetMessage{}, err
+		return widgetapi.WidgetMessage{}, err
 	}
-	if err := s.messages.allow("token:" + v.tokenHash); err != nil {
-		return httpapi.WidgetMessage{}, err
+	if err := s.messages.Allow("token:" + v.tokenHash); err != nil {
+		return widgetapi.WidgetMessage{}, err
 	}
-	var in httpapi.WidgetSendRequest
-	if err := httpapi.DecodeJSON(w, r, &in, maxSendBody); err != nil {
-		return httpapi.WidgetMessage{}, err
+	var in widgetapi.WidgetSendRequest
+	if err := httpkit.DecodeJSON(w, r, &in, maxSendBody); err != nil {
+		return widgetapi.WidgetMessage{}, err
 	}
 	if err := checkSend(in); err != nil {
-		return httpapi.WidgetMessage{}, err
+		return widgetapi.WidgetMessage{}, err
 	}
 	ctx := r.Context()
 	var atts []desk.Attachment
@@ -119,7 +120,7 @@ func (s *Service) send(w http.ResponseWriter, r *http.Request) (httpapi.WidgetMe
 		// Only the visitor's own uploads: an upload id is no capability.
 		u, err := s.store.UploadFile(ctx, id)
 		if err != nil || u.CreatedBy != v.uploader() {
-			return httpapi.WidgetMessage{}, desk.Invalid("attachment_ids", "no such upload %s", id)
+			return widgetapi.WidgetMessage{}, desk.Invalid("attachment_ids", "no such upload %s", id)
 		}
 		atts = append(atts, u.Attachment)
 	}
@@ -131,17 +132,17 @@ func (s *Service) send(w http.ResponseWriter, r *http.Request) (httpapi.WidgetMe
 		store.InboundMessage{ExternalID: externalID(v.ContactID, in.ID), Kind: kind, Text: in.Text, Attachments: atts,
 			Extra: desk.MessageExtra{Payload: in.Payload}})
 	if err != nil {
-		return httpapi.WidgetMessage{}, err
+		return widgetapi.WidgetMessage{}, err
 	}
 	m, err := s.store.GetMessage(ctx, res.MessageID)
 	if err != nil {
-		return httpapi.WidgetMessage{}, err
+		return widgetapi.WidgetMessage{}, err
 	}
 	return messageView(m, v.ContactID, ""), nil
 }
 
 // checkSend validates a visitor's message before anything is read.
-func checkSend(in httpapi.WidgetSendRequest) error {
+func checkSend(in widgetapi.WidgetSendRequest) error {
 	switch {
 	case in.ID == "" || len(in.ID) > maxClientMsgID:
 		return desk.Invalid("id", "required, at most %d bytes", maxClientMsgID)
@@ -167,9 +168,9 @@ func visible(m desk.Message) bool { return m.Kind != desk.KindNote && m.Kind != 
 // messageView is m as its customer sees it: names without ids (the bot
 // under its own name), the widget's own id for its messages, files at the
 // widget's download route.
-func messageView(m desk.Message, contactID, botName string) httpapi.WidgetMessage {
-	out := httpapi.WidgetMessage{ID: m.ID, ConversationID: m.ConversationID, Seq: m.Seq,
-		Author: httpapi.WidgetAuthor{Type: m.Author.Type, Name: m.Author.Name}, Kind: m.Kind, Text: m.Text,
+func messageView(m desk.Message, contactID, botName string) widgetapi.WidgetMessage {
+	out := widgetapi.WidgetMessage{ID: m.ID, ConversationID: m.ConversationID, Seq: m.Seq,
+		Author: widgetapi.WidgetAuthor{Type: m.Author.Type, Name: m.Author.Name}, Kind: m.Kind, Text: m.Text,
 		Attachments: make([]desk.Attachment, 0, len(m.Attachments)), Buttons: m.Buttons, Status: m.Status, CreatedAt: m.CreatedAt}
 	if m.Author.Type == desk.AuthorBot && botName != "" {
 		out.Author.Name = botName
@@ -188,8 +189,8 @@ func messageView(m desk.Message, contactID, botName string) httpapi.WidgetMessag
 
 // conversationView is where the conversation stands for its customer: the
 // agent's name while one talks with it, never staff ids.
-func (s *Service) conversationView(ctx context.Context, c desk.Conversation) httpapi.WidgetConversation {
-	wc := httpapi.WidgetConversation{ID: c.ID, Phase: c.Phase, Seq: c.Seq}
+func (s *Service) conversationView(ctx context.Context, c desk.Conversation) widgetapi.WidgetConversation {
+	wc := widgetapi.WidgetConversation{ID: c.ID, Phase: c.Phase, Seq: c.Seq}
 	if c.Phase == desk.PhaseHuman && c.AssigneeID != nil {
 		if u, err := s.store.GetUser(ctx, *c.AssigneeID); err == nil {
 			wc.Agent = u.Name

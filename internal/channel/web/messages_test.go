@@ -8,8 +8,8 @@ import (
 
 	"github.com/relevo/relevo/internal/channel/web"
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 func TestSameClientIDStoresOneMessage(t *testing.T) {
@@ -40,7 +40,7 @@ func TestSameClientIDStoresOneMessage(t *testing.T) {
 func TestSendValidatesTheMessage(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		v := e.anon()
-		for name, in := range map[string]httpapi.WidgetSendRequest{
+		for name, in := range map[string]widgetapi.WidgetSendRequest{
 			"no id":        {Text: "hi"},
 			"long id":      {ID: strings.Repeat("x", 101), Text: "hi"},
 			"nothing":      {ID: "1", Text: "  "},
@@ -134,7 +134,7 @@ func TestQuickReplySendsItsPayload(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var seen httpapi.WidgetMessage
+		var seen widgetapi.WidgetMessage
 		for _, m := range v.messages("").Items {
 			if m.ID == menu.ID {
 				seen = m
@@ -143,8 +143,8 @@ func TestQuickReplySendsItsPayload(t *testing.T) {
 		if len(seen.Buttons) != 1 || seen.Buttons[0] != (desk.Button{ID: "talk", Title: "Talk to a person"}) {
 			t.Fatalf("menu as the customer sees it: %+v", seen)
 		}
-		var m httpapi.WidgetMessage
-		v.post("/widget/v1/messages", httpapi.WidgetSendRequest{ID: "2", Text: "Talk to a person", Payload: "talk"}).want(200).decode(&m)
+		var m widgetapi.WidgetMessage
+		v.post("/widget/v1/messages", widgetapi.WidgetSendRequest{ID: "2", Text: "Talk to a person", Payload: "talk"}).want(200).decode(&m)
 		stored, err := e.s.GetMessage(ctx, m.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -199,7 +199,7 @@ func TestBotMessagesShowTheBotsName(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, r := e.session(ch, "", httpapi.WidgetSessionRequest{})
+		v, r := e.session(ch, "", widgetapi.WidgetSessionRequest{})
 		r.want(200)
 		m := v.say("1", "Hi")
 		if _, err := e.s.Send(ctx, desk.Actor{Integration: true, BotID: bot.ID}, m.ConversationID, store.SendInput{Text: "Hello from the bot"}); err != nil {
@@ -207,7 +207,7 @@ func TestBotMessagesShowTheBotsName(t *testing.T) {
 		}
 		items := v.messages("").Items
 		last := items[len(items)-1]
-		if last.Author != (httpapi.WidgetAuthor{Type: desk.AuthorBot, Name: "Lucky Shrub"}) {
+		if last.Author != (widgetapi.WidgetAuthor{Type: desk.AuthorBot, Name: "Lucky Shrub"}) {
 			t.Fatalf("bot message as the customer sees it: %+v", last)
 		}
 	})

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/httpkit"
 )
 
 // Origins. The widget itself runs in an iframe served from this server, so
@@ -64,7 +64,7 @@ func setCORS(w http.ResponseWriter, origin string) {
 func (s *Service) ServePreflight(w http.ResponseWriter, r *http.Request) {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
-		httpapi.WriteError(w, r, s.log, desk.Errorf(desk.CodeBadRequest, "a preflight needs an Origin"))
+		httpkit.WriteError(w, r, s.log, desk.Errorf(desk.CodeBadRequest, "a preflight needs an Origin"))
 		return
 	}
 	ok := s.ownOrigin(r, origin)
@@ -76,12 +76,12 @@ func (s *Service) ServePreflight(w http.ResponseWriter, r *http.Request) {
 			ok, err = s.someChannelAdmits(r.Context(), origin)
 		}
 		if err != nil {
-			httpapi.WriteError(w, r, s.log, err)
+			httpkit.WriteError(w, r, s.log, err)
 			return
 		}
 	}
 	if !ok {
-		httpapi.WriteError(w, r, s.log, errOrigin)
+		httpkit.WriteError(w, r, s.log, errOrigin)
 		return
 	}
 	setCORS(w, origin)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 const evilOrigin = "https://evil.example"
@@ -19,7 +19,7 @@ const evilOrigin = "https://evil.example"
 // clients (no Origin), and refuses every other site on every route.
 func TestAllowedOriginsAreEnforcedOnEveryRoute(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
-		v, r := e.session(e.shop, shopOrigin, httpapi.WidgetSessionRequest{Name: "Carla"})
+		v, r := e.session(e.shop, shopOrigin, widgetapi.WidgetSessionRequest{Name: "Carla"})
 		r.want(200)
 		if got := r.Header.Get("Access-Control-Allow-Origin"); got != shopOrigin {
 			t.Fatalf("session ACAO %q", got)
@@ -29,9 +29,9 @@ func TestAllowedOriginsAreEnforcedOnEveryRoute(t *testing.T) {
 		v.upload("a.txt", []byte("hello")).want(200).decode(&up)
 		routes := []call{
 			{method: "GET", path: "/widget/v1/channels/" + e.shop.ID + "/config"},
-			{method: "POST", path: "/widget/v1/sessions", body: httpapi.WidgetSessionRequest{ChannelID: e.shop.ID, Name: "X"}},
+			{method: "POST", path: "/widget/v1/sessions", body: widgetapi.WidgetSessionRequest{ChannelID: e.shop.ID, Name: "X"}},
 			{method: "GET", path: "/widget/v1/messages", token: v.token},
-			{method: "POST", path: "/widget/v1/messages", token: v.token, body: httpapi.WidgetSendRequest{ID: "2", Text: "again"}},
+			{method: "POST", path: "/widget/v1/messages", token: v.token, body: widgetapi.WidgetSendRequest{ID: "2", Text: "again"}},
 			{method: "GET", path: up.URL, token: v.token},
 		}
 		for _, c := range routes {
@@ -67,7 +67,7 @@ func TestAllowedOriginsAreEnforcedOnEveryRoute(t *testing.T) {
 
 func TestOpenChannelAnswersAnyOriginWithCORS(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
-		v, r := e.session(e.open, evilOrigin, httpapi.WidgetSessionRequest{})
+		v, r := e.session(e.open, evilOrigin, widgetapi.WidgetSessionRequest{})
 		if r.want(200); r.Header.Get("Access-Control-Allow-Origin") != evilOrigin || !strings.Contains(r.Header.Get("Vary"), "Origin") {
 			t.Fatalf("headers %v", r.Header)
 		}

@@ -5,17 +5,17 @@ import (
 	"testing"
 
 	"github.com/relevo/relevo/internal/channel/web"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 func TestSessionsAreRateLimitedPerIP(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		for i := range 10 {
-			if _, r := e.session(e.open, "", httpapi.WidgetSessionRequest{}); r.Status != 200 {
+			if _, r := e.session(e.open, "", widgetapi.WidgetSessionRequest{}); r.Status != 200 {
 				t.Fatalf("session %d: %d %s", i+1, r.Status, r.Body)
 			}
 		}
-		_, r := e.session(e.open, "", httpapi.WidgetSessionRequest{})
+		_, r := e.session(e.open, "", widgetapi.WidgetSessionRequest{})
 		if r.Status != 429 || r.code() != "rate_limited" {
 			t.Fatalf("11th session in a minute: %d %s", r.Status, r.Body)
 		}
@@ -31,9 +31,9 @@ func TestMessagesAreRateLimitedPerToken(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		v, other := e.anon(), e.anon()
 		for i := range 3 {
-			v.post("/widget/v1/messages", httpapi.WidgetSendRequest{ID: strconv.Itoa(i), Text: "spam"}).want(200)
+			v.post("/widget/v1/messages", widgetapi.WidgetSendRequest{ID: strconv.Itoa(i), Text: "spam"}).want(200)
 		}
-		r := v.post("/widget/v1/messages", httpapi.WidgetSendRequest{ID: "4", Text: "spam"})
+		r := v.post("/widget/v1/messages", widgetapi.WidgetSendRequest{ID: "4", Text: "spam"})
 		if r.Status != 429 || r.code() != "rate_limited" || r.Header.Get("Retry-After") == "" {
 			t.Fatalf("4th message in 10 s: %d %s %v", r.Status, r.Body, r.Header)
 		}

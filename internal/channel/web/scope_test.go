@@ -8,8 +8,8 @@ import (
 
 	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 // A widget token reaches its own contact's conversations on its own
@@ -27,7 +27,7 @@ func TestWidgetTokenOnlyReachesItsOwnConversations(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The shop channel's conversation of another visitor.
-		carla, r := e.session(e.shop, shopOrigin, httpapi.WidgetSessionRequest{Name: "Carla"})
+		carla, r := e.session(e.shop, shopOrigin, widgetapi.WidgetSessionRequest{Name: "Carla"})
 		r.want(200)
 		cm := carla.say("c1", "Carla here")
 
@@ -104,11 +104,11 @@ func TestUploadsAreScopedToTheirContact(t *testing.T) {
 			t.Fatalf("bob downloads alice's file: %d", r.Status)
 		}
 		// Bob cannot attach Alice's upload either.
-		if r := bob.post("/widget/v1/messages", httpapi.WidgetSendRequest{ID: "b1", AttachmentIDs: []string{up.ID}}); r.Status != 422 {
+		if r := bob.post("/widget/v1/messages", widgetapi.WidgetSendRequest{ID: "b1", AttachmentIDs: []string{up.ID}}); r.Status != 422 {
 			t.Fatalf("bob attaches alice's file: %d %s", r.Status, r.Body)
 		}
-		var m httpapi.WidgetMessage
-		alice.post("/widget/v1/messages", httpapi.WidgetSendRequest{ID: "a1", AttachmentIDs: []string{up.ID}}).want(200).decode(&m)
+		var m widgetapi.WidgetMessage
+		alice.post("/widget/v1/messages", widgetapi.WidgetSendRequest{ID: "a1", AttachmentIDs: []string{up.ID}}).want(200).decode(&m)
 		if m.Kind != desk.KindImage || len(m.Attachments) != 1 || m.Attachments[0].URL != up.URL {
 			t.Fatalf("sent %+v", m)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/relevo/relevo/internal/channel/misconfig"
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/httpkit"
 	"github.com/relevo/relevo/internal/store"
 )
 
@@ -49,8 +50,8 @@ type Service struct {
 	uploads    string
 	maxUpload  int64
 	ttl        time.Duration
-	sessions   *limiter
-	messages   *limiter
+	sessions   *httpkit.Limiter
+	messages   *httpkit.Limiter
 	origins    originCache
 	bots       botNames
 	static     *static
@@ -86,8 +87,8 @@ func New(o Options) *Service {
 		o.Publish = func([]desk.Change) {}
 	}
 	s := &Service{store: o.Store, publish: o.Publish, log: o.Log, uploads: o.UploadDir, maxUpload: o.MaxUpload, ttl: o.SessionTTL,
-		sessions: newLimiter(o.SessionsPerMinute, time.Minute, o.SessionsPerMinute, maxLimiterKeys),
-		messages: newLimiter(o.MessagesPer10s, 10*time.Second, o.MessagesPer10s, maxLimiterKeys), misconfig: misconfig.New(o.Log)}
+		sessions: httpkit.NewLimiter(httpkit.Per(o.SessionsPerMinute, time.Minute), o.SessionsPerMinute, maxLimiterKeys),
+		messages: httpkit.NewLimiter(httpkit.Per(o.MessagesPer10s, 10*time.Second), o.MessagesPer10s, maxLimiterKeys), misconfig: misconfig.New(o.Log)}
 	if u, err := url.Parse(o.PublicURL); err == nil {
 		s.publicHost = u.Host
 	}

@@ -14,8 +14,9 @@ import (
 
 	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/httpkit"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 // Sessions. A widget token is an opaque random secret whose hash is stored
@@ -47,14 +48,14 @@ func (s *Service) ServeConfig(w http.ResponseWriter, r *http.Request, channelID 
 		bot, err = s.store.GetBot(r.Context(), ch.BotID)
 	}
 	if err != nil {
-		httpapi.WriteError(w, r, s.log, err)
+		httpkit.WriteError(w, r, s.log, err)
 		return
 	}
 	lang := cfg.language(r)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Add("Vary", "Accept-Language")
 	w.Header().Set("Content-Language", lang)
-	httpapi.WriteJSON(w, cfg.Public(ch, bot.Name, lang))
+	httpkit.WriteJSON(w, http.StatusOK, cfg.Public(ch, bot.Name, lang))
 }
 
 // ServeSession starts a visitor session: anonymous (a new visitor id, a new
@@ -63,19 +64,19 @@ func (s *Service) ServeConfig(w http.ResponseWriter, r *http.Request, channelID 
 func (s *Service) ServeSession(w http.ResponseWriter, r *http.Request) {
 	res, err := s.startSession(w, r)
 	if err != nil {
-		httpapi.WriteError(w, r, s.log, err)
+		httpkit.WriteError(w, r, s.log, err)
 		return
 	}
-	httpapi.WriteJSON(w, res)
+	httpkit.WriteJSON(w, http.StatusOK, res)
 }
 
-func (s *Service) startSession(w http.ResponseWriter, r *http.Request) (httpapi.WidgetSessionResponse, error) {
-	var res httpapi.WidgetSessionResponse
-	if err := s.sessions.allow("ip:" + clientIP(r)); err != nil {
+func (s *Service) startSession(w http.ResponseWriter, r *http.Request) (widgetapi.WidgetSessionResponse, error) {
+	var res widgetapi.WidgetSessionResponse
+	if err := s.sessions.Allow("ip:" + clientIP(r)); err != nil {
 		return res, err
 	}
-	var in httpapi.WidgetSessionRequest
-	if err := httpapi.DecodeJSON(w, r, &in, maxSessionBody); err != nil {
+	var in widgetapi.WidgetSessionRequest
+	if err := httpkit.DecodeJSON(w, r, &in, maxSessionBody); err != nil {
 		return res, err
 	}
 	if in.ChannelID == "" {
@@ -93,7 +94,7 @@ func (s *Service) startSession(w http.ResponseWriter, r *http.Request) (httpapi.
 		return res, err
 	}
 	ic.Language = cfg.language(r)
-	plain, hash, err := auth.NewToken(httpapi.WidgetTokenPrefix)
+	plain, hash, err := auth.NewToken(widgetapi.WidgetTokenPrefix)
 	if err != nil {
 		return res, err
 	}
@@ -101,12 +102,12 @@ func (s *Service) startSession(w http.ResponseWriter, r *http.Request) (httpapi.
 	if err != nil {
 		return res, err
 	}
-	return httpapi.WidgetSessionResponse{Token: plain, ContactID: ws.ContactID, ExpiresAt: ws.ExpiresAt}, nil
+	return widgetapi.WidgetSessionResponse{Token: plain, ContactID: ws.ContactID, ExpiresAt: ws.ExpiresAt}, nil
 }
 
 // sessionContact validates a session request against the channel's
 // pre-chat fields and secret, and says who the visitor is.
-func sessionContact(in httpapi.WidgetSessionRequest, cfg Config) (store.InboundContact, error) {
+func sessionContact(in widgetapi.WidgetSessionRequest, cfg Config) (store.InboundContact, error) {
 	ic := store.InboundContact{Name: strings.TrimSpace(in.Name), Email: strings.TrimSpace(in.Email)}
 	if utf8.RuneCountInString(ic.Name) > 200 { // its characters were checked by the decoder
 		return ic, desk.Invalid("name", "at most 200 characters")
@@ -190,7 +191,7 @@ func (s *Service) authenticate(w http.ResponseWriter, r *http.Request, queryToke
 	if !ok && queryToken {
 		plain = r.URL.Query().Get("token")
 	}
-	if !strings.HasPrefix(plain, httpapi.WidgetTokenPrefix) || len(plain) > 200 {
+	if !strings.HasPrefix(plain, widgetapi.WidgetTokenPrefix) || len(plain) > 200 {
 		return visitor{}, desk.Errorf(desk.CodeUnauthenticated, "a widget session token is required (POST /widget/v1/sessions)")
 	}
 	v := visitor{tokenHash: auth.HashToken(plain)}

@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/channel/web"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 func TestAnonymousSessionMakesANewVisitorContact(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		a, b := e.anon(), e.anon()
-		if !strings.HasPrefix(a.token, httpapi.WidgetTokenPrefix) || a.contactID == "" {
+		if !strings.HasPrefix(a.token, widgetapi.WidgetTokenPrefix) || a.contactID == "" {
 			t.Fatalf("session %+v", a)
 		}
 		if a.contactID == b.contactID || a.token == b.token {
@@ -35,15 +35,15 @@ func TestAnonymousSessionMakesANewVisitorContact(t *testing.T) {
 
 func TestSessionRequiresThePrechatFieldsOfItsChannel(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
-		_, r := e.session(e.shop, shopOrigin, httpapi.WidgetSessionRequest{Email: "carla@example.com"})
+		_, r := e.session(e.shop, shopOrigin, widgetapi.WidgetSessionRequest{Email: "carla@example.com"})
 		if r.want(422); r.code() != "validation_failed" || !strings.Contains(string(r.Body), "name") {
 			t.Fatalf("missing name: %s", r.Body)
 		}
-		_, r = e.session(e.shop, shopOrigin, httpapi.WidgetSessionRequest{Name: "Carla", Email: "not an email"})
+		_, r = e.session(e.shop, shopOrigin, widgetapi.WidgetSessionRequest{Name: "Carla", Email: "not an email"})
 		r.want(422)
-		_, r = e.session(e.shop, shopOrigin, httpapi.WidgetSessionRequest{Name: "Carla\nEvil"})
+		_, r = e.session(e.shop, shopOrigin, widgetapi.WidgetSessionRequest{Name: "Carla\nEvil"})
 		r.want(422)
-		v, r := e.session(e.shop, shopOrigin, httpapi.WidgetSessionRequest{Name: " Carla Customer ", Email: "carla@example.com"})
+		v, r := e.session(e.shop, shopOrigin, widgetapi.WidgetSessionRequest{Name: " Carla Customer ", Email: "carla@example.com"})
 		r.want(200)
 		k, _ := e.s.GetContact(context.Background(), v.contactID)
 		if k.Name != "Carla Customer" || k.Email != "carla@example.com" {
@@ -55,7 +55,7 @@ func TestSessionRequiresThePrechatFieldsOfItsChannel(t *testing.T) {
 func TestSessionOnlyOpensWebChannels(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		for _, id := range []string{e.api.ID, "nope", ""} {
-			r := e.do(call{method: "POST", path: "/widget/v1/sessions", body: httpapi.WidgetSessionRequest{ChannelID: id}})
+			r := e.do(call{method: "POST", path: "/widget/v1/sessions", body: widgetapi.WidgetSessionRequest{ChannelID: id}})
 			if r.Status != 404 && r.Status != 422 {
 				t.Errorf("channel %q: %d %s", id, r.Status, r.Body)
 			}
@@ -70,9 +70,9 @@ func TestChannelConfigIsPublicButNeverTheSecret(t *testing.T) {
 		if strings.Contains(string(r.Body), secret) || strings.Contains(string(r.Body), "allowed_origins") {
 			t.Fatalf("config leaks: %s", r.Body)
 		}
-		var c httpapi.WidgetConfig
+		var c widgetapi.WidgetConfig
 		r.decode(&c)
-		if c.Name != "Shop help" || len(c.Prechat) != 2 || c.Prechat[0] != (httpapi.WidgetField{Name: "name", Required: true}) ||
+		if c.Name != "Shop help" || len(c.Prechat) != 2 || c.Prechat[0] != (widgetapi.WidgetField{Name: "name", Required: true}) ||
 			len(c.Languages) != 1 || c.Languages[0] != "es" || !c.IdentityVerification || c.Color == "" {
 			t.Fatalf("config %+v", c)
 		}
@@ -87,7 +87,7 @@ func TestChannelConfigIsPublicButNeverTheSecret(t *testing.T) {
 func TestIdentifiedVisitorKeepsOneContactAcrossDevices(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		hash := web.IdentifierHash(secret, "customer-42")
-		in := httpapi.WidgetSessionRequest{Identifier: "customer-42", IdentifierHash: hash, Name: "Dora"}
+		in := widgetapi.WidgetSessionRequest{Identifier: "customer-42", IdentifierHash: hash, Name: "Dora"}
 		laptop, r := e.session(e.shop, shopOrigin, in)
 		r.want(200)
 		in.IdentifierHash = strings.ToUpper(hash) // hex in either case
@@ -118,14 +118,14 @@ func TestIdentityVerificationRefusesAWrongHash(t *testing.T) {
 			{"no hash", "customer-42", "", 401},
 			{"hash without identifier", "", good, 422},
 		} {
-			_, r := e.session(e.shop, shopOrigin, httpapi.WidgetSessionRequest{Identifier: tc.identifier, IdentifierHash: tc.hash})
+			_, r := e.session(e.shop, shopOrigin, widgetapi.WidgetSessionRequest{Identifier: tc.identifier, IdentifierHash: tc.hash})
 			if r.Status != tc.status {
 				t.Errorf("%s: %d %s", tc.name, r.Status, r.Body)
 			}
 		}
 		// A channel without a secret cannot verify anyone, so it refuses
 		// identifiers rather than trusting them.
-		_, r := e.session(e.open, "", httpapi.WidgetSessionRequest{Identifier: "customer-42", IdentifierHash: web.IdentifierHash("", "customer-42")})
+		_, r := e.session(e.open, "", widgetapi.WidgetSessionRequest{Identifier: "customer-42", IdentifierHash: web.IdentifierHash("", "customer-42")})
 		r.want(422)
 	})
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/httpkit"
 	"github.com/relevo/relevo/internal/realtime"
 	"github.com/relevo/relevo/internal/wsconn"
 )
@@ -27,7 +27,7 @@ const (
 func (s *Service) ServeSocket(w http.ResponseWriter, r *http.Request) {
 	v, err := s.authenticate(w, r, true)
 	if err != nil {
-		httpapi.WriteError(w, r, s.log, err)
+		httpkit.WriteError(w, r, s.log, err)
 		return
 	}
 	// The origin was checked against the channel by authenticate.

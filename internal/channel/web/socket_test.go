@@ -11,9 +11,9 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
 	"github.com/relevo/relevo/internal/realtime"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/widgetapi"
 )
 
 func wsURL(e *env, token string) string {
@@ -77,7 +77,7 @@ func (f *frames) until(match func(realtime.Frame) bool) realtime.Frame {
 }
 
 func messageText(fr realtime.Frame) string {
-	var m httpapi.WidgetMessage
+	var m widgetapi.WidgetMessage
 	_ = json.Unmarshal(fr.Data, &m)
 	return m.Text
 }
@@ -97,7 +97,7 @@ func TestSocketDeliversAgentReplyAndTyping(t *testing.T) {
 			t.Fatal(err)
 		}
 		fr := f.until(func(fr realtime.Frame) bool { return fr.Type == realtime.FrameConversationUpdated })
-		var wc httpapi.WidgetConversation
+		var wc widgetapi.WidgetConversation
 		_ = json.Unmarshal(fr.Data, &wc)
 		if wc.Phase != desk.PhaseHuman || wc.Agent != "Alice Agent" || fr.ConversationID != first.ConversationID || fr.Seq == 0 {
 			t.Fatalf("conversation frame %+v %+v", fr, wc)
@@ -121,9 +121,9 @@ func TestSocketDeliversAgentReplyAndTyping(t *testing.T) {
 			t.Fatal(err)
 		}
 		fr = f.until(func(fr realtime.Frame) bool { return fr.Type == realtime.FrameMessageCreated })
-		var m httpapi.WidgetMessage
+		var m widgetapi.WidgetMessage
 		_ = json.Unmarshal(fr.Data, &m)
-		if m.Text != "Hi, how can I help?" || m.Author != (httpapi.WidgetAuthor{Type: desk.AuthorAgent, Name: "Alice Agent"}) || fr.Seq != m.Seq {
+		if m.Text != "Hi, how can I help?" || m.Author != (widgetapi.WidgetAuthor{Type: desk.AuthorAgent, Name: "Alice Agent"}) || fr.Seq != m.Seq {
 			t.Fatalf("reply frame %+v %+v", fr, m)
 		}
 		// The other visitor's socket heard nothing of it.

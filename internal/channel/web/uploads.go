@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/httpkit"
 	"github.com/relevo/relevo/internal/store"
 )
 
@@ -18,10 +18,10 @@ import (
 func (s *Service) ServeUpload(w http.ResponseWriter, r *http.Request) {
 	a, err := s.upload(w, r)
 	if err != nil {
-		httpapi.WriteError(w, r, s.log, err)
+		httpkit.WriteError(w, r, s.log, err)
 		return
 	}
-	httpapi.WriteJSON(w, a)
+	httpkit.WriteJSON(w, http.StatusOK, a)
 }
 
 func (s *Service) upload(w http.ResponseWriter, r *http.Request) (desk.Attachment, error) {
@@ -29,10 +29,10 @@ func (s *Service) upload(w http.ResponseWriter, r *http.Request) (desk.Attachmen
 	if err != nil {
 		return desk.Attachment{}, err
 	}
-	if err := s.messages.allow("token:" + v.tokenHash); err != nil {
+	if err := s.messages.Allow("token:" + v.tokenHash); err != nil {
 		return desk.Attachment{}, err
 	}
-	f, path, err := httpapi.ReceiveUpload(w, r, s.uploads, s.maxUpload, s.store.NewID())
+	f, path, err := httpkit.ReceiveUpload(w, r, s.uploads, s.maxUpload, s.store.NewID())
 	if err != nil {
 		return desk.Attachment{}, err
 	}
@@ -66,7 +66,7 @@ func (s *Service) ServeDownload(w http.ResponseWriter, r *http.Request, uploadID
 		}
 	}
 	if err != nil {
-		httpapi.WriteError(w, r, s.log, err)
+		httpkit.WriteError(w, r, s.log, err)
 		return
 	}
 	defer f.Close()

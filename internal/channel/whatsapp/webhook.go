@@ -5,13 +5,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/httpkit"
 )
 
 // MaxWebhookBody bounds a webhook body; Meta's are a few KiB.
@@ -30,11 +30,11 @@ func (s *Service) ServeVerify(w http.ResponseWriter, r *http.Request, channelID 
 	challenge := q.Get("hub.challenge")
 	if cfg.VerifyToken == "" || q.Get("hub.mode") != "subscribe" ||
 		!hmac.Equal([]byte(q.Get("hub.verify_token")), []byte(cfg.VerifyToken)) {
-		writeError(w, http.StatusForbidden, desk.CodeForbidden, "hub.mode must be subscribe and hub.verify_token the channel's verify_token")
+		httpkit.WriteStatusError(w, http.StatusForbidden, desk.CodeForbidden, "hub.mode must be subscribe and hub.verify_token the channel's verify_token")
 		return
 	}
 	if challenge == "" || len(challenge) > 1024 {
-		writeError(w, http.StatusBadRequest, desk.CodeBadRequest, "hub.challenge is missing or too long")
+		httpkit.WriteStatusError(w, http.StatusBadRequest, desk.CodeBadRequest, "hub.challenge is missing or too long")
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -57,31 +57,31 @@ func (s *Service) ServeWebhook(w http.ResponseWriter, r *http.Request, channelID
 		// Unverifiable: refuse it as not stored, so Meta keeps it until an
 		// admin sets the secret.
 		s.log.Error("whatsapp: webhook for a channel without app_secret", "channel", ch.ID)
-		writeError(w, http.StatusServiceUnavailable, desk.CodeInternal, "this channel cannot verify webhooks yet (no app_secret)")
+		httpkit.WriteStatusError(w, http.StatusServiceUnavailable, desk.CodeInternal, "this channel cannot verify webhooks yet (no app_secret)")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeError(w, http.StatusRequestEntityTooLarge, desk.CodePayloadTooLarge, "the body is larger than 1 MiB")
+			httpkit.WriteStatusError(w, http.StatusRequestEntityTooLarge, desk.CodePayloadTooLarge, "the body is larger than 1 MiB")
 			return
 		}
-		writeError(w, http.StatusBadRequest, desk.CodeBadRequest, "the body could not be read")
+		httpkit.WriteStatusError(w, http.StatusBadRequest, desk.CodeBadRequest, "the body could not be read")
 		return
 	}
 	if !ValidSignature(cfg.AppSecret, body, r.Header.Get("X-Hub-Signature-256")) {
-		writeError(w, http.StatusUnauthorized, desk.CodeInvalidSignature, "X-Hub-Signature-256 does not match the body")
+		httpkit.WriteStatusError(w, http.StatusUnauthorized, desk.CodeInvalidSignature, "X-Hub-Signature-256 does not match the body")
 		return
 	}
 	wh, err := ParseWebhook(body)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, desk.CodeBadRequest, "the body is not a webhook notification")
+		httpkit.WriteStatusError(w, http.StatusBadRequest, desk.CodeBadRequest, "the body is not a webhook notification")
 		return
 	}
 	if err := s.Handle(r.Context(), ch, cfg, wh); err != nil {
 		s.log.Error("whatsapp: webhook not stored; Meta will retry", "channel", ch.ID, "err", err)
-		writeError(w, http.StatusInternalServerError, desk.CodeInternal, "the notification could not be stored; retry")
+		httpkit.WriteStatusError(w, http.StatusInternalServerError, desk.CodeInternal, "the notification could not be stored; retry")
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -178,35 +178,18 @@ func (s *Service) handleValue(ctx context.Context, ch desk.Channel, cfg Config, 
 	return errors.Join(errs...)
 }
 
-// errorEnvelope is API.md's error format; a local copy keeps this package
-// free of the HTTP layer.
-type errorEnvelope struct {
-	Error errorBody `json:"error"`
-}
-
-type errorBody struct {
-	Code    desk.Code `json:"code"`
-	Message string    `json:"message"`
-}
-
-func writeError(w http.ResponseWriter, status int, code desk.Code, message string) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(errorEnvelope{errorBody{code, message}})
-}
-
 // refuse answers a channel lookup failure: not found, a config that cannot
 // work (503, so Meta retries once an admin fixed it; logged once by
 // misconfig), or a store failure.
 func (s *Service) refuse(w http.ResponseWriter, r *http.Request, ch desk.Channel, err error) {
 	switch desk.ErrorCode(err) {
 	case desk.CodeNotFound:
-		writeError(w, http.StatusNotFound, desk.CodeNotFound, "no such WhatsApp channel")
+		httpkit.WriteStatusError(w, http.StatusNotFound, desk.CodeNotFound, "no such WhatsApp channel")
 	case desk.CodeValidationFailed:
 		e := s.misconfig.Refuse(ch, err)
-		writeError(w, http.StatusServiceUnavailable, e.Code, e.Message)
+		httpkit.WriteStatusError(w, http.StatusServiceUnavailable, e.Code, e.Message)
 	default:
 		s.log.Error("whatsapp: channel lookup", "path", r.URL.Path, "err", err)
-		writeError(w, http.StatusInternalServerError, desk.CodeInternal, "internal error")
+		httpkit.WriteStatusError(w, http.StatusInternalServerError, desk.CodeInternal, "internal error")
 	}
 }

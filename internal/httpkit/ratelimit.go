@@ -1,4 +1,4 @@
-package web
+package httpkit
 
 import (
 	"sync"
@@ -9,13 +9,14 @@ import (
 	"github.com/relevo/relevo/internal/desk"
 )
 
-// limiter keeps a token bucket per key (a client IP, a widget token), per
-// node: it protects this process from a runaway or hostile client. The map
-// is bounded twice: buckets idle longer than a full refill are swept, and
-// past maxKeys every new key shares one overflow bucket, so a flood of
-// fresh keys (spoofed IPv6 addresses, minted tokens) gets one budget
-// between them instead of memory.
-type limiter struct {
+// Limiter keeps a token bucket per key (a client IP, an API or widget
+// token), per node: it protects this process from a runaway or hostile
+// client, and a bucket lost on restart costs nothing. The map is bounded
+// twice: buckets idle longer than a full refill are swept, and past maxKeys
+// every new key shares one overflow bucket, so a flood of fresh keys
+// (spoofed IPv6 addresses, minted tokens) gets one budget between them
+// instead of memory.
+type Limiter struct {
 	mu       sync.Mutex
 	every    rate.Limit
 	burst    int
@@ -31,15 +32,24 @@ type bucket struct {
 	seen time.Time
 }
 
-// newLimiter allows burst requests at once per key, refilled at n per per.
-func newLimiter(n int, per time.Duration, burst, maxKeys int) *limiter {
-	every := rate.Limit(float64(n) / per.Seconds())
-	return &limiter{every: every, burst: burst, maxKeys: maxKeys, buckets: map[string]*bucket{},
+// Per is n events per period, as a rate.
+func Per(n int, per time.Duration) rate.Limit { return rate.Limit(float64(n) / per.Seconds()) }
+
+// NewLimiter allows burst requests at once per key, refilled at every per
+// second, with buckets of their own for at most maxKeys keys.
+func NewLimiter(every rate.Limit, burst, maxKeys int) *Limiter {
+	return &Limiter{every: every, burst: burst, maxKeys: maxKeys, buckets: map[string]*bucket{},
 		overflow: rate.NewLimiter(every, burst), now: time.Now}
 }
 
-// allow takes a token for key, or returns rate_limited with the wait.
-func (l *limiter) allow(key string) error {
+// Limit is the refill rate, in requests per second.
+func (l *Limiter) Limit() rate.Limit { return l.every }
+
+// Burst is how many requests a key may make at once.
+func (l *Limiter) Burst() int { return l.burst }
+
+// Allow takes a token for key, or returns rate_limited with the wait.
+func (l *Limiter) Allow(key string) error {
 	now := l.now()
 	l.mu.Lock()
 	idle := time.Duration(float64(l.burst)/float64(l.every)*float64(time.Second)) + time.Minute
@@ -72,7 +82,7 @@ func (l *limiter) allow(key string) error {
 }
 
 // size is how many keys have a bucket of their own (tests).
-func (l *limiter) size() int {
+func (l *Limiter) size() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.buckets)

@@ -1,4 +1,4 @@
-package httpapi
+package httpkit
 
 import (
 	"net/http"
@@ -31,10 +31,10 @@ const (
 	kindStripLine
 )
 
-// checkTexts applies the text rules to every string reachable from dst (a
+// CheckTexts applies the text rules to every string reachable from dst (a
 // pointer), normalising or stripping in place; the first refusal comes
 // back as validation_failed naming the JSON path.
-func checkTexts(dst any) error {
+func CheckTexts(dst any) error {
 	v := reflect.ValueOf(dst)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		return nil
@@ -168,10 +168,10 @@ func joinPath(path, name string) string {
 	return path + "." + name
 }
 
-// checkRequestParams refuses a request whose path or query holds a
+// CheckRequestParams refuses a request whose path or query holds a
 // control character or invalid UTF-8 (400 bad_request): ids and search
 // words go to the database, where a NUL is a driver error on PostgreSQL.
-func checkRequestParams(r *http.Request) error {
+func CheckRequestParams(r *http.Request) error {
 	if err := desk.CheckParam("(path)", r.URL.Path); err != nil {
 		return err
 	}

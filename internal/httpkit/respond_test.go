@@ -1,4 +1,4 @@
-package httpapi
+package httpkit
 
 import (
 	"bytes"
@@ -40,7 +40,7 @@ func TestStatusOfFollowsTheErrorTable(t *testing.T) {
 		desk.CodeInternal:             500,
 		desk.Code("no_such_code"):     500,
 	} {
-		if got := statusOf(code); got != want {
+		if got := StatusOf(code); got != want {
 			t.Errorf("statusOf(%s) = %d; want %d", code, got, want)
 		}
 	}
@@ -72,7 +72,7 @@ func TestWriteErrorEncodesDomainErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			writeError(rec, httptest.NewRequest("POST", "/api/v1/x", nil), slog.New(slog.DiscardHandler), tc.err)
+			WriteError(rec, httptest.NewRequest("POST", "/api/v1/x", nil), slog.New(slog.DiscardHandler), tc.err)
 			if rec.Code != tc.status {
 				t.Errorf("status = %d; want %d", rec.Code, tc.status)
 			}
@@ -96,12 +96,12 @@ func TestWriteErrorHidesInternalErrors(t *testing.T) {
 	req := httptest.NewRequest("PATCH", "/api/v1/users/42?x=1", strings.NewReader(`{"password":"hunter2"}`))
 	req.Header.Set("Authorization", "Bearer rlv_t_secret")
 	rec := httptest.NewRecorder()
-	writeError(rec, req, log, fmt.Errorf("update user: %w", secret))
+	WriteError(rec, req, log, fmt.Errorf("update user: %w", secret))
 
 	if rec.Code != http.StatusInternalServerError {
 		t.Errorf("status = %d; want 500", rec.Code)
 	}
-	var got errorResponse
+	var got ErrorResponse
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestWriteErrorHidesInternalErrors(t *testing.T) {
 
 func TestWriteJSONSetsStatusAndType(t *testing.T) {
 	rec := httptest.NewRecorder()
-	writeJSON(rec, http.StatusCreated, struct {
+	WriteJSON(rec, http.StatusCreated, struct {
 		ID string `json:"id"`
 	}{"c1"})
 	if rec.Code != 201 || strings.TrimSpace(rec.Body.String()) != `{"id":"c1"}` ||

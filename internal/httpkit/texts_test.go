@@ -1,4 +1,4 @@
-package httpapi
+package httpkit
 
 import (
 	"encoding/json"
@@ -49,7 +49,7 @@ func TestDecodeAppliesTheTextRules(t *testing.T) {
 	} {
 		var dst textsTarget
 		r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
-		err := decodeJSON(httptest.NewRecorder(), r, &dst, 1<<10)
+		err := DecodeJSON(httptest.NewRecorder(), r, &dst, 1<<10)
 		if tc.body[0] == '"' {
 			if desk.ErrorCode(err) != desk.CodeBadRequest {
 				t.Errorf("%s: %v", tc.body, err)
@@ -75,7 +75,7 @@ func TestDecodeAppliesTheTextRules(t *testing.T) {
 func TestDecodeNormalisesAndStrips(t *testing.T) {
 	var dst textsTarget
 	body := `{"body": "a\r\nb\rc", "said": "hi\u0000 there\r\n", "who": "Dana\u202e\tCosta", "attrs": {"addr": "1 Way\r\nTown"}}`
-	if err := decodeJSON(httptest.NewRecorder(), httptest.NewRequest("POST", "/", strings.NewReader(body)), &dst, 1<<10); err != nil {
+	if err := DecodeJSON(httptest.NewRecorder(), httptest.NewRequest("POST", "/", strings.NewReader(body)), &dst, 1<<10); err != nil {
 		t.Fatal(err)
 	}
 	if dst.Body != "a\nb\nc" || dst.Said != "hi there\n" || *dst.Who != "Dana Costa" || dst.Attrs["addr"] != "1 Way\nTown" {
@@ -93,7 +93,7 @@ func TestRequestParamsRefuseControls(t *testing.T) {
 		"/api/v1/conversations/%00":               "(path)",
 		"/api/v1/conversations/caf%C3%A9?q=a%20b": "",
 	} {
-		err := checkRequestParams(httptest.NewRequest("GET", target, nil))
+		err := CheckRequestParams(httptest.NewRequest("GET", target, nil))
 		if field == "" {
 			if err != nil {
 				t.Errorf("%s: %v", target, err)

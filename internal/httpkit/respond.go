@@ -1,12 +1,4 @@
-// Package httpapi is Relevo's HTTP API: the route table, thin handlers, JSON
-// and error encoding, and the OpenAPI document generated from the route
-// table.
-//
-// Handlers here translate between HTTP and the domain and nothing more: the
-// rules live in desk and its services. Every error leaves through writeError,
-// so a domain code maps to a status in exactly one place (statusOf), and no
-// internal error text ever reaches a client.
-package httpapi
+package httpkit
 
 import (
 	"encoding/json"
@@ -20,30 +12,30 @@ import (
 	"github.com/relevo/relevo/internal/desk"
 )
 
-// errorResponse is the envelope of every error API.md promises.
-type errorResponse struct {
-	Error errorBody `json:"error"`
+// ErrorResponse is the envelope of every error API.md promises.
+type ErrorResponse struct {
+	Error ErrorBody `json:"error"`
 }
 
-// errorBody is the inside of the error envelope; clients branch on Code.
-type errorBody struct {
+// ErrorBody is the inside of the error envelope; clients branch on Code.
+type ErrorBody struct {
 	Code    desk.Code      `json:"code"`
 	Message string         `json:"message"`
 	Details map[string]any `json:"details,omitempty"`
 }
 
-// writeJSON writes v as the whole response. An encoding failure after the
+// WriteJSON writes v as the whole response. An encoding failure after the
 // header is out cannot be reported to the client any more, so it is ignored
 // here; response types are plain structs that always encode.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// statusOf is the one mapping from domain codes to HTTP statuses (API.md's
+// StatusOf is the one mapping from domain codes to HTTP statuses (API.md's
 // error table). An unknown code is a bug somewhere, so it answers 500.
-func statusOf(code desk.Code) int {
+func StatusOf(code desk.Code) int {
 	switch code {
 	case desk.CodeBadRequest:
 		return http.StatusBadRequest
@@ -72,25 +64,25 @@ func statusOf(code desk.Code) int {
 	}
 }
 
-// writeError answers err in API.md's error format. A *desk.Error anywhere in
+// WriteError answers err in API.md's error format. A *desk.Error anywhere in
 // the chain is shown as is; anything else is an internal failure: it is
 // logged with the method and path only (bodies and headers may hold
 // passwords and tokens) and the client gets a generic message, because
 // internal error text can leak SQL, file paths or secrets.
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	var de *desk.Error
 	if !errors.As(err, &de) {
 		if log != nil {
 			log.ErrorContext(r.Context(), "request failed",
 				"method", r.Method, "path", r.URL.Path, "err", err)
 		}
-		writeJSON(w, http.StatusInternalServerError, errorResponse{Error: errorBody{
+		WriteJSON(w, http.StatusInternalServerError, ErrorResponse{Error: ErrorBody{
 			Code:    desk.CodeInternal,
 			Message: "internal error",
 		}})
 		return
 	}
-	status := statusOf(de.Code)
+	status := StatusOf(de.Code)
 	if de.Code == desk.CodeInternal || status == http.StatusInternalServerError {
 		// A domain error that maps to 500 is still a server fault; keep the
 		// message the service chose but make sure someone sees it.
@@ -102,11 +94,11 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if de.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(retryAfterSeconds(de.RetryAfter), 10))
 	}
-	body := errorBody{Code: de.Code, Message: de.Message}
+	body := ErrorBody{Code: de.Code, Message: de.Message}
 	if len(de.Details) > 0 {
 		body.Details = de.Details
 	}
-	writeJSON(w, status, errorResponse{Error: body})
+	WriteJSON(w, status, ErrorResponse{Error: body})
 }
 
 // retryAfterSeconds rounds up, and never to 0: "Retry-After: 0" invites a
@@ -117,4 +109,11 @@ func retryAfterSeconds(d time.Duration) int64 {
 		s = 1
 	}
 	return s
+}
+
+// WriteStatusError answers with the error envelope and a status the caller
+// chose, for the few answers whose status is not the code's (a webhook
+// that must make its sender retry, say). Everything else uses WriteError.
+func WriteStatusError(w http.ResponseWriter, status int, code desk.Code, message string) {
+	WriteJSON(w, status, ErrorResponse{Error: ErrorBody{Code: code, Message: message}})
 }
