@@ -104,6 +104,7 @@ type external struct {
 	s     *store.Store
 	db    *storetest.DB
 	ctx   context.Context
+	world *storetest.World
 	bot   desk.Bot
 	ch    desk.Channel
 	api   *httptest.Server
@@ -115,14 +116,10 @@ type external struct {
 func newExternal(t *testing.T, db *storetest.DB) *external {
 	t.Helper()
 	e := &external{s: db.Store, db: db, ctx: context.Background(), rc: newReceiver(t, db.Clock.Now)}
-	var err error
-	if e.bot, err = e.s.CreateBot(e.ctx, desk.Bot{Name: "Rasa", WebhookURL: e.rc.URL}); err != nil {
-		t.Fatal(err)
-	}
+	// The world's bot is external: its webhook is the receiver.
+	e.world = storetest.NewWorld(t, db, storetest.WorldOptions{WebhookURL: e.rc.URL})
+	e.bot, e.ch = e.world.Bot, e.world.API
 	e.rc.secret = []byte(e.bot.WebhookSecret)
-	if e.ch, err = e.s.CreateChannel(e.ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelAPI, Name: "API"}); err != nil {
-		t.Fatal(err)
-	}
 	plain, hash, err := auth.NewToken(auth.APITokenPrefix)
 	if err != nil {
 		t.Fatal(err)
@@ -277,25 +274,9 @@ func sortedPairs(list []string) []string {
 // its processing lock).
 func (e *external) peopleTakeOver(t *testing.T, convID string) {
 	t.Helper()
-	u, err := e.s.CreateUser(e.ctx, desk.User{Name: "Ana", Email: "ana@example.com", Role: desk.RoleAgent, BotIDs: []string{e.bot.ID}}, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if u, err = e.s.SetStatus(e.ctx, u.ID, desk.StatusOnline, ""); err != nil {
-		t.Fatal(err)
-	}
-	team, err := e.s.CreateTeam(e.ctx, desk.Team{Name: "Tier 2", BotID: e.bot.ID, MemberIDs: []string{u.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reason, err := e.s.CreateReason(e.ctx, desk.Reason{Name: "Needs a specialist"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if u, err = e.s.GetUser(e.ctx, u.ID); err != nil {
-		t.Fatal(err)
-	}
-	agent := desk.UserActor(u)
+	// Ana, an online agent of the bot, is in team Sales.
+	team, reason := e.world.Sales, e.world.Reason
+	agent := e.world.As(e.world.Agent)
 	for i, step := range []func() (desk.Conversation, error){
 		func() (desk.Conversation, error) { return e.s.Assign(e.ctx, agent, convID, store.AssignInput{}) },
 		func() (desk.Conversation, error) {

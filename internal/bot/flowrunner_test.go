@@ -58,23 +58,15 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 func newFlowWorld(t *testing.T, db *storetest.DB, teamID string) *flowWorld {
 	t.Helper()
 	w := &flowWorld{s: db.Store, ctx: context.Background(), logs: &syncBuffer{}}
-	var err error
-	if w.bot, err = w.s.CreateBot(w.ctx, desk.Bot{Name: "Acme"}); err != nil {
-		t.Fatal(err)
-	}
-	if w.team, err = w.s.CreateTeam(w.ctx, desk.Team{Name: "Billing", BotID: w.bot.ID}); err != nil {
-		t.Fatal(err)
-	}
+	sd := storetest.NewSeed(t, w.s)
+	w.bot = sd.Bot(desk.Bot{Name: "Acme"})
+	w.team = sd.Team(desk.Team{Name: "Billing", BotID: w.bot.ID})
 	if teamID == "" {
 		teamID = w.team.ID
 	}
 	raw := json.RawMessage(strings.ReplaceAll(billingFlow, "TEAM", teamID))
-	if w.bot, err = w.s.UpdateBot(w.ctx, w.bot.ID, store.BotPatch{Flow: &raw}); err != nil {
-		t.Fatal(err)
-	}
-	if w.ch, err = w.s.CreateChannel(w.ctx, desk.Channel{BotID: w.bot.ID, Type: desk.ChannelAPI, Name: "API"}); err != nil {
-		t.Fatal(err)
-	}
+	w.bot = storetest.Must[desk.Bot](t)(w.s.UpdateBot(w.ctx, w.bot.ID, store.BotPatch{Flow: &raw}))
+	w.ch = sd.APIChannel(w.bot, "API")
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
 	w.runner = bot.FlowRunner{Store: w.s, Log: log}
 	ok := jobs.SenderFunc(func(context.Context, store.Delivery) (string, error) { return "", nil })
@@ -88,12 +80,8 @@ func newFlowWorld(t *testing.T, db *storetest.DB, teamID string) *flowWorld {
 func (w *flowWorld) says(t *testing.T, text, payload string) store.InboundResult {
 	t.Helper()
 	w.n++
-	res, err := w.s.Inbound(w.ctx, w.ch.ID, store.InboundContact{ExternalID: "ana", Name: "Ana"},
+	return storetest.NewSeed(t, w.s).Inbound(w.ch.ID, store.InboundContact{ExternalID: "ana", Name: "Ana"},
 		store.InboundMessage{ExternalID: fmt.Sprintf("m%d", w.n), Text: text, Extra: desk.MessageExtra{Payload: payload}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
 }
 
 // run delivers everything due, flow steps and the messages they send.

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store/storetest"
 )
@@ -18,13 +17,8 @@ import (
 func TestBotSettingsTakeFlowsAndKeywordsThroughTheAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newExternal(t, db)
-		hash, err := auth.HashPassword("admin-password", auth.FastParams)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.s.CreateUser(e.ctx, desk.User{Name: "Root", Email: "root@example.com", Role: desk.RoleAdmin}, hash); err != nil {
-			t.Fatal(err)
-		}
+		sd := storetest.NewSeed(t, e.s)
+		sd.User(desk.User{Name: "Root", Email: "root@example.com", Role: desk.RoleAdmin}, sd.Hash("admin-password"))
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar}
 		send := func(method, path string, body any) (int, map[string]any) {

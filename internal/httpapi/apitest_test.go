@@ -107,31 +107,16 @@ func eachWorld(t *testing.T, fn func(t *testing.T, w *world)) {
 }
 
 func (w *world) seed() {
-	t, s, ctx := w.t, w.db.Store, context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("seed: %v", err)
-		}
-	}
-	var err error
-	w.botA, err = s.CreateBot(ctx, desk.Bot{Name: "Bot A", Flow: flow})
-	must(err)
-	w.botB, err = s.CreateBot(ctx, desk.Bot{Name: "Bot B"})
-	must(err)
-	w.apiA, err = s.CreateChannel(ctx, desk.Channel{BotID: w.botA.ID, Type: desk.ChannelAPI, Name: "A api"})
-	must(err)
-	w.waA, err = s.CreateChannel(ctx, desk.Channel{BotID: w.botA.ID, Type: desk.ChannelWhatsApp, Name: "A whatsapp",
+	sd := storetest.NewSeed(w.t, w.db.Store)
+	w.botA = sd.Bot(desk.Bot{Name: "Bot A", Flow: flow})
+	w.botB = sd.Bot(desk.Bot{Name: "Bot B"})
+	w.apiA = sd.APIChannel(w.botA, "A api")
+	w.waA = sd.Channel(desk.Channel{BotID: w.botA.ID, Type: desk.ChannelWhatsApp, Name: "A whatsapp",
 		Config: json.RawMessage(`{"phone_number_id":"123","access_token":"sekret"}`)})
-	must(err)
-	w.apiB, err = s.CreateChannel(ctx, desk.Channel{BotID: w.botB.ID, Type: desk.ChannelAPI, Name: "B api"})
-	must(err)
-	h, err := auth.HashPassword(password, auth.FastParams)
-	must(err)
+	w.apiB = sd.APIChannel(w.botB, "B api")
+	h := sd.Hash(password)
 	user := func(name, email string, role desk.Role, bots ...string) desk.User {
-		u, err := s.CreateUser(ctx, desk.User{Name: name, Email: email, Role: role, BotIDs: bots}, h)
-		must(err)
-		return u
+		return sd.User(desk.User{Name: name, Email: email, Role: role, BotIDs: bots}, h)
 	}
 	w.admin = user("Ada Admin", "admin@test.relevo", desk.RoleAdmin)
 	w.sup = user("Sam Supervisor", "sup@test.relevo", desk.RoleSupervisor, w.botA.ID)
@@ -139,14 +124,10 @@ func (w *world) seed() {
 	w.agent2 = user("Bruno Agent", "agent2@test.relevo", desk.RoleAgent, w.botA.ID)
 	w.auditor = user("Olga Auditor", "auditor@test.relevo", desk.RoleAuditor, w.botA.ID)
 	w.agentB = user("Bea Agent", "agentb@test.relevo", desk.RoleAgent, w.botB.ID)
-	w.teamA, err = s.CreateTeam(ctx, desk.Team{Name: "Support", BotID: w.botA.ID, MemberIDs: []string{w.agent.ID, w.agent2.ID}})
-	must(err)
-	w.reason, err = s.CreateReason(ctx, desk.Reason{Name: "Billing"})
-	must(err)
-	w.reasonB, err = s.CreateReason(ctx, desk.Reason{Name: "B only", BotID: w.botB.ID})
-	must(err)
-	w.tag, err = s.CreateTag(ctx, desk.Tag{Name: "VIP", Color: "#b7791f"})
-	must(err)
+	w.teamA = sd.Team(desk.Team{Name: "Support", BotID: w.botA.ID, MemberIDs: storetest.IDs(w.agent, w.agent2)})
+	w.reason = sd.Reason(desk.Reason{Name: "Billing"})
+	w.reasonB = sd.Reason(desk.Reason{Name: "B only", BotID: w.botB.ID})
+	w.tag = sd.Tag(desk.Tag{Name: "VIP", Color: "#b7791f"})
 }
 
 // client is one caller: a cookie jar (console user) or a bearer token.

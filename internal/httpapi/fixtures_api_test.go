@@ -10,6 +10,7 @@ import (
 
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/store/storetest"
 )
 
 // Conversations in a given phase, made through the store the way the
@@ -21,12 +22,9 @@ import (
 func (w *world) convOn(ch desk.Channel, ext string) string {
 	w.t.Helper()
 	w.msgN++
-	res, err := w.db.Store.Inbound(context.Background(), ch.ID,
+	res := storetest.NewSeed(w.t, w.db.Store).Inbound(ch.ID,
 		store.InboundContact{ExternalID: ext, Name: "Customer " + ext, Phone: phoneOf(ext)},
 		store.InboundMessage{ExternalID: fmt.Sprintf("%s-m%d", ext, w.msgN), Text: "hello from " + ext})
-	if err != nil {
-		w.t.Fatalf("inbound: %v", err)
-	}
 	return res.ConversationID
 }
 
@@ -85,9 +83,7 @@ func (w *world) humanConv(ext string, u desk.User) string {
 // online sets u online.
 func (w *world) online(u desk.User) {
 	w.t.Helper()
-	if _, err := w.db.Store.SetStatus(context.Background(), u.ID, desk.StatusOnline, ""); err != nil {
-		w.t.Fatalf("set status: %v", err)
-	}
+	storetest.NewSeed(w.t, w.db.Store).Online(u)
 }
 
 // drain delivers everything the outbox holds (customer notices, bot

@@ -92,17 +92,12 @@ type deskSetup struct {
 
 func newDesk(t *testing.T, db *storetest.DB, f *fakeBot) *deskSetup {
 	ctx := context.Background()
-	b, err := db.Store.CreateBot(ctx, desk.Bot{Name: "Acme", WebhookURL: f.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The world's bot is external: its webhook is the fake bot.
+	w := storetest.NewWorld(t, db, storetest.WorldOptions{WebhookURL: f.URL})
+	b, ch := w.Bot, w.API
 	f.mu.Lock()
 	f.secret = []byte(b.WebhookSecret)
 	f.mu.Unlock()
-	ch, err := db.Store.CreateChannel(ctx, desk.Channel{BotID: b.ID, Type: desk.ChannelAPI, Name: "API"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return &deskSetup{db: db, s: db.Store, bot: b, channel: ch, ctx: ctx}
 }
 
@@ -111,11 +106,8 @@ func newDesk(t *testing.T, db *storetest.DB, f *fakeBot) *deskSetup {
 // customer's "queued" notice. It returns the conversation and the notice.
 func (d *deskSetup) queue(t *testing.T, n int) (string, desk.Message) {
 	t.Helper()
-	res, err := d.s.Inbound(d.ctx, d.channel.ID, store.InboundContact{ExternalID: fmt.Sprintf("c%d", n), Name: "Xu"},
+	res := storetest.NewSeed(t, d.s).Inbound(d.channel.ID, store.InboundContact{ExternalID: fmt.Sprintf("c%d", n), Name: "Xu"},
 		store.InboundMessage{ExternalID: fmt.Sprintf("m%d", n), Text: "I have a question"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := d.s.Handover(d.ctx, desk.Actor{Integration: true, BotID: d.bot.ID}, res.ConversationID, store.HandoverInput{}); err != nil {
 		t.Fatal(err)
 	}

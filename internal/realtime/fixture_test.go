@@ -19,6 +19,7 @@ import (
 	"github.com/relevo/relevo/internal/realtime"
 	"github.com/relevo/relevo/internal/realtime/rtclient"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/store/storetest"
 )
 
 // password is every test user's password.
@@ -88,17 +89,18 @@ type floor struct {
 func newFloor(t testing.TB, ctx context.Context, s *store.Store) *floor {
 	t.Helper()
 	f := &floor{s: s}
-	f.bot = must(s.CreateBot(ctx, desk.Bot{Name: "Support", Flow: flow}))(t)
-	f.other = must(s.CreateBot(ctx, desk.Bot{Name: "Sales"}))(t)
-	f.ch = must(s.CreateChannel(ctx, desk.Channel{BotID: f.bot.ID, Type: desk.ChannelAPI, Name: "api"}))(t)
-	f.otherCh = must(s.CreateChannel(ctx, desk.Channel{BotID: f.other.ID, Type: desk.ChannelAPI, Name: "api2"}))(t)
+	sd := storetest.Seed{T: t, S: s, Ctx: ctx}
+	f.bot = sd.Bot(desk.Bot{Name: "Support", Flow: flow})
+	f.other = sd.Bot(desk.Bot{Name: "Sales"})
+	f.ch = sd.APIChannel(f.bot, "api")
+	f.otherCh = sd.APIChannel(f.other, "api2")
 	f.ana = newUser(t, ctx, s, "Ana", desk.RoleAgent, f.bot.ID)
 	f.bob = newUser(t, ctx, s, "Bob", desk.RoleAgent, f.bot.ID)
 	f.carl = newUser(t, ctx, s, "Carl", desk.RoleAgent, f.other.ID)
 	f.sue = newUser(t, ctx, s, "Sue", desk.RoleSupervisor, f.bot.ID)
-	f.team = must(s.CreateTeam(ctx, desk.Team{Name: "Tier 2", BotID: f.bot.ID, MemberIDs: []string{f.ana.ID, f.bob.ID}}))(t)
-	online(t, ctx, s, f.ana, f.bob, f.carl)
-	// Re-read them: actors built from these carry the status.
+	f.team = sd.Team(desk.Team{Name: "Tier 2", BotID: f.bot.ID, MemberIDs: storetest.IDs(f.ana, f.bob)})
+	sd.Online(f.ana, f.bob, f.carl)
+	// Re-read them: actors built from these carry the status and the team.
 	for _, u := range []*desk.User{&f.ana, &f.bob, &f.carl} {
 		*u = must(s.GetUser(ctx, u.ID))(t)
 	}
@@ -118,25 +120,20 @@ func must[T any](v T, err error) func(testing.TB) T {
 
 func newUser(t testing.TB, ctx context.Context, s *store.Store, name string, role desk.Role, bots ...string) desk.User {
 	t.Helper()
-	h, err := auth.HashPassword(password, auth.FastParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return must(s.CreateUser(ctx, desk.User{Name: name, Email: strings.ToLower(name) + "@x.io", Role: role, BotIDs: bots}, h))(t)
+	sd := storetest.Seed{T: t, S: s, Ctx: ctx}
+	return sd.User(desk.User{Name: name, Email: strings.ToLower(name) + "@x.io", Role: role, BotIDs: bots}, sd.Hash(password))
 }
 
 func online(t testing.TB, ctx context.Context, s *store.Store, users ...desk.User) {
 	t.Helper()
-	for _, u := range users {
-		must(s.SetStatus(ctx, u.ID, desk.StatusOnline, ""))(t)
-	}
+	storetest.Seed{T: t, S: s, Ctx: ctx}.Online(users...)
 }
 
 // inbound stores a customer message on ch from a new or known customer.
 func inbound(t testing.TB, ctx context.Context, s *store.Store, chID, customer, msgID, text string) store.InboundResult {
 	t.Helper()
-	return must(s.Inbound(ctx, chID, store.InboundContact{ExternalID: customer, Name: customer},
-		store.InboundMessage{ExternalID: msgID, Text: text}))(t)
+	return storetest.Seed{T: t, S: s, Ctx: ctx}.Inbound(chID, store.InboundContact{ExternalID: customer, Name: customer},
+		store.InboundMessage{ExternalID: msgID, Text: text})
 }
 
 // botConversation opens a conversation of the flow bot (phase bot).

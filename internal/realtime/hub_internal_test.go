@@ -50,14 +50,9 @@ func newHubWorld(t *testing.T, opt Options) *hubWorld {
 	w.mu.Lock()
 	w.hub = h
 	w.mu.Unlock()
-	ctx := context.Background()
-	var err error
-	if w.bot, err = db.Store.CreateBot(ctx, desk.Bot{Name: "B"}); err != nil {
-		t.Fatal(err)
-	}
-	if w.ch, err = db.Store.CreateChannel(ctx, desk.Channel{BotID: w.bot.ID, Type: desk.ChannelAPI, Name: "api"}); err != nil {
-		t.Fatal(err)
-	}
+	sd := storetest.NewSeed(t, db.Store)
+	w.bot = sd.Bot(desk.Bot{Name: "B"})
+	w.ch = sd.APIChannel(w.bot, "api")
 	w.sup = w.user(t, "sue", desk.RoleSupervisor)
 	w.agent = w.user(t, "ana", desk.RoleAgent)
 	// The socket's user is named in the query: the hub trusts its caller
@@ -96,10 +91,7 @@ func (w *hubWorld) release() {
 
 func (w *hubWorld) user(t *testing.T, name string, role desk.Role) desk.User {
 	t.Helper()
-	u, err := w.db.Store.CreateUser(context.Background(), desk.User{Name: name, Email: name + "@x.io", Role: role, BotIDs: []string{w.bot.ID}}, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := storetest.NewSeed(t, w.db.Store).User(desk.User{Name: name, Email: name + "@x.io", Role: role, BotIDs: []string{w.bot.ID}}, "x")
 	w.users[u.ID] = u
 	return u
 }

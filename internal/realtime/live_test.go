@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/app"
-	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/realtime"
 	"github.com/relevo/relevo/internal/realtime/rtclient"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/store/storetest"
 )
 
 func TestAgentSeesNewHandoverLive(t *testing.T) {
@@ -26,18 +26,10 @@ func TestAgentSeesNewHandoverLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := a.Store
-	h, _ := auth.HashPassword("password1", auth.FastParams)
-	bot, err := s.CreateBot(ctx, desk.Bot{Name: "B"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch, err := s.CreateChannel(ctx, desk.Channel{BotID: bot.ID, Type: desk.ChannelAPI, Name: "api"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.CreateUser(ctx, desk.User{Name: "Ana", Email: "ana@x.io", Role: desk.RoleAgent, BotIDs: []string{bot.ID}}, h); err != nil {
-		t.Fatal(err)
-	}
+	sd := storetest.Seed{T: t, S: s, Ctx: ctx}
+	bot := sd.Bot(desk.Bot{Name: "B"})
+	ch := sd.APIChannel(bot, "api")
+	sd.User(desk.User{Name: "Ana", Email: "ana@x.io", Role: desk.RoleAgent, BotIDs: []string{bot.ID}}, sd.Hash("password1"))
 	c, err := rtclient.Login(ctx, a.URL(), "ana@x.io", "password1")
 	if err != nil {
 		t.Fatal(err)

@@ -30,21 +30,22 @@ func benchRoute(b *testing.B, n int, members bool) {
 	ctx := context.Background()
 	s := storetest.Open(b, "sqlite", nil).Store
 	h := New(Options{Store: s, Registry: prometheus.NewRegistry(), Log: slog.New(slog.DiscardHandler)})
-	bot := mustB(s.CreateBot(ctx, desk.Bot{Name: "Support"}))(b)
-	other := mustB(s.CreateBot(ctx, desk.Bot{Name: "Sales"}))(b)
-	ch := mustB(s.CreateChannel(ctx, desk.Channel{BotID: bot.ID, Type: desk.ChannelAPI, Name: "api"}))(b)
+	sd := storetest.NewSeed(b, s)
+	bot := sd.Bot(desk.Bot{Name: "Support"})
+	other := sd.Bot(desk.Bot{Name: "Sales"})
+	ch := sd.APIChannel(bot, "api")
 	// A bot without a flow: the conversation waits in the queue.
-	res := mustB(s.Inbound(ctx, ch.ID, store.InboundContact{ExternalID: "dana", Name: "Dana"},
-		store.InboundMessage{ExternalID: "m1", Text: "Hello, my order has not arrived yet. Can someone check?"}))(b)
-	m := mustB(s.GetMessage(ctx, res.MessageID))(b)
+	res := sd.Inbound(ch.ID, store.InboundContact{ExternalID: "dana", Name: "Dana"},
+		store.InboundMessage{ExternalID: "m1", Text: "Hello, my order has not arrived yet. Can someone check?"})
+	m := storetest.Must[desk.Message](b)(s.GetMessage(ctx, res.MessageID))
 	of := bot.ID
 	if !members {
 		of = other.ID
 	}
 	socks := make([]*socket, n)
 	for i := range socks {
-		u := mustB(s.CreateUser(ctx, desk.User{Name: fmt.Sprintf("Agent %d", i), Email: fmt.Sprintf("a%d@x.io", i),
-			Role: desk.RoleAgent, BotIDs: []string{of}}, "x"))(b)
+		u := sd.User(desk.User{Name: fmt.Sprintf("Agent %d", i), Email: fmt.Sprintf("a%d@x.io", i),
+			Role: desk.RoleAgent, BotIDs: []string{of}}, "x")
 		socks[i] = newSocket(h, nil, desk.UserActor(u))
 		if !h.add(socks[i]) {
 			b.Fatal("hub closed")
@@ -69,14 +70,4 @@ func benchRoute(b *testing.B, n int, members bool) {
 		}
 	}
 	b.ReportMetric(float64(frames)/float64(b.N), "frames/op")
-}
-
-func mustB[T any](v T, err error) func(testing.TB) T {
-	return func(t testing.TB) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
 }

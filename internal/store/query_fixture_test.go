@@ -39,24 +39,19 @@ func qNew(t *testing.T, db *storetest.DB) *qWorld {
 	}}
 }
 
+// seed builds rows on the world's store, reporting to its test.
+func (w *qWorld) seed() storetest.Seed { return storetest.Seed{T: w.t, S: w.s, Ctx: w.ctx} }
+
 // bot makes a bot with a flow, so new conversations stay in phase bot
 // until something hands them over.
 func (w *qWorld) bot(name string) desk.Bot {
 	w.t.Helper()
-	b, err := w.s.CreateBot(w.ctx, desk.Bot{Name: name, Flow: json.RawMessage(`{"start":"menu","nodes":{"menu":{"type":"end"}}}`)})
-	if err != nil {
-		w.t.Fatalf("CreateBot %s: %v", name, err)
-	}
-	return b
+	return w.seed().Bot(desk.Bot{Name: name, Flow: json.RawMessage(`{"start":"menu","nodes":{"menu":{"type":"end"}}}`)})
 }
 
 func (w *qWorld) channel(b desk.Bot, name string) desk.Channel {
 	w.t.Helper()
-	c, err := w.s.CreateChannel(w.ctx, desk.Channel{BotID: b.ID, Type: desk.ChannelAPI, Name: name})
-	if err != nil {
-		w.t.Fatalf("CreateChannel %s: %v", name, err)
-	}
-	return c
+	return w.seed().APIChannel(b, name)
 }
 
 // user makes an online user, member of bots.
@@ -66,45 +61,24 @@ func (w *qWorld) user(name string, role desk.Role, bots ...desk.Bot) desk.User {
 	for _, b := range bots {
 		ids = append(ids, b.ID)
 	}
-	u, err := w.s.CreateUser(w.ctx, desk.User{Name: name, Email: strings.ToLower(name) + "@q.example", Role: role, BotIDs: ids}, "")
-	if err != nil {
-		w.t.Fatalf("CreateUser %s: %v", name, err)
-	}
-	if u, err = w.s.SetStatus(w.ctx, u.ID, desk.StatusOnline, ""); err != nil {
-		w.t.Fatalf("SetStatus %s: %v", name, err)
-	}
-	return u
+	sd := w.seed()
+	u := sd.User(desk.User{Name: name, Email: strings.ToLower(name) + "@q.example", Role: role, BotIDs: ids}, "")
+	return sd.Status(u, desk.StatusOnline, "")
 }
 
 func (w *qWorld) team(name string, b desk.Bot, members ...desk.User) desk.Team {
 	w.t.Helper()
-	ids := []string{}
-	for _, u := range members {
-		ids = append(ids, u.ID)
-	}
-	tm, err := w.s.CreateTeam(w.ctx, desk.Team{Name: name, BotID: b.ID, MemberIDs: ids})
-	if err != nil {
-		w.t.Fatalf("CreateTeam %s: %v", name, err)
-	}
-	return tm
+	return w.seed().Team(desk.Team{Name: name, BotID: b.ID, MemberIDs: storetest.IDs(members...)})
 }
 
 func (w *qWorld) reason(name string) desk.Reason {
 	w.t.Helper()
-	r, err := w.s.CreateReason(w.ctx, desk.Reason{Name: name})
-	if err != nil {
-		w.t.Fatalf("CreateReason %s: %v", name, err)
-	}
-	return r
+	return w.seed().Reason(desk.Reason{Name: name})
 }
 
 func (w *qWorld) tag(name string) desk.Tag {
 	w.t.Helper()
-	tg, err := w.s.CreateTag(w.ctx, desk.Tag{Name: name})
-	if err != nil {
-		w.t.Fatalf("CreateTag %s: %v", name, err)
-	}
-	return tg
+	return w.seed().Tag(desk.Tag{Name: name})
 }
 
 // say stores a customer message and returns its conversation.

@@ -12,12 +12,12 @@
 // fails listing every violation of every screen at once.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
-import { createHmac } from 'node:crypto'
-import { startServer, launchBrowser, newPage, login, goOnline, screenshot, salesSetup, inbound, Api, USERS, PASSWORD } from './harness.mjs'
+import { serverAndBrowser, newPage, login, goOnline, screenshot, inbound, Api, USERS, PASSWORD } from './harness.mjs'
 import { audit } from './axe.mjs'
+import { whatsappText } from './whatsapp.mjs'
 
-let server, browser, sales, held, waiting, closed, graph
+let held, waiting, closed
+const env = serverAndBrowser({ graph: true, sales: true })
 /** Violations by screen and scheme, printed at the end (the report's figures). */
 const tally = []
 
@@ -50,24 +50,6 @@ async function check(page, label, found, { include, ready, still } = {}) {
   await page.emulateMedia({ colorScheme: 'light' })
 }
 
-/** fakeGraph answers every Cloud API send with a message id, so notices go out and locks end. */
-function fakeGraph() {
-  let n = 0
-  const srv = createServer((req, res) => {
-    req.resume()
-    req.on('end', () => {
-      res.writeHead(200, { 'Content-Type': 'application/json' })
-      res.end(JSON.stringify({ messaging_product: 'whatsapp', messages: [{ id: `wamid.A11Y${++n}` }] }))
-    })
-  })
-  return new Promise((resolve) => {
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address())
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => srv.close(() => r(undefined))) })
-    })
-  })
-}
-
 /** unlocked retries an action refused while the processing lock of an assignment still holds (it ends once the notice is delivered). */
 async function unlocked(fn) {
   for (let i = 0; ; i++) {
@@ -83,73 +65,55 @@ async function unlocked(fn) {
 /** A WhatsApp number on the sales desk whose customer last wrote 25 hours ago. */
 async function whatsappSetup() {
   const secret = 'a11y-app-secret-0123456789abcdef'
-  const channel = await sales.admin.post('/api/v1/channels', {
-    bot_id: sales.bot.id, type: 'whatsapp', name: 'WhatsApp +1 555 010 2030',
-    config: { phone_number_id: '1065400001', waba_id: '1022900001', access_token: 'EAAG-a11y', app_secret: secret, verify_token: 'a11y', graph_url: graph.url },
+  const channel = await env.sales.admin.post('/api/v1/channels', {
+    bot_id: env.sales.bot.id, type: 'whatsapp', name: 'WhatsApp +1 555 010 2030',
+    config: { phone_number_id: '1065400001', waba_id: '1022900001', access_token: 'EAAG-a11y', app_secret: secret, verify_token: 'a11y', graph_url: env.graph.url },
   })
-  await sales.admin.post('/api/v1/templates', {
+  await env.sales.admin.post('/api/v1/templates', {
     channel_id: channel.id, name: 'order_follow_up', language: 'en_US', category: 'UTILITY',
     body: 'Hello {{1}}, we are following up on order {{2}}.', roles: ['agent', 'supervisor'],
   })
-  const at = Math.floor((Date.now() - 25 * 3600_000) / 1000)
-  const raw = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: '1022900001', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '15550102030', phone_number_id: '1065400001' },
-      contacts: [{ profile: { name: 'Wanda Lee' }, wa_id: '16505550199' }],
-      messages: [{ from: '16505550199', id: 'wamid.A11Y-OLD', timestamp: String(at), type: 'text', text: { body: 'Where is order 3321?' } }],
-    } }] }],
-  })
-  const r = await fetch(`${server.url}/webhooks/whatsapp/${channel.id}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': 'sha256=' + createHmac('sha256', secret).update(raw).digest('hex') },
-    body: raw,
+  const r = await whatsappText(env.server.url, channel.id, {
+    appSecret: secret, wabaID: '1022900001', phoneNumberID: '1065400001', displayPhone: '15550102030',
+    waID: '16505550199', name: 'Wanda Lee', wamid: 'wamid.A11Y-OLD', text: 'Where is order 3321?', at: Date.now() - 25 * 3600_000,
   })
   assert.equal(r.status, 200, `webhook: ${await r.text()}`)
 }
 
 before(async () => {
-  graph = await fakeGraph()
-  server = await startServer()
-  browser = await launchBrowser()
-  sales = await salesSetup(server.url)
-  const alice = await Api.login(server.url, USERS.agent)
+  const alice = await Api.login(env.server.url, USERS.agent)
   await alice.call('PUT', '/api/v1/me/status', { status: 'online' })
 
   // One the agent holds: replies, a photo-less exchange, a note, a tag, a contact with attributes and a note.
-  held = (await inbound(sales.customer, sales.channel.id, 'rafael', 'Rafael Costa', 'r1', 'My order #4411 arrived damaged.')).conversation_id
-  const contact = (await sales.customer.get(`/api/v1/conversations/${held}`)).contact.id
-  await sales.customer.call('PATCH', `/api/v1/contacts/${contact}`, { email: 'rafael@example.com', attributes: { plan: 'Business', city: 'Porto Alegre' } })
+  held = (await inbound(env.sales.customer, env.sales.channel.id, 'rafael', 'Rafael Costa', 'r1', 'My order #4411 arrived damaged.')).conversation_id
+  const contact = (await env.sales.customer.get(`/api/v1/conversations/${held}`)).contact.id
+  await env.sales.customer.call('PATCH', `/api/v1/contacts/${contact}`, { email: 'rafael@example.com', attributes: { plan: 'Business', city: 'Porto Alegre' } })
   await alice.post(`/api/v1/conversations/${held}/assign`)
   await alice.post(`/api/v1/conversations/${held}/notes`, { text: 'Courier damage: replacement approved.' })
-  await inbound(sales.customer, sales.channel.id, 'rafael', 'Rafael Costa', 'r2', 'Can you send a new one?')
+  await inbound(env.sales.customer, env.sales.channel.id, 'rafael', 'Rafael Costa', 'r2', 'Can you send a new one?')
   const tags = (await alice.get('/api/v1/tags')).items
   await alice.call('PUT', `/api/v1/conversations/${held}/tags/${tags[0].id}`)
   await alice.post(`/api/v1/contacts/${contact}/notes`, { text: 'Prefers WhatsApp over email.' })
   await unlocked(() => alice.post(`/api/v1/conversations/${held}/messages`, { text: 'Sorry to hear that: a replacement ships tomorrow.', client_id: 'a1' }))
 
   // One transferred to a colleague with a reason and a note, then resolved.
-  const bruno = await Api.login(server.url, USERS.agent2)
+  const bruno = await Api.login(env.server.url, USERS.agent2)
   await bruno.call('PUT', '/api/v1/me/status', { status: 'online' })
   const brunoID = (await bruno.get('/api/v1/me')).id
   const reason = (await alice.get('/api/v1/reasons')).items[0]
-  closed = (await inbound(sales.customer, sales.channel.id, 'tomas', 'Tomás Silva', 't1', 'I want to upgrade to the Business plan.')).conversation_id
+  closed = (await inbound(env.sales.customer, env.sales.channel.id, 'tomas', 'Tomás Silva', 't1', 'I want to upgrade to the Business plan.')).conversation_id
   await alice.post(`/api/v1/conversations/${closed}/assign`)
   await unlocked(() => alice.post(`/api/v1/conversations/${closed}/transfer`, { agent_id: brunoID, reason_id: reason.id, note: 'Upgrade: Bruno handles sales.' }))
   await unlocked(() => bruno.post(`/api/v1/conversations/${closed}/messages`, { text: 'Done: you are on Business now.', client_id: 'b1' }))
   await unlocked(() => bruno.post(`/api/v1/conversations/${closed}/resolve`))
   await bruno.call('PUT', '/api/v1/me/status', { status: 'offline' })
 
-  waiting = (await inbound(sales.customer, sales.channel.id, 'sofia', 'Sofia Martins', 's1', 'Can I upgrade my plan mid-month?')).conversation_id
+  waiting = (await inbound(env.sales.customer, env.sales.channel.id, 'sofia', 'Sofia Martins', 's1', 'Can I upgrade my plan mid-month?')).conversation_id
   await alice.call('PUT', '/api/v1/me/status', { status: 'offline' })
   await whatsappSetup()
 })
 
 after(async () => {
-  await browser?.close()
-  await server?.stop()
-  await graph?.close()
   if (tally.length) {
     console.log('axe violations per screen (rules / nodes):')
     for (const r of tally) console.log(`  ${r.screen} [${r.scheme}]: ${r.rules} / ${r.nodes}`)
@@ -158,7 +122,7 @@ after(async () => {
 
 test('the login page, and its error, pass WCAG 2.1 AA in light and dark', async () => {
   const found = []
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await page.goto('/login')
   await page.getByLabel('Email').waitFor()
   await check(page, 'login', found)
@@ -174,7 +138,7 @@ test('the login page, and its error, pass WCAG 2.1 AA in light and dark', async 
 
 test('the agent: dashboard, desk, conversations, dialogs, menus and toasts pass WCAG 2.1 AA', async () => {
   const found = []
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.agent)
   await page.getByTestId('offline-hint').waitFor()
   await check(page, 'agent dashboard', found)
@@ -203,7 +167,7 @@ test('the agent: dashboard, desk, conversations, dialogs, menus and toasts pass 
   await page.getByTestId('assign').waitFor()
   await check(page, 'waiting conversation', found)
 
-  await page.goto(`/bots/${sales.bot.id}/${held}`)
+  await page.goto(`/bots/${env.sales.bot.id}/${held}`)
   await page.getByText('a replacement ships tomorrow').waitFor()
   await page.getByTestId('note').waitFor()
   await page.getByTestId('contact-panel').getByTestId('contact-note').waitFor()
@@ -277,7 +241,7 @@ test('the agent: dashboard, desk, conversations, dialogs, menus and toasts pass 
 
 test('the supervisor: dashboard, the bot phase, a colleague\'s, a transferred and resolved conversation, the lock pass WCAG 2.1 AA', async () => {
   const found = []
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.supervisor)
   await page.getByTestId('bot-Acme Support').waitFor()
   await check(page, 'supervisor dashboard', found)
@@ -288,25 +252,25 @@ test('the supervisor: dashboard, the bot phase, a colleague\'s, a transferred an
   await page.getByTestId('take-over').waitFor()
   await check(page, 'bot-phase conversation', found)
 
-  await page.goto(`/bots/${sales.bot.id}/${held}`)
+  await page.goto(`/bots/${env.sales.bot.id}/${held}`)
   await page.getByText('a replacement ships tomorrow').waitFor()
   await page.getByTestId('unassign').waitFor()
   await check(page, 'colleague conversation', found)
 
-  await page.goto(`/bots/${sales.bot.id}/${closed}`)
+  await page.goto(`/bots/${env.sales.bot.id}/${closed}`)
   await page.locator('[data-testid="event-transferred"]').getByTestId('event-note').waitFor()
   await page.locator('[data-testid="event-resolved"]').waitFor()
   await check(page, 'transferred and resolved conversation', found)
 
   // A bot webhook that never answers keeps the hand-over's processing lock on screen.
-  await sales.admin.call('PATCH', `/api/v1/bots/${sales.bot.id}`, { webhook_url: 'http://127.0.0.1:9/unreachable' })
+  await env.sales.admin.call('PATCH', `/api/v1/bots/${env.sales.bot.id}`, { webhook_url: 'http://127.0.0.1:9/unreachable' })
   try {
-    await page.goto(`/bots/${sales.bot.id}/${waiting}`)
+    await page.goto(`/bots/${env.sales.bot.id}/${waiting}`)
     await page.getByTestId('assign').click()
     await page.getByTestId('lock').waitFor()
     await check(page, 'processing lock', found, { still: () => page.getByTestId('lock').waitFor() })
   } finally {
-    await sales.admin.call('PATCH', `/api/v1/bots/${sales.bot.id}`, { webhook_url: '' })
+    await env.sales.admin.call('PATCH', `/api/v1/bots/${env.sales.bot.id}`, { webhook_url: '' })
   }
 
   assert.deepEqual(found, [], found.join('\n\n'))

@@ -1,23 +1,13 @@
 // An auditor reads what the bot said and takes a bot-phase conversation
 // over, then writes as an agent.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, newPage, login, screenshot, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, screenshot, USERS } from './harness.mjs'
 
-let server, browser
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const env = serverAndBrowser()
 
 test('auditor takes over a bot-phase conversation and writes to the customer', async () => {
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.auditor)
   await page.getByTestId('bot-Acme Support').click()
 

@@ -5,14 +5,12 @@
 // (the timeline shows it sent). The demo bot's menu offers several choices.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { serverAndBrowser, newPage, login, goOnline, screenshot, USERS } from './harness.mjs'
+import { serverAndBrowser, agentOnline, screenshot, USERS } from './harness.mjs'
 
 const env = serverAndBrowser()
 
 test('demo: the WhatsApp conversation past its window goes out through the labelled stand-in', async () => {
-  const { page, errors, context } = await newPage(env.browser, env.server.url)
-  await login(page, USERS.agent)
-  await goOnline(page)
+  const { page, errors, context } = await agentOnline(env.browser, env.server.url, USERS.agent)
   await page.getByTestId('bot-Acme Support').click()
   await page.getByTestId('tab-handovers').click()
   const row = page.locator('[data-testid^="row-"][data-contact="Rafael Costa"]')

@@ -1,22 +1,11 @@
 // What a new user tripped over at the desk: the loser of an assign race,
 // peeking at the queue, messages left unsent by an outage, an offline
 // auditor taking a customer, the emoji picker and cut protocols.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, newPage, login, goOnline, screenshot, salesSetup, inbound, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, goOnline, screenshot, inbound, Api, USERS } from './harness.mjs'
 
-let server, browser, sales
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  sales = await salesSetup(server.url)
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const env = serverAndBrowser({ sales: true })
 
 /** contacts lists the contact names of the queue's rows, top to bottom. */
 function contacts(page) {
@@ -38,10 +27,10 @@ function heading(page, contact) {
 }
 
 test('the loser of an assign race is told so, and sees the conversation read-only with its new owner', async () => {
-  const { bot, channel, customer } = sales
+  const { bot, channel, customer } = env.sales
   const { conversation_id: id } = await inbound(customer, channel.id, 'race-1', 'Rita Race', 'race-m1', 'Is anybody there?')
-  const a = await newPage(browser, server.url)
-  const b = await newPage(browser, server.url)
+  const a = await newPage(env.browser, env.server.url)
+  const b = await newPage(env.browser, env.server.url)
   for (const [p, who] of [[a.page, USERS.agent], [b.page, USERS.agent2]]) {
     await login(p, who, `/bots/${bot.id}/${id}`)
     await goOnline(p)
@@ -83,10 +72,10 @@ test('the loser of an assign race is told so, and sees the conversation read-onl
 })
 
 test('peeking at a waiting conversation keeps the longest waiter first; J/K follow the list', async () => {
-  const { bot, channel, customer } = sales
+  const { bot, channel, customer } = env.sales
   const names = ['Pia Peek', 'Quim Queue', 'Rosa Row']
   for (const [i, n] of names.entries()) await inbound(customer, channel.id, 'peek-' + i, n, 'peek-m' + i, `Hello from ${n}`)
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.agent2, `/bots/${bot.id}`)
   await page.getByTestId('tab-handovers').click()
   await row(page, 'Rosa Row').waitFor()
@@ -126,8 +115,8 @@ test('peeking at a waiting conversation keeps the longest waiter first; J/K foll
 })
 
 test('the open conversation keeps its place while read; J goes on to the next one', async () => {
-  const { bot, channel, customer } = sales
-  const bruno = await Api.login(server.url, USERS.agent2)
+  const { bot, channel, customer } = env.sales
+  const bruno = await Api.login(env.server.url, USERS.agent2)
   await bruno.call('PUT', '/api/v1/me/status', { status: 'online' })
   const names = ['Xavi Mine', 'Yara Mine']
   for (const [i, n] of names.entries()) {
@@ -135,7 +124,7 @@ test('the open conversation keeps its place while read; J goes on to the next on
     await bruno.post(`/api/v1/conversations/${c.conversation_id}/assign`)
     await inbound(customer, channel.id, 'mine-' + i, n, 'mine-n' + i, `Second from ${n}`)
   }
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.agent2, `/bots/${bot.id}`)
   await page.getByTestId('tab-mine').click()
   await row(page, 'Yara Mine').locator('.badge').waitFor()
@@ -157,9 +146,9 @@ test('the open conversation keeps its place while read; J goes on to the next on
 })
 
 test('a message left unsent by an outage goes by itself once the socket is back, once', async () => {
-  const { bot, channel, customer } = sales
+  const { bot, channel, customer } = env.sales
   const { conversation_id: id } = await inbound(customer, channel.id, 'outage-1', 'Omar Outage', 'outage-m1', 'Hello?')
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   // The socket passes through the test, which can cut it like an outage.
   const sockets = []
   await page.routeWebSocket(/\/api\/v1\/ws$/, (ws) => {
@@ -190,7 +179,7 @@ test('a message left unsent by an outage goes by itself once the socket is back,
   await settled(page, first).waitFor()
   await page.getByText('Sent after reconnecting').waitFor()
   assert.equal(await first.getByTestId('retry').count(), 0)
-  const stored = (await (await Api.login(server.url, USERS.agent)).get(`/api/v1/conversations/${id}/messages`)).items
+  const stored = (await (await Api.login(env.server.url, USERS.agent)).get(`/api/v1/conversations/${id}/messages`)).items
   assert.equal(stored.filter((m) => m.text === 'Sorry for the wait').length, 1, 'one copy on the server')
   await screenshot(page, 'desk-fixes-03-sent-after-reconnect')
 
@@ -217,7 +206,7 @@ test('a message left unsent by an outage goes by itself once the socket is back,
 })
 
 test('an offline auditor who takes over is online', async () => {
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.auditor)
   await page.getByTestId('status-switch').filter({ hasText: 'Offline' }).waitFor()
   await page.getByTestId('bot-Acme Support').click()
@@ -234,7 +223,7 @@ test('an offline auditor who takes over is online', async () => {
 })
 
 test('All my bots shows protocols whole', async () => {
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.agent)
   await page.getByTestId('bot-all').click()
   const maria = row(page, 'Maria Luiza dos Santos')
@@ -248,7 +237,7 @@ test('All my bots shows protocols whole', async () => {
 })
 
 test('the emoji picker closes after a pick and gives the focus back to the text', async () => {
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.agent)
   await page.getByTestId('bot-all').click()
   const maria = row(page, 'Maria Luiza dos Santos')

@@ -3,23 +3,20 @@
 // in a conversation the agent tags, attaches a file (uploaded with
 // progress, shown inline), picks an emoji, writes an internal note, edits
 // the contact, and opens the shortcuts help.
-import { test, before, after } from 'node:test'
+import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, newPage, login, goOnline, screenshot, salesSetup, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, goOnline, screenshot, Api, USERS } from './harness.mjs'
 
 const N = 240
-let server, browser, sales
+const env = serverAndBrowser({ sales: true })
 
 // A 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAEhgGAWHK0QAAAAABJRU5ErkJggg==', 'base64')
 
 before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  sales = await salesSetup(server.url)
-  const tokens = [sales.customer]
+  const tokens = [env.sales.customer]
   for (let i = 0; i < 2; i++) {
-    tokens.push(new Api(server.url, { token: (await sales.admin.post('/api/v1/tokens', { name: 'seed ' + i, bot_id: sales.bot.id })).token }))
+    tokens.push(new Api(env.server.url, { token: (await env.sales.admin.post('/api/v1/tokens', { name: 'seed ' + i, bot_id: env.sales.bot.id })).token }))
   }
   let next = 0
   await Promise.all(
@@ -27,7 +24,7 @@ before(async () => {
       for (;;) {
         const i = next++
         if (i >= N) return
-        await tokens[i % tokens.length].post(`/api/v1/channels/${sales.channel.id}/inbound`, {
+        await tokens[i % tokens.length].post(`/api/v1/channels/${env.sales.channel.id}/inbound`, {
           contact: { external_id: `seed-${i}`, name: `Customer ${String(i).padStart(4, '0')}`, phone: `5511900${String(i).padStart(6, '0')}` },
           message: { id: `seed-m-${i}`, text: `Question number ${i} about invoice ${7000 + i}` },
         })
@@ -36,14 +33,9 @@ before(async () => {
   )
 })
 
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
 test('a long queue renders only what is in view and pages in on scroll; search and filters narrow it', async () => {
-  const { page, errors, context } = await newPage(browser, server.url)
-  await login(page, USERS.agent, `/bots/${sales.bot.id}`)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
+  await login(page, USERS.agent, `/bots/${env.sales.bot.id}`)
   const list = page.getByTestId('queue-list')
   await list.locator('[data-testid^="row-"]').first().waitFor()
   const rendered = await list.locator('[data-testid^="row-"]').count()
@@ -87,8 +79,8 @@ test('a long queue renders only what is in view and pages in on scroll; search a
 })
 
 test('in a conversation: tags, an attachment with progress, emoji, an internal note, the contact, shortcuts', async () => {
-  const { page, errors, context } = await newPage(browser, server.url)
-  await login(page, USERS.agent, `/bots/${sales.bot.id}`)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
+  await login(page, USERS.agent, `/bots/${env.sales.bot.id}`)
   await goOnline(page)
   await page.getByTestId('filters-toggle').click()
   await page.getByTestId('filters').getByLabel('Contact').fill('Customer 0003')
@@ -159,8 +151,8 @@ test('in a conversation: tags, an attachment with progress, emoji, an internal n
   await panel.getByTestId('contact-save').click()
   await panel.getByTestId('contact-attr').filter({ hasText: 'Gold' }).waitFor()
   const contactID = await page.evaluate(() => location.pathname.split('/').pop())
-  const conv = await sales.customer.get(`/api/v1/conversations/${contactID}`)
-  const contact = await sales.customer.get(`/api/v1/contacts/${conv.contact.id}`)
+  const conv = await env.sales.customer.get(`/api/v1/conversations/${contactID}`)
+  const contact = await env.sales.customer.get(`/api/v1/contacts/${conv.contact.id}`)
   assert.equal(contact.attributes.plan, 'Gold')
   await screenshot(page, 'desk-02-conversation-tools')
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { existsSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import { before, after } from 'node:test'
+import { fakeGraph } from './whatsapp.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const BINARY = process.env.RELEVO_BIN ?? join(here, '..', '..', 'bin', 'relevo')
@@ -206,10 +207,7 @@ export class Api {
  */
 export async function salesSetup(base) {
   const admin = await Api.login(base, USERS.admin)
-  const bots = await admin.get('/api/v1/bots')
-  const bot = bots.items.find((b) => b.name === 'Acme Sales')
-  const channels = await admin.get('/api/v1/channels')
-  const channel = channels.items.find((c) => c.bot_id === bot.id && c.type === 'api')
+  const { bot, channel } = await demoBot(admin, 'Acme Sales', 'api')
   const tok = await admin.post('/api/v1/tokens', { name: 'e2e customer', bot_id: bot.id })
   return { admin, bot, channel, customer: new Api(base, { token: tok.token }) }
 }
@@ -223,20 +221,74 @@ export function inbound(customer, channelID, externalID, name, messageID, text) 
 }
 
 /**
- * serverAndBrowser registers the usual before/after pair of a test file: a
- * fresh demo server and a headless Chromium, both stopped afterwards. The
- * returned object is filled in once `before` has run.
+ * demoBot finds one of the demo's bots by name and its channel of a type
+ * (web, api, whatsapp), as api (an admin's, say) sees them.
+ * @param {Api} api @param {string} name @param {string} type
  */
-export function serverAndBrowser() {
-  /** @type {{ server: Awaited<ReturnType<typeof startServer>>, browser: import('playwright-core').Browser }} */
+export async function demoBot(api, name, type) {
+  const bot = (await api.get('/api/v1/bots')).items.find((b) => b.name === name)
+  const channel = (await api.get('/api/v1/channels')).items.find((c) => c.bot_id === bot.id && c.type === type)
+  return { bot, channel }
+}
+
+/**
+ * openWidget goes to the demo shop page and waits for the widget's panel
+ * to have loaded (still closed); w is its frame, bubble the button that
+ * opens and closes it.
+ * @param {import('playwright-core').Page} page
+ */
+export async function openWidget(page) {
+  await page.goto('/demo')
+  const w = page.frameLocator('[data-testid="relevo-frame"]')
+  await w.getByTestId('widget-prechat').waitFor({ state: 'attached' })
+  return { w, bubble: page.getByTestId('relevo-bubble') }
+}
+
+/**
+ * agentOnline opens a page for the agent with that email, logs in and goes
+ * online: a person at the desk.
+ */
+export async function agentOnline(browser, baseURL, email) {
+  const p = await newPage(browser, baseURL)
+  await login(p.page, email)
+  await goOnline(p.page)
+  return p
+}
+
+/** waitFor polls until fn returns something truthy. */
+export async function waitFor(fn, what, timeout = 20_000) {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    const v = fn()
+    if (v) return v
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/**
+ * serverAndBrowser registers the usual before/after pair of a test file: a
+ * fresh demo server and a headless Chromium, both stopped afterwards.
+ * fakeMedia gives Chromium its fake microphone; graph starts a fake
+ * WhatsApp Graph API first (env.graph, for a channel's graph_url); sales
+ * runs salesSetup (env.sales). The returned object is filled in once
+ * `before` has run; a file's own `before`, registered after this call,
+ * runs after it.
+ * @param {{ fakeMedia?: boolean, graph?: boolean, sales?: boolean }} [opts]
+ */
+export function serverAndBrowser({ fakeMedia = false, graph = false, sales = false } = {}) {
+  /** @type {{ server: Awaited<ReturnType<typeof startServer>>, browser: import('playwright-core').Browser, graph: import('./whatsapp.mjs').FakeGraph, sales: Awaited<ReturnType<typeof salesSetup>> }} */
   const env = /** @type {any} */ ({})
   before(async () => {
+    if (graph) env.graph = await fakeGraph()
     env.server = await startServer()
-    env.browser = await launchBrowser()
+    env.browser = await launchBrowser({ fakeMedia })
+    if (sales) env.sales = await salesSetup(env.server.url)
   })
   after(async () => {
     await env.browser?.close()
     await env.server?.stop()
+    await env.graph?.close()
   })
   return env
 }

@@ -1,13 +1,13 @@
 // The console speaks English, Spanish and Brazilian Portuguese: the
 // picker switches every visible label, the choice is remembered, and the
 // three catalogues have the same keys with every key the code uses.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile, readdir } from 'node:fs/promises'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
-import { startServer, launchBrowser, newPage, login, screenshot, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, screenshot, USERS } from './harness.mjs'
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'console', 'src')
 
@@ -49,20 +49,10 @@ test('the three languages have the same keys, and every key the code uses exists
   assert.deepEqual(missing, [])
 })
 
-let server, browser
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const env = serverAndBrowser()
 
 test('switching to Spanish and Brazilian Portuguese changes the visible labels', async () => {
-  const { page, errors, context } = await newPage(browser, server.url, { locale: 'en-US' })
+  const { page, errors, context } = await newPage(env.browser, env.server.url, { locale: 'en-US' })
   await page.goto('/login')
   await page.getByRole('button', { name: 'Log in' }).waitFor()
 
@@ -97,7 +87,7 @@ test('switching to Spanish and Brazilian Portuguese changes the visible labels',
 })
 
 test('a Spanish browser gets Spanish without choosing', async () => {
-  const { page, errors, context } = await newPage(browser, server.url, { locale: 'es-AR' })
+  const { page, errors, context } = await newPage(env.browser, env.server.url, { locale: 'es-AR' })
   await page.goto('/login')
   await page.getByRole('button', { name: 'Iniciar sesión' }).waitFor()
   assert.deepEqual(errors, [])

@@ -4,39 +4,23 @@
 // replies, and transfers it to agent B with a reason and a note; B sees
 // both in the timeline and resolves. The customer's side is read back
 // through the API as the bot.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import {
-  startServer, launchBrowser, newPage, login, goOnline, screenshot, salesSetup, inbound, USERS,
-} from './harness.mjs'
+import { serverAndBrowser, agentOnline, screenshot, salesSetup, inbound, USERS } from './harness.mjs'
 
-let server, browser
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const env = serverAndBrowser()
 
 test('agent journey: live handover, assign, lock, reply, transfer with reason and note, resolve', async () => {
-  const { bot, channel, customer } = await salesSetup(server.url)
+  const { bot, channel, customer } = await salesSetup(env.server.url)
 
   // Agent A opens the Acme Sales desk and goes online.
-  const a = await newPage(browser, server.url)
-  await login(a.page, USERS.agent)
-  await goOnline(a.page)
+  const a = await agentOnline(env.browser, env.server.url, USERS.agent)
   await a.page.getByTestId('bot-Acme Sales').click()
   await a.page.getByTestId('tab-handovers').waitFor()
   await screenshot(a.page, 'journey-01-agent-a-queue')
 
   // Agent B, in its own browser context, goes online too.
-  const b = await newPage(browser, server.url)
-  await login(b.page, USERS.agent2)
-  await goOnline(b.page)
+  const b = await agentOnline(env.browser, env.server.url, USERS.agent2)
   await b.page.goto(`/bots/${bot.id}`)
   await b.page.getByTestId('tab-mine').click()
 

@@ -5,41 +5,30 @@
 // recogniser hears where it has one (the real service is online); a
 // handover raising a browser notification and the chime while the console
 // is in the background, and no chime once the sound is turned off.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, newPage, login, goOnline, screenshot, salesSetup, inbound, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, goOnline, screenshot, inbound, USERS } from './harness.mjs'
 
-let server, browser, sales
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser({ fakeMedia: true })
-  sales = await salesSetup(server.url)
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const env = serverAndBrowser({ fakeMedia: true, sales: true })
 
 /**
  * takeNew has a customer write to the Sales desk and the agent on page
  * assign it; it returns the conversation's console path.
  */
 async function takeNew(page, name, text) {
-  await inbound(sales.customer, sales.channel.id, 'ext-' + name.replace(/\W/g, ''), name, 'in-' + Date.now(), text)
+  await inbound(env.sales.customer, env.sales.channel.id, 'ext-' + name.replace(/\W/g, ''), name, 'in-' + Date.now(), text)
   const row = page.locator(`[data-testid^="row-"][data-contact="${name}"]`)
   const id = (await row.getAttribute('data-testid')).slice('row-'.length)
   await row.locator('button.main').click()
   await page.getByText(text).waitFor()
   await page.getByTestId('assign').click()
   await page.getByTestId('transfer').and(page.locator(':enabled')).waitFor()
-  return `/bots/${sales.bot.id}/${id}`
+  return `/bots/${env.sales.bot.id}/${id}`
 }
 
 test('an image pasted and a file dropped into the composer are uploaded and sent', async () => {
-  const { page, errors, context } = await newPage(browser, server.url)
-  await login(page, USERS.agent, `/bots/${sales.bot.id}`)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
+  await login(page, USERS.agent, `/bots/${env.sales.bot.id}`)
   await goOnline(page)
   await takeNew(page, 'Pam Paste', 'My screen shows an error')
 
@@ -83,14 +72,14 @@ test('an image pasted and a file dropped into the composer are uploaded and sent
 })
 
 test('dictation: hidden without speech recognition; with it, what is heard lands in the composer', async () => {
-  const agent = await newPage(browser, server.url)
-  await login(agent.page, USERS.agent, `/bots/${sales.bot.id}`)
+  const agent = await newPage(env.browser, env.server.url)
+  await login(agent.page, USERS.agent, `/bots/${env.sales.bot.id}`)
   await goOnline(agent.page)
   const path = await takeNew(agent.page, 'Dora Dictation', 'Can I get a refund?')
   await agent.context.close()
 
   // A browser without speech recognition: no dictation button.
-  const none = await newPage(browser, server.url)
+  const none = await newPage(env.browser, env.server.url)
   await none.context.addInitScript(() => {
     const w = /** @type {any} */ (window)
     delete w.SpeechRecognition
@@ -103,7 +92,7 @@ test('dictation: hidden without speech recognition; with it, what is heard lands
   await none.context.close()
 
   // A browser with it: a stand-in recogniser the test speaks through.
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await context.addInitScript(() => {
     const w = /** @type {any} */ (window)
     const started = []
@@ -142,8 +131,8 @@ test('dictation: hidden without speech recognition; with it, what is heard lands
 })
 
 test('a handover in the background raises a notification and the chime; sound off, no chime', async () => {
-  const { page, errors, context } = await newPage(browser, server.url)
-  await context.grantPermissions(['notifications'], { origin: server.url })
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
+  await context.grantPermissions(['notifications'], { origin: env.server.url })
   // Record each notification and tone the page makes, still making them.
   await context.addInitScript(() => {
     const w = /** @type {any} */ (window)
@@ -169,7 +158,7 @@ test('a handover in the background raises a notification and the chime; sound of
       return start.apply(this, args)
     }
   })
-  await login(page, USERS.agent, `/bots/${sales.bot.id}`)
+  await login(page, USERS.agent, `/bots/${env.sales.bot.id}`)
   await goOnline(page) // a click: the page may now play sound
   assert.equal(await page.getByRole('button', { name: 'Enable notifications' }).count(), 0, 'permission is already given')
   await page.getByRole('button', { name: 'Turn sound off' }).waitFor()
@@ -181,7 +170,7 @@ test('a handover in the background raises a notification and the chime; sound of
   await other.bringToFront()
   await page.waitForFunction(() => !document.hasFocus())
 
-  await inbound(sales.customer, sales.channel.id, 'ext-nora', 'Nora Notify', 'in-nora-1', 'Is anyone there?')
+  await inbound(env.sales.customer, env.sales.channel.id, 'ext-nora', 'Nora Notify', 'in-nora-1', 'Is anyone there?')
   // A function, not a string: the console's CSP forbids eval, which a
   // string predicate needs once Playwright polls it in the page.
   await page.waitForFunction(() => /** @type {any} */ (window).notes.length === 1)
@@ -200,7 +189,7 @@ test('a handover in the background raises a notification and the chime; sound of
   const tones = await page.evaluate('window.tones')
   await other.bringToFront()
   await page.waitForFunction(() => !document.hasFocus())
-  await inbound(sales.customer, sales.channel.id, 'ext-otto', 'Otto Quiet', 'in-otto-1', 'Hello?')
+  await inbound(env.sales.customer, env.sales.channel.id, 'ext-otto', 'Otto Quiet', 'in-otto-1', 'Hello?')
   await page.waitForFunction(() => /** @type {any} */ (window).notes.length === 2)
   assert.equal((await page.evaluate('window.notes[1]')).title, 'Otto Quiet')
   assert.equal(await page.evaluate('window.tones'), tones, 'no chime with the sound off')

@@ -1,33 +1,23 @@
 // The console stays in step with the server when its socket drops: it
 // reconnects by itself (jittered back-off) and fetches what it missed,
 // so a message sent while it was away shows up without a reload.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, newPage, login, goOnline, screenshot, salesSetup, inbound, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, goOnline, screenshot, salesSetup, inbound, USERS } from './harness.mjs'
 
-let server, browser
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const env = serverAndBrowser()
 
 test('after the server restarts the console reconnects and catches up on what it missed', async () => {
-  const { bot, channel, customer } = await salesSetup(server.url)
+  const { bot, channel, customer } = await salesSetup(env.server.url)
   const first = await inbound(customer, channel.id, 'rt-1', 'Ines Reconnect', 'rt-m1', 'First message')
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.agent, `/bots/${bot.id}/${first.conversation_id}`)
   await goOnline(page)
   await page.getByText('First message').waitFor()
   await page.getByTestId('assign').click()
   await page.getByTestId('resolve').and(page.locator(':enabled')).waitFor()
 
-  await server.restart()
+  await env.server.restart()
   // While the console is reconnecting, the customer writes again and a
   // new customer arrives in the queue.
   await inbound(customer, channel.id, 'rt-1', 'Ines Reconnect', 'rt-m2', 'Written while you were away')

@@ -3,90 +3,17 @@
 // as audio/webm; a WhatsApp customer gets it as a voice note, which the
 // fake Graph API receives as an Ogg Opus upload (audio/ogg) that the
 // browser's own decoder plays.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
-import { createHmac } from 'node:crypto'
-import { startServer, launchBrowser, newPage, login, goOnline, screenshot, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, openWidget, agentOnline, newPage, login, screenshot, Api, USERS, waitFor } from './harness.mjs'
+import { whatsappText } from './whatsapp.mjs'
 
 const PHONE_NUMBER_ID = '106540352242923'
 const APP_SECRET = 'e2e-voice-app-secret-0123456789'
 const CUSTOMER_WA_ID = '16505550199'
 const WA_CUSTOMER = 'Vera Voice'
 
-let server, browser, graph
-
-/**
- * fakeGraph answers POST /{phone_number_id}/media (multipart: the file and
- * its type) and POST /{phone_number_id}/messages as the Cloud API does, and
- * records both.
- */
-function fakeGraph() {
-  /** @type {{ type: string, product: string, name: string, partType: string, data: Buffer }[]} */
-  const uploads = []
-  /** @type {any[]} */
-  const messages = []
-  const srv = createServer((req, res) => {
-    const chunks = []
-    req.on('data', (c) => chunks.push(c))
-    req.on('end', async () => {
-      const raw = Buffer.concat(chunks)
-      const answer = (status, body) => {
-        res.writeHead(status, { 'Content-Type': 'application/json' })
-        res.end(JSON.stringify(body))
-      }
-      if (req.method === 'POST' && req.url === `/${PHONE_NUMBER_ID}/media`) {
-        const form = await new Response(raw, { headers: { 'Content-Type': req.headers['content-type'] ?? '' } }).formData()
-        const file = /** @type {File} */ (form.get('file'))
-        uploads.push({
-          type: String(form.get('type')),
-          product: String(form.get('messaging_product')),
-          name: file.name,
-          partType: file.type,
-          data: Buffer.from(await file.arrayBuffer()),
-        })
-        answer(200, { id: `media-${uploads.length}` })
-        return
-      }
-      if (req.method === 'POST' && req.url === `/${PHONE_NUMBER_ID}/messages`) {
-        const body = JSON.parse(raw.toString('utf8'))
-        messages.push(body)
-        answer(200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.VOICE${messages.length}` }] })
-        return
-      }
-      answer(404, { error: { message: 'not found', type: 'GraphMethodException', code: 100 } })
-    })
-  })
-  return new Promise((resolve) => {
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address())
-      resolve({ url: `http://127.0.0.1:${port}`, uploads, messages, close: () => new Promise((r) => srv.close(() => r(undefined))) })
-    })
-  })
-}
-
-/** waitFor polls until fn returns something truthy. */
-async function waitFor(fn, what, timeout = 20_000) {
-  const deadline = Date.now() + timeout
-  for (;;) {
-    const v = fn()
-    if (v) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
-before(async () => {
-  graph = await fakeGraph()
-  server = await startServer()
-  browser = await launchBrowser({ fakeMedia: true })
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-  await graph?.close()
-})
+const env = serverAndBrowser({ graph: true, fakeMedia: true })
 
 /**
  * recordVoice records about a second and a half in the open conversation
@@ -102,17 +29,14 @@ async function recordVoice(page) {
 }
 
 test('a voice message reaches the widget customer as a playable audio/webm', async () => {
-  const agent = await newPage(browser, server.url)
-  await login(agent.page, USERS.agent)
-  await goOnline(agent.page)
+  const agent = await agentOnline(env.browser, env.server.url, USERS.agent)
   await agent.page.getByTestId('bot-Acme Support').click()
   await agent.page.getByTestId('tab-handovers').click()
 
   // The customer starts a chat on the demo page and asks for a person.
-  const c = await newPage(browser, server.url)
-  await c.page.goto('/demo')
-  await c.page.getByTestId('relevo-bubble').click()
-  const w = c.page.frameLocator('[data-testid="relevo-frame"]')
+  const c = await newPage(env.browser, env.server.url)
+  const { w, bubble } = await openWidget(c.page)
+  await bubble.click()
   await w.getByLabel('Your name').fill('Walter Widget')
   await w.getByTestId('widget-start').click()
   const composer = w.getByTestId('widget-composer')
@@ -160,32 +84,15 @@ test('a voice message reaches the widget customer as a playable audio/webm', asy
 
 /** webhook posts a customer text in Meta's format, signed. */
 async function webhook(channelID, wamid, text) {
-  const raw = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{
-      id: '102290129340399',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550783882', phone_number_id: PHONE_NUMBER_ID },
-          contacts: [{ profile: { name: WA_CUSTOMER }, wa_id: CUSTOMER_WA_ID }],
-          messages: [{ from: CUSTOMER_WA_ID, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-        },
-      }],
-    }],
-  })
-  const sig = 'sha256=' + createHmac('sha256', APP_SECRET).update(raw).digest('hex')
-  const r = await fetch(`${server.url}/webhooks/whatsapp/${channelID}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': sig },
-    body: raw,
+  const r = await whatsappText(env.server.url, channelID, {
+    appSecret: APP_SECRET, wabaID: '102290129340399', phoneNumberID: PHONE_NUMBER_ID, displayPhone: '15550783882',
+    waID: CUSTOMER_WA_ID, name: WA_CUSTOMER, wamid, text,
   })
   assert.equal(r.status, 200, `webhook: ${r.status} ${await r.text()}`)
 }
 
 test('a voice message reaches the WhatsApp customer as an Ogg Opus voice note', async () => {
-  const admin = await Api.login(server.url, USERS.admin)
+  const admin = await Api.login(env.server.url, USERS.admin)
   const agentUser = (await admin.get('/api/v1/users')).items.find((u) => u.email === USERS.agent)
   const bot = await admin.post('/api/v1/bots', { name: 'WhatsApp voice desk', member_ids: [agentUser.id] })
   const channel = await admin.post('/api/v1/channels', {
@@ -194,14 +101,12 @@ test('a voice message reaches the WhatsApp customer as an Ogg Opus voice note', 
     name: 'WhatsApp voice',
     config: {
       phone_number_id: PHONE_NUMBER_ID, waba_id: '102290129340399', access_token: 'EAAG-voice', app_secret: APP_SECRET,
-      verify_token: 'voice-verify', graph_url: graph.url,
+      verify_token: 'voice-verify', graph_url: env.graph.url,
     },
   })
   await webhook(channel.id, 'wamid.VOICE-IN-1', 'Can you explain it by voice?')
 
-  const { page, errors } = await newPage(browser, server.url)
-  await login(page, USERS.agent)
-  await goOnline(page)
+  const { page, errors } = await agentOnline(env.browser, env.server.url, USERS.agent)
   await page.getByTestId('bot-WhatsApp voice desk').click()
   await page.getByTestId('tab-handovers').click()
   await page.locator(`[data-testid^="row-"][data-contact="${WA_CUSTOMER}"] button.main`).click()
@@ -210,14 +115,14 @@ test('a voice message reaches the WhatsApp customer as an Ogg Opus voice note', 
   await page.getByTestId('transfer').and(page.locator(':enabled')).waitFor()
 
   await recordVoice(page)
-  const up = await waitFor(() => graph.uploads[0], 'the media upload')
+  const up = await waitFor(() => env.graph.uploads[0], 'the media upload')
   assert.equal(up.product, 'whatsapp')
   assert.equal(up.type, 'audio/ogg')
   assert.equal(up.partType, 'audio/ogg')
   assert.match(up.name, /^voice-.*\.ogg$/)
   assert.equal(up.data.subarray(0, 4).toString('latin1'), 'OggS', 'the upload is an Ogg stream')
   assert.ok(up.data.includes(Buffer.from('OpusHead')), 'carrying Opus')
-  const sent = await waitFor(() => graph.messages.find((m) => m.type === 'audio'), 'the audio message')
+  const sent = await waitFor(() => env.graph.messages.find((m) => m.body.type === 'audio')?.body, 'the audio message')
   assert.deepEqual(sent.audio, { id: 'media-1', voice: true })
 
   // The browser's own Opus decoder reads the remuxed file: about as long

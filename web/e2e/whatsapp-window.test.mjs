@@ -5,11 +5,10 @@
 // message in Meta's format and the timeline shows it sent. Then the
 // customer writes again, the window opens live, and free text goes out.
 // (The auditor taking over a bot-phase conversation is auditor.test.mjs.)
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
-import { createHmac } from 'node:crypto'
-import { startServer, launchBrowser, newPage, login, screenshot, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, screenshot, Api, USERS, waitFor } from './harness.mjs'
+import { whatsappText } from './whatsapp.mjs'
 
 const PHONE_NUMBER_ID = '106540352242922'
 const WABA_ID = '102290129340398'
@@ -17,112 +16,21 @@ const APP_SECRET = 'e2e-app-secret-0123456789abcdef'
 const CUSTOMER_WA_ID = '16505551234'
 const CUSTOMER_NAME = 'Sheena Nelson'
 
-let server, browser, graph
-
-/**
- * fakeGraph answers POST /{phone_number_id}/messages as the Cloud API does
- * and records every body; anything else is a 404.
- */
-function fakeGraph() {
-  /** @type {any[]} */
-  const messages = []
-  /** @type {string[]} */
-  const others = []
-  let n = 0
-  const srv = createServer((req, res) => {
-    const chunks = []
-    req.on('data', (c) => chunks.push(c))
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8')
-      if (req.method === 'POST' && req.url === `/${PHONE_NUMBER_ID}/messages`) {
-        let body
-        try {
-          body = JSON.parse(raw)
-        } catch {
-          res.writeHead(400, { 'Content-Type': 'application/json' })
-          res.end(JSON.stringify({ error: { message: 'bad json', type: 'OAuthException', code: 100 } }))
-          return
-        }
-        messages.push({ auth: req.headers.authorization, body })
-        res.writeHead(200, { 'Content-Type': 'application/json' })
-        res.end(JSON.stringify({
-          messaging_product: 'whatsapp',
-          contacts: [{ input: body.to ?? '', wa_id: body.to ?? '' }],
-          messages: [{ id: `wamid.TEST${++n}` }],
-        }))
-        return
-      }
-      others.push(`${req.method} ${req.url}`)
-      res.writeHead(404, { 'Content-Type': 'application/json' })
-      res.end(JSON.stringify({ error: { message: 'not found', type: 'GraphMethodException', code: 100 } }))
-    })
-  })
-  return new Promise((resolve) => {
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address())
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        messages,
-        others,
-        close: () => new Promise((r) => srv.close(() => r(undefined))),
-      })
-    })
-  })
-}
-
-/** waitFor polls until fn returns something truthy. */
-async function waitFor(fn, what, timeout = 15_000) {
-  const deadline = Date.now() + timeout
-  for (;;) {
-    const v = fn()
-    if (v) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const env = serverAndBrowser({ graph: true })
 
 /** webhook posts a customer text in Meta's format, signed with the app secret. */
 async function webhook(base, channelID, wamid, text, at) {
-  const raw = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{
-      id: WABA_ID,
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-          contacts: [{ profile: { name: CUSTOMER_NAME }, wa_id: CUSTOMER_WA_ID }],
-          messages: [{ from: CUSTOMER_WA_ID, id: wamid, timestamp: String(Math.floor(at / 1000)), type: 'text', text: { body: text } }],
-        },
-      }],
-    }],
-  })
-  const sig = 'sha256=' + createHmac('sha256', APP_SECRET).update(raw).digest('hex')
-  const r = await fetch(`${base}/webhooks/whatsapp/${channelID}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': sig },
-    body: raw,
+  const r = await whatsappText(base, channelID, {
+    appSecret: APP_SECRET, wabaID: WABA_ID, phoneNumberID: PHONE_NUMBER_ID, displayPhone: '15550783881',
+    waID: CUSTOMER_WA_ID, name: CUSTOMER_NAME, wamid, text, at,
   })
   assert.equal(r.status, 200, `webhook: ${r.status} ${await r.text()}`)
 }
 
-before(async () => {
-  graph = await fakeGraph()
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-  await graph?.close()
-})
-
 test('WhatsApp past 24 h: the auditor sends one of its templates, then free text once the customer writes', async () => {
   // The admin sets up a desk without a flow, its WhatsApp number and two
   // templates: one for auditors, one for agents.
-  const admin = await Api.login(server.url, USERS.admin)
+  const admin = await Api.login(env.server.url, USERS.admin)
   const users = (await admin.get('/api/v1/users')).items
   const auditor = users.find((u) => u.email === USERS.auditor)
   const agent = users.find((u) => u.email === USERS.agent)
@@ -138,7 +46,7 @@ test('WhatsApp past 24 h: the auditor sends one of its templates, then free text
       access_token: 'EAAG-e2e-token',
       app_secret: APP_SECRET,
       verify_token: 'e2e-verify',
-      graph_url: graph.url,
+      graph_url: env.graph.url,
     },
   })
   await admin.post('/api/v1/templates', {
@@ -152,14 +60,14 @@ test('WhatsApp past 24 h: the auditor sends one of its templates, then free text
 
   // Both exist and are offered by role (so the picker's filtering below is
   // the role's, not a template that failed to be created).
-  const agentApi = await Api.login(server.url, USERS.agent)
+  const agentApi = await Api.login(env.server.url, USERS.agent)
   const forAgent = (await agentApi.get(`/api/v1/templates?channel_id=${channel.id}`)).items.map((x) => x.name)
   assert.deepEqual(forAgent, ['agent_reminder'])
 
   // The customer wrote 25 hours ago (a late delivery): the window is closed.
-  await webhook(server.url, channel.id, 'wamid.E2E-OLD-1', 'Is my order on its way?', Date.now() - 25 * 3600_000)
+  await webhook(env.server.url, channel.id, 'wamid.E2E-OLD-1', 'Is my order on its way?', Date.now() - 25 * 3600_000)
 
-  const { page, errors, context } = await newPage(browser, server.url)
+  const { page, errors, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.auditor)
   await page.getByTestId('bot-WhatsApp desk').click()
   await page.getByTestId('tab-handovers').click()
@@ -199,7 +107,7 @@ test('WhatsApp past 24 h: the auditor sends one of its templates, then free text
   await page.getByTestId('template-send').and(page.locator(':enabled')).click()
 
   // The fake Graph receives the template in Meta's format.
-  const sent = await waitFor(() => graph.messages.find((m) => m.body.type === 'template'), 'the template send')
+  const sent = await waitFor(() => env.graph.messages.find((m) => m.body.type === 'template'), 'the template send')
   assert.equal(sent.auth, 'Bearer EAAG-e2e-token')
   assert.equal(sent.body.messaging_product, 'whatsapp')
   assert.equal(sent.body.to, CUSTOMER_WA_ID)
@@ -218,7 +126,7 @@ test('WhatsApp past 24 h: the auditor sends one of its templates, then free text
   await screenshot(page, 'whatsapp-03-template-sent')
 
   // The customer answers now: the window opens without a reload.
-  await webhook(server.url, channel.id, 'wamid.E2E-NEW-1', 'Yes, still waiting for it.', Date.now())
+  await webhook(env.server.url, channel.id, 'wamid.E2E-NEW-1', 'Yes, still waiting for it.', Date.now())
   await page.getByText('Yes, still waiting for it.').waitFor()
   await banner.waitFor({ state: 'detached' })
   await page.getByTestId('mode-reply').and(page.locator(':enabled')).waitFor()
@@ -226,14 +134,14 @@ test('WhatsApp past 24 h: the auditor sends one of its templates, then free text
   const composer = page.getByTestId('composer')
   await composer.fill('Thanks Sheena, it ships today.')
   await page.getByTestId('send').and(page.locator(':enabled')).click()
-  const text = await waitFor(() => graph.messages.find((m) => m.body.type === 'text' && /ships today/.test(m.body.text?.body ?? '')), 'the text send')
+  const text = await waitFor(() => env.graph.messages.find((m) => m.body.type === 'text' && /ships today/.test(m.body.text?.body ?? '')), 'the text send')
   assert.equal(text.body.to, CUSTOMER_WA_ID)
   assert.equal(text.body.text.body, 'Thanks Sheena, it ships today.')
   const textMsg = page.locator('[data-testid="msg-agent"]').filter({ hasText: 'it ships today' })
   await textMsg.locator('.ticks[data-status="sent"]').waitFor()
   await screenshot(page, 'whatsapp-04-window-open')
 
-  assert.deepEqual(graph.others, [], 'the fake Graph got only message sends')
+  assert.deepEqual(env.graph.others, [], 'the fake Graph got only message sends')
   assert.deepEqual(errors, [], 'console errors')
   await context.close()
 })

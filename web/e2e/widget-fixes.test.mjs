@@ -4,33 +4,15 @@
 // (in the console too); links are clickable and safe in both; the emoji
 // picker works by keyboard; dark mode; and a WCAG 2.1 AA audit (axe-core)
 // of every view, light and dark.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, newPage, login, goOnline, screenshot, salesSetup, inbound, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, agentOnline, openWidget, demoBot, newPage, login, screenshot, salesSetup, inbound, Api, USERS } from './harness.mjs'
 import { audit } from './axe.mjs'
 
-let server, browser
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const env = serverAndBrowser()
 
 const LINK = 'https://example.test/a?b=1'
 const TRICKY = `Docs: ${LINK}. Not javascript:alert(1) nor data:text/html,hi nor <b>x</b>`
-
-/** open goes to /demo and waits for the panel to have loaded (still closed). */
-async function open(page) {
-  await page.goto('/demo')
-  const w = page.frameLocator('[data-testid="relevo-frame"]')
-  await w.getByTestId('widget-prechat').waitFor({ state: 'attached' })
-  return { w, bubble: page.getByTestId('relevo-bubble') }
-}
 
 /** isFocused waits until locator is the focused element of its document. */
 async function isFocused(locator) {
@@ -39,8 +21,8 @@ async function isFocused(locator) {
 }
 
 test('the closed panel is inert; opening focuses the first field; Escape returns to the bubble', async () => {
-  const c = await newPage(browser, server.url, { width: 1280, height: 800 })
-  const { w, bubble } = await open(c.page)
+  const c = await newPage(env.browser, env.server.url, { width: 1280, height: 800 })
+  const { w, bubble } = await openWidget(c.page)
 
   // Tab from the top of the page: the page's own link, then the bubble;
   // nothing inside the closed panel.
@@ -77,8 +59,8 @@ test('the closed panel is inert; opening focuses the first field; Escape returns
 })
 
 test('widget: Enter sends, Ctrl+Enter and Shift+Enter break the line; links are clickable and safe; emoji by keyboard', async () => {
-  const c = await newPage(browser, server.url, { width: 1280, height: 800 })
-  const { w, bubble } = await open(c.page)
+  const c = await newPage(env.browser, env.server.url, { width: 1280, height: 800 })
+  const { w, bubble } = await openWidget(c.page)
   await bubble.click()
   await w.getByLabel('Your name').fill('Lin Links')
   await w.getByRole('button', { name: 'Start chatting' }).click()
@@ -143,11 +125,9 @@ async function checkLinks(msg) {
 }
 
 test('console: links are clickable and safe; Enter sends, Ctrl+Enter and Shift+Enter break the line', async () => {
-  const { channel, customer } = await salesSetup(server.url)
+  const { channel, customer } = await salesSetup(env.server.url)
   const res = await inbound(customer, channel.id, 'e2e-linda', 'Linda Links', 'e2e-link-1', TRICKY)
-  const a = await newPage(browser, server.url)
-  await login(a.page, USERS.agent)
-  await goOnline(a.page)
+  const a = await agentOnline(env.browser, env.server.url, USERS.agent)
   await a.page.getByTestId('bot-Acme Sales').click()
   const row = a.page.locator(`[data-testid="row-${res.conversation_id}"]`)
   await row.waitFor()
@@ -175,9 +155,9 @@ test('console: links are clickable and safe; Enter sends, Ctrl+Enter and Shift+E
 
 test('dark mode, and a WCAG 2.1 AA audit of every view in light and dark', async () => {
   for (const scheme of ['light', 'dark']) {
-    const c = await newPage(browser, server.url, { width: 1280, height: 800 })
+    const c = await newPage(env.browser, env.server.url, { width: 1280, height: 800 })
     await c.page.emulateMedia({ colorScheme: scheme })
-    const { w, bubble } = await open(c.page)
+    const { w, bubble } = await openWidget(c.page)
     const only = { include: '#relevo-widget' } // the widget, not the demo shop around it
     await audit(c.page, `${scheme}: closed bubble`, only)
 
@@ -208,15 +188,14 @@ test('dark mode, and a WCAG 2.1 AA audit of every view in light and dark', async
 })
 
 test('the greeting and the notices in the visitor language, when the channel and the bot have them', async () => {
-  const admin = await Api.login(server.url, USERS.admin)
-  const bot = (await admin.get('/api/v1/bots')).items.find((b) => b.name === 'Acme Support')
-  const web = (await admin.get('/api/v1/channels')).items.find((ch) => ch.type === 'web' && ch.bot_id === bot.id)
+  const admin = await Api.login(env.server.url, USERS.admin)
+  const { bot, channel: web } = await demoBot(admin, 'Acme Support', 'web')
   await admin.call('PATCH', `/api/v1/channels/${web.id}`, { config: { ...web.config, greetings: { es: '¡Hola! Solemos responder en pocos minutos.' } } })
   const notices = { ...bot.notices, translations: { es: { queued: 'Un agente te atenderá en breve.' } } }
   await admin.call('PATCH', `/api/v1/bots/${bot.id}`, { notices })
 
-  const c = await newPage(browser, server.url, { locale: 'es-ES' })
-  const { w, bubble } = await open(c.page)
+  const c = await newPage(env.browser, env.server.url, { locale: 'es-ES' })
+  const { w, bubble } = await openWidget(c.page)
   await bubble.click()
   await w.getByLabel('Tu nombre').fill('Elena')
   await w.getByRole('button', { name: 'Empezar a chatear' }).click()
@@ -226,8 +205,8 @@ test('the greeting and the notices in the visitor language, when the channel and
   await w.getByTestId('widget-notice').filter({ hasText: 'Un agente te atenderá en breve.' }).waitFor()
 
   // An English visitor keeps the default greeting and notice.
-  const e = await newPage(browser, server.url)
-  const en = await open(e.page)
+  const e = await newPage(env.browser, env.server.url)
+  const en = await openWidget(e.page)
   await en.bubble.click()
   await en.w.getByLabel('Your name').fill('Ed')
   await en.w.getByRole('button', { name: 'Start chatting' }).click()

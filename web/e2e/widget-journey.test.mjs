@@ -7,47 +7,31 @@
 // closed); A transfers to agent B with a reason and a note; B (third
 // context) sees both and resolves; the customer sees "Resolved", and after
 // a reload the whole conversation is still there.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, newPage, login, goOnline, screenshot, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, agentOnline, openWidget, demoBot, newPage, login, screenshot, Api, USERS } from './harness.mjs'
 
-let server, browser
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const env = serverAndBrowser()
 
 const CUSTOMER = 'Wendy Widget'
 
 test('widget journey: flow, handover, assign, reply, transfer with reason and note, resolve', async () => {
-  const admin = await Api.login(server.url, USERS.admin)
-  const bot = (await admin.get('/api/v1/bots')).items.find((b) => b.name === 'Acme Support')
+  const admin = await Api.login(env.server.url, USERS.admin)
+  const { bot } = await demoBot(admin, 'Acme Support', 'web')
 
   // Agents A and B go online, A on the Handovers queue, B on Mine.
-  const a = await newPage(browser, server.url)
-  await login(a.page, USERS.agent)
-  await goOnline(a.page)
+  const a = await agentOnline(env.browser, env.server.url, USERS.agent)
   await a.page.getByTestId('bot-Acme Support').click()
   await a.page.getByTestId('tab-handovers').waitFor()
-  const b = await newPage(browser, server.url)
-  await login(b.page, USERS.agent2)
-  await goOnline(b.page)
+  const b = await agentOnline(env.browser, env.server.url, USERS.agent2)
   await b.page.goto(`/bots/${bot.id}`)
   await b.page.getByTestId('tab-mine').click()
 
   // The customer opens the shop page and the chat.
-  const c = await newPage(browser, server.url, { width: 1280, height: 800 })
-  await c.page.goto('/demo')
-  const bubble = c.page.getByTestId('relevo-bubble')
+  const c = await newPage(env.browser, env.server.url, { width: 1280, height: 800 })
+  const { w, bubble } = await openWidget(c.page)
   await bubble.click()
   assert.equal(await bubble.getAttribute('aria-expanded'), 'true')
-  const w = c.page.frameLocator('[data-testid="relevo-frame"]')
 
   // The demo channel asks for a name first; it is required.
   await w.getByTestId('widget-prechat').waitFor()
@@ -178,7 +162,7 @@ test('widget journey: flow, handover, assign, reply, transfer with reason and no
 })
 
 test('widget speaks the visitor language and fits a phone', async () => {
-  const c = await newPage(browser, server.url, { locale: 'es-MX', width: 390, height: 780 })
+  const c = await newPage(env.browser, env.server.url, { locale: 'es-MX', width: 390, height: 780 })
   await c.page.goto('/demo')
   await c.page.getByTestId('relevo-bubble').click()
   const w = c.page.frameLocator('[data-testid="relevo-frame"]')
@@ -195,7 +179,7 @@ test('widget speaks the visitor language and fits a phone', async () => {
   await w.getByPlaceholder('Escribe un mensaje…').press('Escape')
   await c.page.getByTestId('relevo-bubble').and(c.page.locator('[aria-expanded="false"]')).waitFor()
 
-  const p = await newPage(browser, server.url, { locale: 'pt-BR' })
+  const p = await newPage(env.browser, env.server.url, { locale: 'pt-BR' })
   await p.page.goto('/demo')
   await p.page.getByTestId('relevo-bubble').click()
   await p.page.frameLocator('[data-testid="relevo-frame"]').getByText('Antes de começar').waitFor()

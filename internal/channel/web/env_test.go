@@ -13,7 +13,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/channel/web"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpapi"
@@ -79,32 +78,17 @@ func newEnv(t *testing.T, dialect string, opts ...func(*web.Options)) *env {
 		}
 	})
 	e.s = e.db.Store
-	ctx := context.Background()
-	var err error
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	h, err := auth.HashPassword("password1", auth.FastParams)
-	must(err)
-	e.agent, err = e.s.CreateUser(ctx, desk.User{Name: "Alice Agent", Email: "alice@example.com", Role: desk.RoleAgent}, h)
-	must(err)
-	e.bot, err = e.s.CreateBot(ctx, desk.Bot{Name: "Acme", MemberIDs: []string{e.agent.ID}})
-	must(err)
-	_, err = e.s.SetStatus(ctx, e.agent.ID, desk.StatusOnline, "")
-	must(err)
-	e.agent, err = e.s.GetUser(ctx, e.agent.ID)
-	must(err)
-	e.open, err = e.s.CreateChannel(ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWeb, Name: "Site", Config: json.RawMessage(`{"greeting":"Hello"}`)})
-	must(err)
+	sd := storetest.NewSeed(t, e.s)
+	e.agent = sd.User(desk.User{Name: "Alice Agent", Email: "alice@example.com", Role: desk.RoleAgent}, sd.Hash("password1"))
+	e.bot = sd.Bot(desk.Bot{Name: "Acme", MemberIDs: storetest.IDs(e.agent)})
+	sd.Online(e.agent)
+	// Read again: the agent now belongs to the bot and is online.
+	e.agent = storetest.Must[desk.User](t)(e.s.GetUser(sd.Ctx, e.agent.ID))
+	e.open = sd.Channel(desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWeb, Name: "Site", Config: json.RawMessage(`{"greeting":"Hello"}`)})
 	cfg, _ := json.Marshal(map[string]any{"title": "Shop help", "allowed_origins": []string{shopOrigin + "/"}, "secret": secret,
 		"prechat": []map[string]any{{"name": "name", "required": true}, {"name": "email"}}, "languages": []string{"es"}})
-	e.shop, err = e.s.CreateChannel(ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWeb, Name: "Shop", Config: cfg})
-	must(err)
-	e.api, err = e.s.CreateChannel(ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelAPI, Name: "API"})
-	must(err)
+	e.shop = sd.Channel(desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWeb, Name: "Shop", Config: cfg})
+	e.api = sd.APIChannel(e.bot, "API")
 
 	o := web.Options{Store: e.s, Log: quiet, UploadDir: t.TempDir(), Publish: e.publish, Files: fstest.MapFS{
 		"widget.js":        {Data: []byte("/* loader */")},
@@ -118,7 +102,9 @@ func newEnv(t *testing.T, dialect string, opts ...func(*web.Options)) *env {
 	e.svc = web.New(o)
 	srv, err := httpapi.New(httpapi.Config{UploadDir: o.UploadDir}, httpapi.Deps{Store: e.s, Log: quiet, Widget: e.svc,
 		Extra: map[string]http.Handler{"GET /widget/": e.svc.Files()}})
-	must(err)
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.ts = httptest.NewServer(srv)
 	t.Cleanup(func() {
 		e.svc.Close()

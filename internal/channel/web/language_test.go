@@ -9,6 +9,7 @@ import (
 
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/store/storetest"
 	"github.com/relevo/relevo/internal/widgetapi"
 )
 
@@ -18,11 +19,8 @@ import (
 func TestGreetingAndNoticesInTheVisitorsLanguage(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		ch, err := e.s.CreateChannel(ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWeb, Name: "Multi",
+		ch := storetest.NewSeed(t, e.s).Channel(desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWeb, Name: "Multi",
 			Config: json.RawMessage(`{"greeting":"Hello","greetings":{"es":"¡Hola!","pt-BR":""}}`)})
-		if err != nil {
-			t.Fatal(err)
-		}
 		es := desk.NoticeTexts{Queued: "Un agente te atenderá en breve.", Assigned: "Te atiende {agent}"}
 		n := e.bot.Notices
 		n.Translations = map[string]desk.NoticeTexts{"es": es}

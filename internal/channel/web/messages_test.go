@@ -9,6 +9,7 @@ import (
 	"github.com/relevo/relevo/internal/channel/web"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/store/storetest"
 	"github.com/relevo/relevo/internal/widgetapi"
 )
 
@@ -191,14 +192,9 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestBotMessagesShowTheBotsName(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		bot, err := e.s.CreateBot(ctx, desk.Bot{Name: "Lucky Shrub", WebhookURL: "https://bot.example/hook"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ch, err := e.s.CreateChannel(ctx, desk.Channel{BotID: bot.ID, Type: desk.ChannelWeb, Name: "Shrub site"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sd := storetest.NewSeed(t, e.s)
+		bot := sd.Bot(desk.Bot{Name: "Lucky Shrub", WebhookURL: "https://bot.example/hook"})
+		ch := sd.Channel(desk.Channel{BotID: bot.ID, Type: desk.ChannelWeb, Name: "Shrub site"})
 		v, r := e.session(ch, "", widgetapi.WidgetSessionRequest{})
 		r.want(200)
 		m := v.say("1", "Hi")

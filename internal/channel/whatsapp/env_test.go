@@ -39,19 +39,12 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func newEnv(t testing.TB, db *storetest.DB) *env {
 	t.Helper()
-	ctx := context.Background()
 	e := &env{t: t, db: db, s: db.Store, graph: newFakeGraph(t), uploads: t.TempDir()}
-	var err error
+	sd := storetest.NewSeed(t, e.s)
 	// An external bot keeps conversations in phase bot, so the bot may send.
-	e.bot, err = e.s.CreateBot(ctx, desk.Bot{Name: "Lucky Shrub", WebhookURL: "https://bot.example.com/hook"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.ch, err = e.s.CreateChannel(ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWhatsApp, Name: "WhatsApp",
+	e.bot = sd.Bot(desk.Bot{Name: "Lucky Shrub", WebhookURL: "https://bot.example.com/hook"})
+	e.ch = sd.Channel(desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWhatsApp, Name: "WhatsApp",
 		Config: channelConfig(e.graph.api(), 0)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	e.wa = whatsapp.New(whatsapp.Options{Store: e.s, UploadDir: e.uploads, Log: quiet, MediaTimeout: 5 * time.Second})
 	srv, err := httpapi.New(httpapi.Config{UploadDir: e.uploads}, httpapi.Deps{Store: e.s, Log: quiet, WhatsApp: e.wa})
 	if err != nil {

@@ -62,11 +62,8 @@ func TestSyncTemplatesNeedsWABAAndAnAdmin(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		ch, err := e.s.CreateChannel(ctx, desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWhatsApp, Name: "No WABA",
+		ch := storetest.NewSeed(t, e.s).Channel(desk.Channel{BotID: e.bot.ID, Type: desk.ChannelWhatsApp, Name: "No WABA",
 			Config: []byte(`{"phone_number_id": "123", "access_token": "x"}`)})
-		if err != nil {
-			t.Fatal(err)
-		}
 		if _, err := e.wa.SyncTemplates(ctx, ch.ID); !desk.IsCode(err, desk.CodeValidationFailed) || !strings.Contains(err.Error(), "waba_id") {
 			t.Fatalf("sync without waba_id: %v", err)
 		}

@@ -115,21 +115,39 @@ func freshSchema(t testing.TB) string {
 	return u.String()
 }
 
+// openRaw opens a plain connection to the database behind the store;
+// pragma is added to SQLite's (query_only(1): a reader).
+func (db *DB) openRaw(pragma string) (*sql.DB, error) {
+	if db.URL != "" {
+		return sql.Open("pgx", db.URL)
+	}
+	dsn := "file:" + filepath.Join(db.Dir, "relevo.db") + "?_pragma=busy_timeout(10000)"
+	if pragma != "" {
+		dsn += "&_pragma=" + pragma
+	}
+	return sql.Open("sqlite", dsn)
+}
+
 // Exec runs one statement on the database behind the store's back: for
 // rows the store would refuse to write today but may find from an older
 // version (a channel config saved before its checks).
 func (db *DB) Exec(t testing.TB, query string, args ...any) {
 	t.Helper()
-	driver, dsn := "pgx", db.URL
-	if db.URL == "" {
-		driver, dsn = "sqlite", "file:"+filepath.Join(db.Dir, "relevo.db")+"?_pragma=busy_timeout(10000)"
-	}
-	raw, err := sql.Open(driver, dsn)
+	raw, err := db.openRaw("")
 	if err != nil {
 		t.Fatalf("storetest: exec: %v", err)
 	}
 	defer raw.Close()
 	if _, err := raw.Exec(query, args...); err != nil {
 		t.Fatalf("storetest: exec %q: %v", query, err)
+	}
+}
+
+// EachWithOptions is Each with store options adjusted by opt (OnCommit,
+// OnOutbox, LockMax).
+func EachWithOptions(t *testing.T, opt func(*store.Options), fn func(t *testing.T, db *DB)) {
+	t.Helper()
+	for _, name := range Dialects() {
+		t.Run(name, func(t *testing.T) { fn(t, Open(t, name, opt)) })
 	}
 }
