@@ -142,20 +142,7 @@ func (s *Store) run(ctx context.Context, actor desk.Actor, fn func(t *txn) (stri
 	if err != nil {
 		return desk.Conversation{}, err
 	}
-	c, err := s.getConversation(ctx, s.w, id, viewerOf(actor))
-	if err == nil {
-		s.forViewer(&c, actor)
-	}
-	return c, err
-}
-
-// forViewer sets what actor may do with c now (desk.AllowedActions), for
-// a conversation served to that actor. The system reads for everyone and
-// gets none: the real-time hub computes them per socket.
-func (s *Store) forViewer(c *desk.Conversation, actor desk.Actor) {
-	if !actor.System {
-		c.ForViewer(actor, s.clock.Now())
-	}
+	return s.getConversation(ctx, s.w, id, viewerOf(actor))
 }
 
 func viewerOf(a desk.Actor) string {

@@ -73,7 +73,6 @@ func (s *Store) ListConversations(ctx context.Context, actor desk.Actor, f Conve
 	ptrs := make([]*desk.Conversation, len(out))
 	for i := range out {
 		ptrs[i] = &out[i]
-		s.forViewer(&out[i], actor)
 	}
 	return out, next, s.loadTags(ctx, s.r, ptrs)
 }

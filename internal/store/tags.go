@@ -89,9 +89,5 @@ func (s *Store) setRead(ctx context.Context, actor desk.Actor, convID string, un
 	if err != nil {
 		return c, fmt.Errorf("store: read state: %w", err)
 	}
-	c, err = s.getConversation(ctx, s.w, convID, actor.User.ID)
-	if err == nil {
-		s.forViewer(&c, actor)
-	}
-	return c, err
+	return s.getConversation(ctx, s.w, convID, actor.User.ID)
 }
