@@ -196,6 +196,13 @@ type Conversation struct {
 	ClosedReason    *string     `json:"closed_reason"`
 	CreatedAt       time.Time   `json:"created_at"`
 	ClosedAt        *time.Time  `json:"closed_at"`
+	// AllowedActions is what the caller may do now (AllowedActions, lock
+	// included), set on what is served to one caller; absent elsewhere
+	// (webhook payloads).
+	AllowedActions []Verb `json:"allowed_actions,omitempty"`
+	// ActionsAfterLock is what the processing lock alone holds back: the
+	// caller may do these once locked_until has passed.
+	ActionsAfterLock []Verb `json:"actions_after_lock,omitempty"`
 	// Version guards every compare-and-set update; it is not part of the
 	// wire object.
 	Version int64 `json:"-"`

@@ -17,33 +17,11 @@ type channelRequest struct {
 	Config *json.RawMessage `json:"config"`
 }
 
-// secretKeys are channel config fields only admins may read back.
-var secretKeys = []string{"access_token", "app_secret", "verify_token", "secret"}
-
-// viewChannel hides secrets from everyone but admins.
-func viewChannel(a desk.Actor, c desk.Channel) desk.Channel {
-	if a.Role() == desk.RoleAdmin || len(c.Config) == 0 {
-		return c
-	}
-	var cfg map[string]json.RawMessage
-	if json.Unmarshal(c.Config, &cfg) != nil {
-		c.Config = json.RawMessage(`{}`)
-		return c
-	}
-	for _, k := range secretKeys {
-		if _, ok := cfg[k]; ok {
-			cfg[k] = json.RawMessage(`"********"`)
-		}
-	}
-	c.Config, _ = json.Marshal(cfg)
-	return c
-}
-
 func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
-	chs, err := s.store.ListChannels(r.Context(), botScope(a))
+	chs, err := s.store.ListChannels(r.Context(), desk.BotScope(a))
 	for i := range chs {
-		chs[i] = viewChannel(a, chs[i])
+		chs[i] = desk.ViewChannel(a, chs[i])
 	}
 	s.respond(w, r, newPage(chs, ""), err)
 }
@@ -54,7 +32,7 @@ func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
 	if err == nil && !a.CanSeeBot(c.BotID) {
 		err = desk.NotFound("channel")
 	}
-	s.respond(w, r, viewChannel(a, c), err)
+	s.respond(w, r, desk.ViewChannel(a, c), err)
 }
 
 func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +60,7 @@ func (s *Server) patchChannel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listReasons(w http.ResponseWriter, r *http.Request) {
-	rs, err := s.store.ListReasons(r.Context(), botScope(actorOf(r)))
+	rs, err := s.store.ListReasons(r.Context(), desk.BotScope(actorOf(r)))
 	s.respond(w, r, newPage(rs, ""), err)
 }
 

@@ -48,7 +48,7 @@ func (s *Server) contactConversations(w http.ResponseWriter, r *http.Request) {
 	}
 	list, next, err := s.store.ListConversations(r.Context(), a, store.ConversationFilter{
 		ContactID: r.PathValue("id"), ContactHistory: true, AllPhases: true, Limit: lq.Limit, Cursor: lq.Cursor, Sort: store.SortUpdated})
-	s.respond(w, r, newPage(list, next), err)
+	s.respond(w, r, newPage(s.forCaller(r, list), next), err)
 }
 
 func (s *Server) listContactNotes(w http.ResponseWriter, r *http.Request) {

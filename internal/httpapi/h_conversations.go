@@ -93,12 +93,12 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, next, err := s.store.ListConversations(r.Context(), actorOf(r), f)
-	s.respond(w, r, newPage(list, next), err)
+	s.respond(w, r, newPage(s.forCaller(r, list), next), err)
 }
 
 func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
 	c, err := s.store.GetConversation(r.Context(), actorOf(r), r.PathValue("id"))
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
@@ -203,7 +203,7 @@ func (s *Server) handover(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.store.Handover(r.Context(), actorOf(r), r.PathValue("id"), store.HandoverInput{TeamID: in.TeamID, Note: in.Note})
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 type assignRequest struct {
@@ -217,12 +217,12 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.store.Assign(r.Context(), actorOf(r), r.PathValue("id"), store.AssignInput{AgentID: in.AgentID})
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 func (s *Server) unassign(w http.ResponseWriter, r *http.Request) {
 	c, err := s.store.Unassign(r.Context(), actorOf(r), r.PathValue("id"))
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 type transferRequest struct {
@@ -243,37 +243,37 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.store.Transfer(r.Context(), actorOf(r), r.PathValue("id"), in.input())
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
 	c, err := s.store.Resolve(r.Context(), actorOf(r), r.PathValue("id"))
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 func (s *Server) blockConversation(w http.ResponseWriter, r *http.Request) {
 	c, err := s.store.BlockContact(r.Context(), actorOf(r), r.PathValue("id"))
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 func (s *Server) addTag(w http.ResponseWriter, r *http.Request) {
 	c, err := s.store.AddTag(r.Context(), actorOf(r), r.PathValue("id"), r.PathValue("tag_id"))
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 func (s *Server) removeTag(w http.ResponseWriter, r *http.Request) {
 	c, err := s.store.RemoveTag(r.Context(), actorOf(r), r.PathValue("id"), r.PathValue("tag_id"))
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 func (s *Server) markRead(w http.ResponseWriter, r *http.Request) {
 	c, err := s.store.MarkRead(r.Context(), actorOf(r), r.PathValue("id"))
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 func (s *Server) markUnread(w http.ResponseWriter, r *http.Request) {
 	c, err := s.store.MarkUnread(r.Context(), actorOf(r), r.PathValue("id"))
-	s.respond(w, r, c, err)
+	s.respondConv(w, r, c, err)
 }
 
 type bulkRequest struct {
@@ -297,5 +297,29 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
 	}
 	tr := transferRequest{AgentID: in.AgentID, TeamID: in.TeamID, ReasonID: in.ReasonID, Note: in.Note}
 	res, err := s.store.Bulk(r.Context(), actorOf(r), store.BulkInput{Action: in.Action, IDs: in.IDs, Transfer: tr.input()})
+	for _, one := range res {
+		if one.Conversation != nil {
+			one.Conversation.ForViewer(actorOf(r), s.store.Now())
+		}
+	}
 	s.respond(w, r, bulkResponse{Results: res}, err)
+}
+
+// respondConv answers one conversation with what the caller may do with it
+// now: desk.AllowedActions, computed for this caller alone, so the console
+// offers exactly what the server accepts and mirrors no rule.
+func (s *Server) respondConv(w http.ResponseWriter, r *http.Request, c desk.Conversation, err error) {
+	if err == nil {
+		c.ForViewer(actorOf(r), s.store.Now())
+	}
+	s.respond(w, r, c, err)
+}
+
+// forCaller sets allowed_actions on each conversation of a list.
+func (s *Server) forCaller(r *http.Request, list []desk.Conversation) []desk.Conversation {
+	now, a := s.store.Now(), actorOf(r)
+	for i := range list {
+		list[i].ForViewer(a, now)
+	}
+	return list
 }

@@ -130,7 +130,7 @@ func (s *Server) reportAgents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, desk.Invalid("from", "must be before to"))
 		return
 	}
-	scope := botScope(actorOf(r))
+	scope := desk.BotScope(actorOf(r))
 	if b := r.URL.Query().Get("bot"); b != "" {
 		if !actorOf(r).CanSeeBot(b) {
 			writeError(w, r, s.log, desk.NotFound("bot"))

@@ -19,23 +19,6 @@ type userRequest struct {
 	Password *string    `json:"password"`
 }
 
-// botScope is the bots a caller may see: nil for admins (every bot).
-func botScope(a desk.Actor) []string {
-	if a.User == nil {
-		if a.BotID != "" {
-			return []string{a.BotID}
-		}
-		return nil
-	}
-	if a.User.Role == desk.RoleAdmin {
-		return nil
-	}
-	if a.User.BotIDs == nil {
-		return []string{}
-	}
-	return a.User.BotIDs
-}
-
 func (s *Server) hash(pw string) (string, error) {
 	if s.cfg.HashPassword != nil {
 		return s.cfg.HashPassword(pw)
@@ -43,15 +26,8 @@ func (s *Server) hash(pw string) (string, error) {
 	return auth.HashPassword(pw, auth.DefaultParams)
 }
 
-func validPassword(pw string) error {
-	if len(pw) < 8 {
-		return desk.Invalid("password", "at least 8 characters")
-	}
-	return nil
-}
-
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
-	users, err := s.store.ListUsers(r.Context(), botScope(actorOf(r)))
+	users, err := s.store.ListUsers(r.Context(), desk.BotScope(actorOf(r)))
 	s.respond(w, r, newPage(users, ""), err)
 }
 
@@ -66,7 +42,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, desk.Invalid("password", "required"))
 		return
 	}
-	if err := validPassword(*in.Password); err != nil {
+	if err := desk.CheckPassword(*in.Password); err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}
@@ -92,23 +68,16 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, u, err)
 }
 
-// visibleUser reads a user the caller may see: admins see everyone,
-// supervisors the users of their bots.
+// visibleUser reads a user the caller may see (desk.CanSeeUser).
 func (s *Server) visibleUser(r *http.Request, id string) (desk.User, error) {
 	u, err := s.store.GetUser(r.Context(), id)
 	if err != nil {
 		return u, err
 	}
-	a := actorOf(r)
-	if a.Role() == desk.RoleAdmin || u.ID == a.User.ID || u.Role == desk.RoleAdmin {
-		return u, nil
+	if !desk.CanSeeUser(actorOf(r), u) {
+		return desk.User{}, desk.NotFound("user")
 	}
-	for _, b := range u.BotIDs {
-		if a.User.MemberOf(b) {
-			return u, nil
-		}
-	}
-	return desk.User{}, desk.NotFound("user")
+	return u, nil
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
@@ -124,7 +93,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 	}
 	p := store.UserPatch{Name: in.Name, Email: in.Email, Role: in.Role, MaxChats: in.MaxChats, BotIDs: in.BotIDs, TeamIDs: in.TeamIDs}
 	if in.Password != nil {
-		if err := validPassword(*in.Password); err != nil {
+		if err := desk.CheckPassword(*in.Password); err != nil {
 			writeError(w, r, s.log, err)
 			return
 		}
@@ -135,13 +104,8 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 		}
 		p.PasswordHash = &hash
 	}
+	// The last-admin rule is enforced by the store, inside the write.
 	id := r.PathValue("id")
-	if in.Role != nil && *in.Role != desk.RoleAdmin {
-		if err := s.keepAnAdmin(r, id); err != nil {
-			writeError(w, r, s.log, err)
-			return
-		}
-	}
 	u, err := s.store.UpdateUser(r.Context(), id, p)
 	if err == nil && p.PasswordHash != nil && id != actorOf(r).User.ID {
 		// A password reset by an admin ends the user's other sessions.
@@ -150,30 +114,12 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, u, err)
 }
 
-// keepAnAdmin refuses to demote or delete the last admin. (Two admins
-// demoting each other at the same instant could both pass; that needs two
-// admins acting at once and is recoverable with RELEVO_ADMIN_EMAIL.)
-func (s *Server) keepAnAdmin(r *http.Request, id string) error {
-	u, err := s.store.GetUser(r.Context(), id)
-	if err != nil || u.Role != desk.RoleAdmin {
-		return err
-	}
-	n, err := s.store.CountAdmins(r.Context())
-	if err == nil && n <= 1 {
-		err = desk.Errorf(desk.CodeConflict, "this is the last admin")
-	}
-	return err
-}
-
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
-	if r.PathValue("id") == actorOf(r).User.ID {
-		writeError(w, r, s.log, desk.Errorf(desk.CodeConflict, "you cannot delete yourself"))
-		return
-	}
-	if err := s.keepAnAdmin(r, r.PathValue("id")); err != nil {
+	if err := desk.CheckDeleteUser(actorOf(r), r.PathValue("id")); err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}
+	// The store refuses deleting the last admin, inside the write.
 	s.noContent(w, r, s.store.DeleteUser(r.Context(), r.PathValue("id")))
 }
 
@@ -192,7 +138,7 @@ type teamRequest struct {
 }
 
 func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
-	teams, err := s.store.ListTeams(r.Context(), botScope(actorOf(r)))
+	teams, err := s.store.ListTeams(r.Context(), desk.BotScope(actorOf(r)))
 	s.respond(w, r, newPage(teams, ""), err)
 }
 
@@ -243,14 +189,11 @@ type botView struct {
 }
 
 func (s *Server) viewBot(r *http.Request, b desk.Bot) botView {
-	if actorOf(r).Role() != desk.RoleAdmin {
-		b.WebhookSecret = ""
-	}
-	return botView{Bot: b}
+	return botView{Bot: desk.ViewBot(actorOf(r), b)}
 }
 
 func (s *Server) listBots(w http.ResponseWriter, r *http.Request) {
-	bots, err := s.store.ListBots(r.Context(), botScope(actorOf(r)))
+	bots, err := s.store.ListBots(r.Context(), desk.BotScope(actorOf(r)))
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return

@@ -11,7 +11,7 @@ type pauseRequest struct {
 }
 
 func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
-	m, err := s.store.Monitor(r.Context(), botScope(actorOf(r)))
+	m, err := s.store.Monitor(r.Context(), desk.BotScope(actorOf(r)))
 	s.respond(w, r, m, err)
 }
 

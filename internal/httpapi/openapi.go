@@ -189,7 +189,9 @@ func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 			all = append(all, a.Codes...)
 		}
 	}
-	g.enum(reflect.TypeFor[desk.Code](), "ErrorCode", all)
+	enum(g, reflect.TypeFor[desk.Code](), "ErrorCode", all)
+	// allowed_actions lists these verbs: clients switch on them.
+	enum(g, reflect.TypeFor[desk.Verb](), "ConversationAction", desk.Verbs)
 	g.schemaFor(typeOf(httpkit.ErrorResponse{})) // every error answer refers to it
 	doc := oaDoc{
 		OpenAPI: "3.1.0",

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/widgetapi"
 )
 
@@ -72,7 +71,7 @@ func (g *schemaGen) nameType(t reflect.Type, name string) {
 }
 
 // enum makes the string type t the component name, listing values.
-func (g *schemaGen) enum(t reflect.Type, name string, values []desk.Code) {
+func enum[T ~string](g *schemaGen, t reflect.Type, name string, values []T) {
 	names := make([]string, 0, len(values))
 	for _, v := range values {
 		names = append(names, string(v))

@@ -2,15 +2,17 @@ package realtime
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/coder/websocket"
 
 	"github.com/relevo/relevo/internal/desk"
 )
 
-// pushedConversation is a conversation as pushed to every viewer: the
+// pushedConversation is a conversation as pushed to its viewers: the
 // per-user read fields are left out (each client keeps its own, from its
-// list and the messages it sees), since one encoded frame serves everyone.
+// list and the messages it sees), so one encoded frame serves every viewer
+// who may do the same things with it (allowed_actions, set per socket).
 type pushedConversation struct {
 	desk.Conversation
 	UnreadCount  *int  `json:"unread_count,omitempty"`
@@ -48,7 +50,7 @@ func (h *Hub) conversationChange(ctx context.Context, c desk.Change) {
 	var frame []byte
 	switch c.Type {
 	case desk.ChangeConversation:
-		frame = encode(FrameConversationUpdated, conv.ID, c.Seq, pushedConversation{Conversation: conv})
+		// Encoded per socket below: each viewer gets its own allowed_actions.
 	default:
 		m, err := h.store.GetMessage(ctx, c.MessageID)
 		if err != nil {
@@ -68,10 +70,27 @@ func (h *Hub) conversationChange(ctx context.Context, c desk.Change) {
 	if c.Move != nil {
 		before.Phase, before.AssigneeID, before.TeamID = c.Move.Prev.Phase, strPtr(c.Move.Prev.AssigneeID), strPtr(c.Move.Prev.TeamID)
 	}
+	now := h.opt.Clock.Now()
+	// Sockets that may do the same things share one encoding: a handful
+	// of distinct lists per change, however many sockets.
+	frames := map[string][]byte{}
 	h.each(func(s *socket) {
-		if s.actor.CanSee(conv) || (c.Move != nil && before.Phase != "" && s.actor.CanSee(before)) {
-			s.enqueue(frame)
+		if !s.actor.CanSee(conv) && !(c.Move != nil && before.Phase != "" && s.actor.CanSee(before)) {
+			return
 		}
+		if frame != nil {
+			s.enqueue(frame)
+			return
+		}
+		mine := conv
+		mine.ForViewer(s.actor, now)
+		key := fmt.Sprint(mine.AllowedActions, mine.ActionsAfterLock)
+		f, ok := frames[key]
+		if !ok {
+			f = encode(FrameConversationUpdated, conv.ID, c.Seq, pushedConversation{Conversation: mine})
+			frames[key] = f
+		}
+		s.enqueue(f)
 	})
 }
 

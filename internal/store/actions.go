@@ -17,8 +17,8 @@ type HandoverInput struct {
 // Handover moves a conversation from the bot to the human queue: it gets
 // its protocol, optionally a team, and the customer is told to wait.
 func (s *Store) Handover(ctx context.Context, actor desk.Actor, id string, in HandoverInput) (desk.Conversation, error) {
-	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
-		c, err := t.loadForChange(id, actor, desk.ActHandover)
+	return s.run(ctx, actor, func(t *txn) (string, error) {
+		c, err := t.s.getConversation(t.ctx, t.tx, id, "")
 		if err != nil {
 			return "", err
 		}
@@ -35,27 +35,19 @@ func (s *Store) Handover(ctx context.Context, actor desk.Actor, id string, in Ha
 
 // handover is shared by the API, the flow engine and inbound without a bot.
 func (t *txn) handover(c *desk.Conversation, bot desk.Bot, actor desk.Actor, in HandoverInput) error {
-	st := stateOf(*c)
-	st.phase = desk.PhaseWaiting
-	now := t.now
-	st.waitingSince = &now
+	d, err := desk.Decide(desk.ActHandover, *c, actor, t.now, desk.Target{TeamID: in.TeamID})
+	if err != nil {
+		return err
+	}
 	if in.TeamID != "" {
 		if err := t.checkTeam(in.TeamID, c.BotID); err != nil {
 			return err
 		}
-		st.team = &in.TeamID
 	}
-	if st.protocol == nil {
-		p, err := t.newProtocol()
-		if err != nil {
-			return err
-		}
-		st.protocol = p
-	}
-	if err := t.compareAndSet(c, desk.ActHandover, st); err != nil {
+	if _, err := t.compareAndSet(c, d); err != nil {
 		return err
 	}
-	ev := desk.Event{Type: desk.EventHandover, From: string(desk.PhaseBot), To: deref(st.team), Note: in.Note}
+	ev := desk.Event{Type: desk.EventHandover, From: string(desk.PhaseBot), To: deref(c.TeamID), Note: in.Note}
 	if err := t.addEvent(c, actor, ev, "Handed over to the queue"); err != nil {
 		return err
 	}
@@ -74,7 +66,7 @@ type AssignInput struct {
 // winner, the others get already_assigned). On a bot-phase conversation an
 // auditor, supervisor or admin takes it over the same way.
 func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in AssignInput) (desk.Conversation, error) {
-	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+	return s.run(ctx, actor, func(t *txn) (string, error) {
 		c, err := t.s.getConversation(t.ctx, t.tx, id, "")
 		if err != nil {
 			return "", err
@@ -83,23 +75,14 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		if c.Phase == desk.PhaseBot {
 			a = desk.ActTakeover
 		}
-		if err := t.check(c, actor, a); err != nil {
+		d, err := desk.Decide(a, c, actor, t.now, desk.Target{AssigneeID: in.AgentID})
+		if err != nil {
 			return "", err
 		}
-		if actor.User == nil {
-			return "", desk.Errorf(desk.CodeForbidden, "only users can take conversations")
-		}
-		self := in.AgentID == "" || in.AgentID == actor.User.ID
-		if !self && !actor.User.Role.Supervises() {
-			return "", desk.Errorf(desk.CodeForbidden, "only supervisors assign conversations to others")
-		}
+		self := *d.AssigneeID == actor.User.ID
 		// The target is read inside the transaction, the taker too: its
 		// status decides both the check and whether the take sets it online.
-		targetID := actor.User.ID
-		if !self {
-			targetID = in.AgentID
-		}
-		target, err := t.loadUser(targetID)
+		target, err := t.loadUser(*d.AssigneeID)
 		if err != nil && !self {
 			return "", desk.Invalid("agent_id", "no such user")
 		}
@@ -114,15 +97,8 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 			return "", err
 		}
 		from := c.Phase
-		st := stateOf(c)
-		st.phase, st.assignee = desk.PhaseHuman, &target.ID
-		if st.protocol == nil {
-			if st.protocol, err = t.newProtocol(); err != nil {
-				return "", err
-			}
-		}
-		t.startLock(&st)
-		if err := t.compareAndSet(&c, a, st); err != nil {
+		lockID, err := t.compareAndSet(&c, d)
+		if err != nil {
 			return "", err
 		}
 		if desk.TakerGoesOnline(target, self) {
@@ -139,13 +115,13 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		if err := t.addEvent(&c, actor, ev, text); err != nil {
 			return "", err
 		}
-		if err := t.notify(&c, bot, assignedNotice(bot, target), st.lockID); err != nil {
+		if err := t.notify(&c, bot, assignedNotice(bot, target), lockID); err != nil {
 			return "", err
 		}
-		if err := t.tellBot(&c, bot, botapi.EventAssigned, st.lockID); err != nil {
+		if err := t.tellBot(&c, bot, botapi.EventAssigned, lockID); err != nil {
 			return "", err
 		}
-		return c.ID, t.endIdleLock(&c, *st.lockID)
+		return c.ID, t.endIdleLock(&c, *lockID)
 	})
 }
 
@@ -155,16 +131,13 @@ func assignedNotice(bot desk.Bot, target desk.User) string {
 
 // Unassign puts a conversation back in the queue, keeping its team.
 func (s *Store) Unassign(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
-	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
-		c, err := t.loadForChange(id, actor, desk.ActUnassign)
+	return s.run(ctx, actor, func(t *txn) (string, error) {
+		c, d, err := t.decide(id, actor, desk.ActUnassign, desk.Target{})
 		if err != nil {
 			return "", err
 		}
 		prev := deref(c.AssigneeID)
-		st := stateOf(c)
-		now := t.now
-		st.phase, st.assignee, st.waitingSince = desk.PhaseWaiting, nil, &now
-		if err := t.compareAndSet(&c, desk.ActUnassign, st); err != nil {
+		if _, err := t.compareAndSet(&c, d); err != nil {
 			return "", err
 		}
 		ev := desk.Event{Type: desk.EventUnassigned, From: prev, To: deref(c.TeamID)}
@@ -184,7 +157,7 @@ type TransferInput struct {
 // Transfer hands a conversation to another agent (who must be online and a
 // member of the bot) or queues it for a team, always with a reason.
 func (s *Store) Transfer(ctx context.Context, actor desk.Actor, id string, in TransferInput) (desk.Conversation, error) {
-	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+	return s.run(ctx, actor, func(t *txn) (string, error) {
 		return id, t.transfer(actor, id, in)
 	})
 }
@@ -197,7 +170,7 @@ func (t *txn) transfer(actor desk.Actor, id string, in TransferInput) error {
 	if in.TeamID != "" {
 		a = desk.ActTransferTeam
 	}
-	c, err := t.loadForChange(id, actor, a)
+	c, d, err := t.decide(id, actor, a, desk.Target{AssigneeID: in.AgentID, TeamID: in.TeamID})
 	if err != nil {
 		return err
 	}
@@ -210,7 +183,6 @@ func (t *txn) transfer(actor desk.Actor, id string, in TransferInput) error {
 		return err
 	}
 	prev := deref(c.AssigneeID)
-	st := stateOf(c)
 	ev := desk.Event{Type: desk.EventTransfer, From: prev, Reason: &desk.ReasonRef{ID: reason.ID, Name: reason.Name}, Note: in.Note}
 	var notice, text string
 	if a == desk.ActTransferAgent {
@@ -224,56 +196,45 @@ func (t *txn) transfer(actor desk.Actor, id string, in TransferInput) error {
 		if err := desk.CheckAssignee(target, c.BotID, false); err != nil {
 			return err
 		}
-		st.assignee, ev.To = &target.ID, target.ID
+		ev.To = target.ID
 		notice, text = assignedNotice(bot, target), "Transferred to "+target.Name+": "+reason.Name
 	} else {
 		team, err := getTeam(t.ctx, t.tx, in.TeamID)
 		if err != nil || team.BotID != c.BotID {
 			return desk.Invalid("team_id", "no such team for this bot")
 		}
-		now := t.now
-		st.phase, st.assignee, st.team, st.waitingSince = desk.PhaseWaiting, nil, &team.ID, &now
 		ev.To = team.ID
 		notice, text = bot.Notices.Queued, "Transferred to team "+team.Name+": "+reason.Name
 	}
-	t.startLock(&st)
-	if err := t.compareAndSet(&c, a, st); err != nil {
+	lockID, err := t.compareAndSet(&c, d)
+	if err != nil {
 		return err
 	}
 	if err := t.addEvent(&c, actor, ev, text); err != nil {
 		return err
 	}
-	if err := t.notify(&c, bot, notice, st.lockID); err != nil {
+	if err := t.notify(&c, bot, notice, lockID); err != nil {
 		return err
 	}
-	if err := t.tellBot(&c, bot, botapi.EventTransferred, st.lockID); err != nil {
+	if err := t.tellBot(&c, bot, botapi.EventTransferred, lockID); err != nil {
 		return err
 	}
-	return t.endIdleLock(&c, *st.lockID)
+	return t.endIdleLock(&c, *lockID)
 }
 
 func validateTransfer(in TransferInput) error {
-	if in.ReasonID == "" {
-		return desk.Errorf(desk.CodeReasonRequired, "a reason is required to transfer a conversation")
-	}
-	if (in.AgentID == "") == (in.TeamID == "") {
-		return desk.Invalid("agent_id", "give exactly one of agent_id and team_id")
-	}
-	if len(in.Note) > 2000 {
-		return desk.Invalid("note", "at most 2000 characters")
-	}
-	return nil
+	return desk.CheckTransfer(in.ReasonID, in.AgentID, in.TeamID, in.Note)
 }
 
 // Resolve closes a conversation and tells the customer.
 func (s *Store) Resolve(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
-	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+	return s.run(ctx, actor, func(t *txn) (string, error) {
 		return id, t.resolve(actor, id)
 	})
 }
 
 func (t *txn) resolve(actor desk.Actor, id string) error {
-	c, err := t.loadForChange(id, actor, desk.ActResolve)
+	c, d, err := t.decide(id, actor, desk.ActResolve, desk.Target{})
 	if err != nil {
 		return err
 	}
@@ -281,7 +242,7 @@ func (t *txn) resolve(actor desk.Actor, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := t.close(&c, desk.ActResolve, "resolved"); err != nil {
+	if _, err := t.compareAndSet(&c, d); err != nil {
 		return err
 	}
 	ev := desk.Event{Type: desk.EventResolved, From: deref(c.AssigneeID)}
@@ -294,27 +255,18 @@ func (t *txn) resolve(actor desk.Actor, id string) error {
 	return t.tellBot(&c, bot, botapi.EventResolved, nil)
 }
 
-// close moves c to closed with why.
-func (t *txn) close(c *desk.Conversation, a desk.Action, why string) error {
-	st := stateOf(*c)
-	now := t.now
-	st.phase, st.closedReason, st.closedAt = desk.PhaseClosed, &why, &now
-	st.lockSet = true // a closed conversation holds no lock
-	return t.compareAndSet(c, a, st)
-}
-
 // BlockContact closes the conversation and blocks its contact: later
 // inbound messages are stored and flagged but open nothing.
 func (s *Store) BlockContact(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
-	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
-		c, err := t.loadForChange(id, actor, desk.ActBlock)
+	return s.run(ctx, actor, func(t *txn) (string, error) {
+		c, d, err := t.decide(id, actor, desk.ActBlock, desk.Target{})
 		if err != nil {
 			return "", err
 		}
 		if _, err := t.exec(`UPDATE contacts SET blocked = 1, updated_at = $2 WHERE id = $1`, c.Contact.ID, ms(t.now)); err != nil {
 			return "", err
 		}
-		if err := t.close(&c, desk.ActBlock, "blocked"); err != nil {
+		if _, err := t.compareAndSet(&c, d); err != nil {
 			return "", err
 		}
 		return c.ID, t.addEvent(&c, actor, desk.Event{Type: desk.EventBlocked, From: deref(c.AssigneeID)}, "Contact blocked")

@@ -23,10 +23,10 @@ func (s *Store) BlockContactByID(ctx context.Context, actor desk.Actor, contactI
 	if err != nil {
 		return c, err
 	}
+	if err := desk.CheckBlockContact(actor, len(ids)); err != nil {
+		return c, err
+	}
 	if len(ids) == 0 {
-		if !actor.Role().Supervises() {
-			return c, desk.Errorf(desk.CodeForbidden, "only supervisors block contacts with no open conversation")
-		}
 		// Read it back: c is from before the block and says blocked false.
 		if err := s.setBlocked(ctx, contactID, true); err != nil {
 			return c, err

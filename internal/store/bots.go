@@ -173,7 +173,7 @@ func checkBot(b *desk.Bot) error {
 	if b.AutoCloseAfter < minAutoClose || b.AutoCloseAfter > maxAutoClose {
 		return desk.Invalid("auto_close_after", "must be between %d seconds and 30 days", minAutoClose)
 	}
-	if err := checkNotices(b.Notices); err != nil {
+	if err := desk.CheckNotices(b.Notices); err != nil {
 		return err
 	}
 	if b.WebhookURL != "" {

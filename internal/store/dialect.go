@@ -23,11 +23,17 @@ type dialect interface {
 	// "" when nothing searchable is left.
 	ftsQuery(q string) string
 	isUnique(err error) bool
+	// forUpdate ends a SELECT that must row-lock what it reads until the
+	// transaction ends: " FOR UPDATE" on PostgreSQL; nothing on SQLite,
+	// whose single writer (BEGIN IMMEDIATE) serialises read-then-write.
+	forUpdate() string
 }
 
 type sqliteDialect struct{}
 
 func (sqliteDialect) name() string { return "sqlite" }
+
+func (sqliteDialect) forUpdate() string { return "" }
 func (sqliteDialect) messageSearch(n string) string {
 	return `SELECT conversation_id FROM message_fts WHERE message_fts MATCH ` + n
 }
@@ -56,6 +62,8 @@ func (sqliteDialect) isUnique(err error) bool {
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return "postgres" }
+
+func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 func (postgresDialect) messageSearch(n string) string {
 	return `SELECT conversation_id FROM messages WHERE tsv @@ to_tsquery('simple', ` + n + `)`
 }

@@ -43,22 +43,3 @@ func (t *txn) setLanguage(c *desk.Contact, lang string) error {
 	c.Attributes = attrs
 	return nil
 }
-
-// checkNotices validates a bot's notices and their language variants.
-func checkNotices(n desk.Notices) error {
-	texts := []struct{ field, text string }{{"notices.queued", n.Queued}, {"notices.assigned", n.Assigned}, {"notices.resolved", n.Resolved}}
-	for lang, v := range n.Translations {
-		if desk.CustomerLanguage(lang) != lang {
-			return desk.Invalid("notices.translations", "%q is not one of en, es, pt-BR", lang)
-		}
-		p := "notices.translations." + lang + "."
-		texts = append(texts, struct{ field, text string }{p + "queued", v.Queued},
-			struct{ field, text string }{p + "assigned", v.Assigned}, struct{ field, text string }{p + "resolved", v.Resolved})
-	}
-	for _, f := range texts {
-		if _, err := cleanText(f.field, f.text, false, 1000); err != nil {
-			return err
-		}
-	}
-	return nil
-}

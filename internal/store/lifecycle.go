@@ -10,52 +10,53 @@ import (
 	"github.com/relevo/relevo/internal/desk"
 )
 
-// change is what a lifecycle step computed: the conversation's new state
-// and what else the transaction must do.
-type state struct {
-	phase        desk.Phase
-	assignee     *string
-	team         *string
-	protocol     *string
-	waitingSince *time.Time
-	// lockSet says the lock columns change to lockedUntil and lockID;
-	// otherwise the current lock, if any, is left alone.
-	lockSet      bool
-	lockedUntil  *time.Time
-	lockID       *string
-	closedReason *string
-	closedAt     *time.Time
-}
-
-func stateOf(c desk.Conversation) state {
-	return state{phase: c.Phase, assignee: c.AssigneeID, team: c.TeamID, protocol: c.Protocol,
-		waitingSince: c.WaitingSince, closedReason: c.ClosedReason, closedAt: c.ClosedAt}
-}
-
 // loadForChange reads a conversation inside t and checks the actor may do
-// a in its current state: scope, role, phase and processing lock.
+// a in its current state (desk.Decide: scope, role, phase and processing
+// lock). It is for actions that change no placement: send, note, tag.
 func (t *txn) loadForChange(id string, actor desk.Actor, a desk.Action) (desk.Conversation, error) {
+	c, _, err := t.decide(id, actor, a, desk.Target{})
+	return c, err
+}
+
+// decide reads a conversation inside t and asks desk.Decide what a does to
+// it; the caller persists the decision with compareAndSet.
+func (t *txn) decide(id string, actor desk.Actor, a desk.Action, to desk.Target) (desk.Conversation, desk.Decision, error) {
 	c, err := t.s.getConversation(t.ctx, t.tx, id, "")
 	if err != nil {
-		return c, err
+		return c, desk.Decision{}, err
 	}
-	return c, t.check(c, actor, a)
+	d, err := desk.Decide(a, c, actor, t.now, to)
+	return c, d, err
 }
 
-// check applies the rules of package desk to one action on c.
-func (t *txn) check(c desk.Conversation, actor desk.Actor, a desk.Action) error {
-	if err := desk.Authorize(a, c, actor); err != nil {
-		return err
+// compareAndSet persists d if the conversation is still at the version c
+// was read at. Two agents, two nodes, one winner: the loser is told why.
+// It adds only what the domain cannot decide: the protocol number (a
+// global counter) and the lock's id and deadline. It returns the lock id
+// when d starts a lock, so the queued work can be tied to it.
+func (t *txn) compareAndSet(c *desk.Conversation, d desk.Decision) (*string, error) {
+	protocol := c.Protocol
+	if d.NeedsProtocol {
+		p, err := t.newProtocol()
+		if err != nil {
+			return nil, err
+		}
+		protocol = p
 	}
-	if _, err := desk.Transition(a, c.Phase); err != nil {
-		return err
+	// lockSet says the lock columns change to lockedUntil and lockID;
+	// otherwise the current lock, if any, is left alone.
+	var lockSet bool
+	var lockedUntil *time.Time
+	var lockID *string
+	if d.StartsLock {
+		// The id ties outbox work to the lock, and the deadline bounds it
+		// whatever happens to that work.
+		id, until := t.s.ids.New(), t.now.Add(t.s.lockMax)
+		lockSet, lockID, lockedUntil = true, &id, &until
 	}
-	return desk.CheckLock(a, c, t.now)
-}
-
-// compareAndSet writes st if the conversation is still at the version c was
-// read at. Two agents, two nodes, one winner: the loser is told why.
-func (t *txn) compareAndSet(c *desk.Conversation, a desk.Action, st state) error {
+	if d.ClearsLock {
+		lockSet = true
+	}
 	res, err := t.exec(`UPDATE conversations SET phase = $1, assignee_id = $2, team_id = $3, protocol = $4,
 		waiting_since = $5,
 		locked_until = CASE WHEN $13 = 1 THEN $6 ELSE locked_until END,
@@ -64,22 +65,22 @@ func (t *txn) compareAndSet(c *desk.Conversation, a desk.Action, st state) error
 		auto_close_at = CASE WHEN $1 = 'closed' THEN NULL ELSE auto_close_at END,
 		version = version + 1, updated_at = $10
 		WHERE id = $11 AND version = $12`,
-		string(st.phase), st.assignee, st.team, st.protocol, msPtr(st.waitingSince), msPtr(st.lockedUntil), st.lockID,
-		st.closedReason, msPtr(st.closedAt), ms(t.now), c.ID, c.Version, boolInt(st.lockSet))
+		string(d.Phase), d.AssigneeID, d.TeamID, protocol, msPtr(d.WaitingSince), msPtr(lockedUntil), lockID,
+		d.ClosedReason, msPtr(d.ClosedAt), ms(t.now), c.ID, c.Version, boolInt(lockSet))
 	if err != nil {
-		return fmt.Errorf("store: update conversation: %w", err)
+		return nil, fmt.Errorf("store: update conversation: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return t.lostRace(c.ID, a)
+		return nil, t.lostRace(c.ID, d.Action)
 	}
 	c.Version++
 	prev := placementOf(*c)
-	c.Phase, c.AssigneeID, c.TeamID, c.Protocol = st.phase, st.assignee, st.team, st.protocol
-	c.WaitingSince, c.ClosedReason, c.ClosedAt = st.waitingSince, st.closedReason, st.closedAt
-	if st.lockSet {
-		c.LockedUntil = st.lockedUntil
+	c.Phase, c.AssigneeID, c.TeamID, c.Protocol = d.Phase, d.AssigneeID, d.TeamID, protocol
+	c.WaitingSince, c.ClosedReason, c.ClosedAt = d.WaitingSince, d.ClosedReason, d.ClosedAt
+	if lockSet {
+		c.LockedUntil = lockedUntil
 	}
-	return t.moved(c, prev)
+	return lockID, t.moved(c, prev)
 }
 
 // moved announces a conversation's new state; the Move lets live counters
@@ -129,17 +130,9 @@ func (t *txn) newProtocol() (*string, error) {
 	return &p, nil
 }
 
-// startLock opens a processing lock: the id ties outbox work to it, and the
-// deadline bounds it whatever happens to that work.
-func (t *txn) startLock(st *state) {
-	id := t.s.ids.New()
-	until := t.now.Add(t.s.lockMax)
-	st.lockSet, st.lockID, st.lockedUntil = true, &id, &until
-}
-
 // run executes one lifecycle action in a transaction and returns the
 // conversation as viewer sees it after commit.
-func (s *Store) run(ctx context.Context, viewer string, fn func(t *txn) (string, error)) (desk.Conversation, error) {
+func (s *Store) run(ctx context.Context, actor desk.Actor, fn func(t *txn) (string, error)) (desk.Conversation, error) {
 	var id string
 	err := s.tx(ctx, func(t *txn) error {
 		var err error
@@ -149,7 +142,7 @@ func (s *Store) run(ctx context.Context, viewer string, fn func(t *txn) (string,
 	if err != nil {
 		return desk.Conversation{}, err
 	}
-	return s.getConversation(ctx, s.w, id, viewer)
+	return s.getConversation(ctx, s.w, id, viewerOf(actor))
 }
 
 func viewerOf(a desk.Actor) string {

@@ -19,7 +19,7 @@ func (s *Store) RemoveTag(ctx context.Context, actor desk.Actor, convID, tagID s
 }
 
 func (s *Store) retag(ctx context.Context, actor desk.Actor, convID, tagID string, add bool) (desk.Conversation, error) {
-	return s.run(ctx, viewerOf(actor), func(t *txn) (string, error) {
+	return s.run(ctx, actor, func(t *txn) (string, error) {
 		c, err := t.loadForChange(convID, actor, desk.ActTag)
 		if err != nil {
 			return "", err
@@ -57,12 +57,12 @@ func (s *Store) MarkUnread(ctx context.Context, actor desk.Actor, convID string)
 }
 
 func (s *Store) setRead(ctx context.Context, actor desk.Actor, convID string, unread bool) (desk.Conversation, error) {
-	if actor.User == nil {
-		return desk.Conversation{}, desk.Errorf(desk.CodeForbidden, "read state belongs to users")
-	}
-	c, err := s.GetConversation(ctx, actor, convID)
+	c, err := s.getConversation(ctx, s.r, convID, viewerOf(actor))
 	if err != nil {
 		return c, err
+	}
+	if err := desk.CheckReadState(c, actor); err != nil {
+		return desk.Conversation{}, err
 	}
 	err = s.tx(ctx, func(t *txn) error {
 		// Row-lock the conversation first (a no-op update) so a customer

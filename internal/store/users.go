@@ -61,6 +61,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (desk.Us
 		if err != nil {
 			return err
 		}
+		before := u
 		if p.Name != nil {
 			u.Name = *p.Name
 		}
@@ -74,6 +75,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (desk.Us
 			u.MaxChats = *p.MaxChats
 		}
 		if err := checkUser(&u); err != nil {
+			return err
+		}
+		if err := t.keepAnAdmin(before, u.Role); err != nil {
 			return err
 		}
 		_, err = t.exec(`UPDATE users SET name = $2, email = $3, role = $4, max_chats = $5 WHERE id = $1`,
@@ -134,7 +138,11 @@ func (s *Store) ListUsers(ctx context.Context, botIDs []string) ([]desk.User, er
 // deleted agent.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	return s.tx(ctx, func(t *txn) error {
-		if _, err := getUser(ctx, t.tx, id); err != nil {
+		u, err := getUser(ctx, t.tx, id)
+		if err != nil {
+			return err
+		}
+		if err := t.keepAnAdmin(u, ""); err != nil {
 			return err
 		}
 		var open int
@@ -178,6 +186,27 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (desk.User, strin
 	}
 	u, err := getUser(ctx, s.r, id)
 	return u, hash, err
+}
+
+// keepAnAdmin applies desk.CheckKeepsAnAdmin to u losing the admin role
+// (newRole "" for a deletion) inside the writing transaction. The live
+// admins' rows are locked while they are counted (FOR UPDATE on
+// PostgreSQL; SQLite's single writer serialises), so of two admins
+// demoting or deleting each other at once, the second counts after the
+// first has committed and is refused.
+func (t *txn) keepAnAdmin(u desk.User, newRole desk.Role) error {
+	if u.Role != desk.RoleAdmin || newRole == desk.RoleAdmin {
+		return nil
+	}
+	rows, err := t.query(`SELECT id FROM users WHERE role = 'admin' AND deleted_at IS NULL` + t.s.d.forUpdate())
+	if err != nil {
+		return fmt.Errorf("store: lock admins: %w", err)
+	}
+	ids, err := collectIDs(rows)
+	if err != nil {
+		return fmt.Errorf("store: lock admins: %w", err)
+	}
+	return desk.CheckKeepsAnAdmin(u, newRole, len(ids))
 }
 
 // CountAdmins counts live admins (the last one must not be removed).

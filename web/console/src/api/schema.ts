@@ -1265,6 +1265,8 @@ export interface components {
             phone?: string | null;
         };
         Conversation: {
+            actions_after_lock?: components["schemas"]["ConversationAction"][];
+            allowed_actions?: components["schemas"]["ConversationAction"][];
             assignee_id: string | null;
             bot_id: string;
             channel_id: string;
@@ -1292,6 +1294,8 @@ export interface components {
             /** Format: date-time */
             window_expires_at: string | null;
         };
+        /** @enum {string} */
+        ConversationAction: "assign" | "block" | "mark_read" | "note" | "reply" | "resolve" | "tag" | "take_over" | "transfer" | "unassign";
         ConversationPage: {
             items: components["schemas"]["Conversation"][];
             next_cursor: string | null;

@@ -1,7 +1,11 @@
-// What the user may do with a conversation: the console mirrors the
-// server's rules (internal/desk/lifecycle.go Authorize and CheckLock) to
-// show only actions that can succeed. The server still decides.
-import type { Conversation, User } from '../api/types'
+// What the user may do with a conversation, read from the server: each
+// conversation it answers or pushes carries allowed_actions, computed for
+// this user by one function (internal/desk AllowedActions: role, phase,
+// assignee, processing lock), and actions_after_lock, what only the lock
+// holds back. The console decides nothing here: it offers what the server
+// listed, and the panes disable the lock-held ones while locked_until is
+// ahead (the countdown), as before.
+import type { Conversation, ConversationAction } from '../api/types'
 
 export interface Permissions {
   assign: boolean
@@ -13,32 +17,23 @@ export interface Permissions {
   tag: boolean
   reply: boolean
   note: boolean
+  /** The user holds the conversation (it may be written to once unlocked). */
   isAssignee: boolean
 }
 
-export function permissions(c: Conversation | null, me: User | null): Permissions {
-  const none: Permissions = {
-    assign: false, takeOver: false, unassign: false, transfer: false, resolve: false,
-    block: false, tag: false, reply: false, note: false, isAssignee: false,
-  }
-  if (!c || !me) return none
-  const sup = me.role === 'supervisor' || me.role === 'admin'
-  const seesAll = sup || me.role === 'auditor'
-  const open = c.phase !== 'closed'
-  const isAssignee = c.phase === 'human' && c.assignee_id === me.id
+export function permissions(c: Conversation | null): Permissions {
+  const listed = new Set<ConversationAction>([...(c?.allowed_actions ?? []), ...(c?.actions_after_lock ?? [])])
+  const has = (a: ConversationAction) => listed.has(a)
   return {
-    assign: c.phase === 'waiting',
-    takeOver: c.phase === 'bot' && seesAll,
-    unassign: c.phase === 'human' && (isAssignee || sup),
-    transfer: c.phase === 'human' && (isAssignee || sup),
-    resolve: (c.phase === 'human' && (isAssignee || sup)) || (c.phase === 'waiting' && sup),
-    block: open && (isAssignee || sup),
-    tag: open && (isAssignee || seesAll),
-    reply: isAssignee,
-    note: true,
-    isAssignee,
+    assign: has('assign'),
+    takeOver: has('take_over'),
+    unassign: has('unassign'),
+    transfer: has('transfer'),
+    resolve: has('resolve'),
+    block: has('block'),
+    tag: has('tag'),
+    reply: has('reply'),
+    note: has('note'),
+    isAssignee: has('reply'),
   }
 }
-
-/** The actions the processing lock refuses (DESIGN.md, "The processing lock"). */
-export const LOCKED_ACTIONS = ['send', 'transfer', 'block', 'resolve', 'tag'] as const
