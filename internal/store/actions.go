@@ -255,24 +255,6 @@ func (t *txn) resolve(actor desk.Actor, id string) error {
 	return t.tellBot(&c, bot, botapi.EventResolved, nil)
 }
 
-// BlockContact closes the conversation and blocks its contact: later
-// inbound messages are stored and flagged but open nothing.
-func (s *Store) BlockContact(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
-	return s.run(ctx, actor, func(t *txn) (string, error) {
-		c, d, err := t.decide(id, actor, desk.ActBlock, desk.Target{})
-		if err != nil {
-			return "", err
-		}
-		if _, err := t.exec(`UPDATE contacts SET blocked = 1, updated_at = $2 WHERE id = $1`, c.Contact.ID, ms(t.now)); err != nil {
-			return "", err
-		}
-		if _, err := t.compareAndSet(&c, d); err != nil {
-			return "", err
-		}
-		return c.ID, t.addEvent(&c, actor, desk.Event{Type: desk.EventBlocked, From: deref(c.AssigneeID)}, "Contact blocked")
-	})
-}
-
 // checkTeam verifies a team exists and belongs to bot.
 func (t *txn) checkTeam(teamID, botID string) error {
 	team, err := getTeam(t.ctx, t.tx, teamID)
@@ -280,11 +262,4 @@ func (t *txn) checkTeam(teamID, botID string) error {
 		return desk.Invalid("team_id", "no such team for this bot")
 	}
 	return nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

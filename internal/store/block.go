@@ -59,14 +59,20 @@ func (s *Store) setBlocked(ctx context.Context, id string, blocked bool) error {
 	})
 }
 
-// VisibleContact reads a contact if actor may see its bot.
-func (s *Store) VisibleContact(ctx context.Context, actor desk.Actor, id string) (desk.Contact, error) {
-	c, err := s.GetContact(ctx, id)
-	if err != nil {
-		return c, err
-	}
-	if !actor.CanSeeBot(c.BotID) {
-		return desk.Contact{}, desk.NotFound("contact")
-	}
-	return c, nil
+// BlockContact closes the conversation and blocks its contact: later
+// inbound messages are stored and flagged but open nothing.
+func (s *Store) BlockContact(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
+	return s.run(ctx, actor, func(t *txn) (string, error) {
+		c, d, err := t.decide(id, actor, desk.ActBlock, desk.Target{})
+		if err != nil {
+			return "", err
+		}
+		if _, err := t.exec(`UPDATE contacts SET blocked = 1, updated_at = $2 WHERE id = $1`, c.Contact.ID, ms(t.now)); err != nil {
+			return "", err
+		}
+		if _, err := t.compareAndSet(&c, d); err != nil {
+			return "", err
+		}
+		return c.ID, t.addEvent(&c, actor, desk.Event{Type: desk.EventBlocked, From: deref(c.AssigneeID)}, "Contact blocked")
+	})
 }

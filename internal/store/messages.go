@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -228,14 +229,50 @@ func (s *Store) ListMessages(ctx context.Context, actor desk.Actor, convID strin
 	return out, rows.Err()
 }
 
-// GetConversation reads one conversation as actor sees it.
-func (s *Store) GetConversation(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
-	c, err := s.getConversation(ctx, s.r, id, viewerOf(actor))
+// GetMessage reads one message (system use: scope is the caller's job).
+func (s *Store) GetMessage(ctx context.Context, id string) (desk.Message, error) {
+	return getMessage(ctx, s.r, id)
+}
+
+const messageCols = `id, conversation_id, seq, author_type, author_id, author_name, kind, text, attachments,
+	event, status, error, external_id, client_id, created_at, extra`
+
+func scanMessage(sc scanner) (desk.Message, error) {
+	var m desk.Message
+	var authorID, event, errText, external, client, extra sql.NullString
+	var atts string
+	var created int64
+	err := sc.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Author.Type, &authorID, &m.Author.Name, &m.Kind, &m.Text, &atts,
+		&event, &m.Status, &errText, &external, &client, &created, &extra)
 	if err != nil {
-		return c, err
+		return m, err
 	}
-	if !actor.CanSee(c) {
-		return desk.Conversation{}, desk.NotFound("conversation")
+	m.Author.ID, m.Error = nullStr(authorID), nullStr(errText)
+	m.ExternalID, m.ClientID = external.String, client.String
+	m.CreatedAt = fromMS(created)
+	if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil || m.Attachments == nil {
+		m.Attachments = []desk.Attachment{}
 	}
-	return c, nil
+	if extra.Valid {
+		_ = json.Unmarshal([]byte(extra.String), &m.MessageExtra)
+	}
+	if event.Valid {
+		var ev desk.Event
+		if json.Unmarshal([]byte(event.String), &ev) == nil {
+			m.Event = &ev
+		}
+	}
+	return m, nil
+}
+
+// getMessage reads one message.
+func getMessage(ctx context.Context, q querier, id string) (desk.Message, error) {
+	m, err := scanMessage(q.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, desk.NotFound("message")
+	}
+	if err != nil {
+		return m, fmt.Errorf("store: get message: %w", err)
+	}
+	return m, nil
 }

@@ -7,6 +7,12 @@
 // The store never keeps state that matters in memory: what it returns after
 // a commit (changes to publish, outbox work to kick) is a hint for speed,
 // never the truth.
+//
+// One package on purpose (one transaction type, txn), so files carry the
+// structure: each is one aggregate or one use case, and docs/ARCHITECTURE.md
+// maps them. seed.go and seed_rows.go generate the benchmark and demo-scale
+// dataset; they stay here because the throughput work will ship that
+// generator in the binary, where it needs the store's own transaction.
 package store
 
 import (

@@ -69,24 +69,6 @@ func (s *Store) Sweep(ctx context.Context) (closed, unlocked int, err error) {
 	return closed, unlocked, err
 }
 
-func collectIDs(rows interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
-	Close() error
-}) ([]string, error) {
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // placements reads id → placement for the rows of q.
 func (t *txn) placements(q string, args ...any) (map[string]desk.Placement, error) {
 	rows, err := t.query(q, args...)

@@ -99,7 +99,7 @@ func (t *txn) addMessage(c *desk.Conversation, m *desk.Message) error {
 }
 
 // customerWrote keeps the waiting sort's columns (migration 0005,
-// list_page.go): the conversation's oldest customer message, and for each
+// list.go): the conversation's oldest customer message, and for each
 // user who read the conversation before this message, their oldest unread
 // one. Times only move back: a late webhook may carry an older one.
 func (t *txn) customerWrote(convID string, seq int64, at time.Time) error {

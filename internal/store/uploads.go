@@ -63,10 +63,6 @@ func attachmentOf(a desk.Attachment) desk.Attachment {
 	return a
 }
 
-// NewID makes an id from the store's generator (for files named before
-// their row exists).
-func (s *Store) NewID() string { return s.ids.New() }
-
 // CanSeeUpload reports whether actor may see a conversation the upload is
 // attached to.
 func (s *Store) CanSeeUpload(ctx context.Context, actor desk.Actor, id string) (bool, error) {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,6 +10,18 @@ import (
 
 	"github.com/relevo/relevo/internal/desk"
 )
+
+// GetConversation reads one conversation as actor sees it.
+func (s *Store) GetConversation(ctx context.Context, actor desk.Actor, id string) (desk.Conversation, error) {
+	c, err := s.getConversation(ctx, s.r, id, viewerOf(actor))
+	if err != nil {
+		return c, err
+	}
+	if !actor.CanSee(c) {
+		return desk.Conversation{}, desk.NotFound("conversation")
+	}
+	return c, nil
+}
 
 // conversationCols selects a conversation as seen by the user in $1 (read
 // state is per user; pass "" for none).
@@ -23,8 +34,6 @@ const conversationCols = `c.id, c.protocol, c.bot_id, c.channel_id, c.channel_ty
 
 const conversationFrom = ` FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
 	LEFT JOIN reads r ON r.conversation_id = c.id AND r.user_id = $1`
-
-type scanner interface{ Scan(dest ...any) error }
 
 func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 	var c desk.Conversation
@@ -95,47 +104,4 @@ func (s *Store) loadTags(ctx context.Context, q querier, list []*desk.Conversati
 		byID[cid].Tags = append(byID[cid].Tags, tid)
 	}
 	return rows.Err()
-}
-
-const messageCols = `id, conversation_id, seq, author_type, author_id, author_name, kind, text, attachments,
-	event, status, error, external_id, client_id, created_at, extra`
-
-func scanMessage(sc scanner) (desk.Message, error) {
-	var m desk.Message
-	var authorID, event, errText, external, client, extra sql.NullString
-	var atts string
-	var created int64
-	err := sc.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Author.Type, &authorID, &m.Author.Name, &m.Kind, &m.Text, &atts,
-		&event, &m.Status, &errText, &external, &client, &created, &extra)
-	if err != nil {
-		return m, err
-	}
-	m.Author.ID, m.Error = nullStr(authorID), nullStr(errText)
-	m.ExternalID, m.ClientID = external.String, client.String
-	m.CreatedAt = fromMS(created)
-	if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil || m.Attachments == nil {
-		m.Attachments = []desk.Attachment{}
-	}
-	if extra.Valid {
-		_ = json.Unmarshal([]byte(extra.String), &m.MessageExtra)
-	}
-	if event.Valid {
-		var ev desk.Event
-		if json.Unmarshal([]byte(event.String), &ev) == nil {
-			m.Event = &ev
-		}
-	}
-	return m, nil
-}
-
-// getMessage reads one message.
-func getMessage(ctx context.Context, q querier, id string) (desk.Message, error) {
-	m, err := scanMessage(q.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return m, desk.NotFound("message")
-	}
-	if err != nil {
-		return m, fmt.Errorf("store: get message: %w", err)
-	}
-	return m, nil
 }
