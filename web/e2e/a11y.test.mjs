@@ -81,6 +81,7 @@ async function whatsappSetup() {
 }
 
 before(async () => {
+  await env.ready
   const alice = await Api.login(env.server.url, USERS.agent)
   await alice.call('PUT', '/api/v1/me/status', { status: 'online' })
 

@@ -14,6 +14,7 @@ const env = serverAndBrowser({ sales: true })
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAEhgGAWHK0QAAAAABJRU5ErkJggg==', 'base64')
 
 before(async () => {
+  await env.ready
   const tokens = [env.sales.customer]
   for (let i = 0; i < 2; i++) {
     tokens.push(new Api(env.server.url, { token: (await env.sales.admin.post('/api/v1/tokens', { name: 'seed ' + i, bot_id: env.sales.bot.id })).token }))

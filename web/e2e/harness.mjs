@@ -277,13 +277,24 @@ export async function waitFor(fn, what, timeout = 20_000) {
  * @param {{ fakeMedia?: boolean, graph?: boolean, sales?: boolean }} [opts]
  */
 export function serverAndBrowser({ fakeMedia = false, graph = false, sales = false } = {}) {
-  /** @type {{ server: Awaited<ReturnType<typeof startServer>>, browser: import('playwright-core').Browser, graph: import('./whatsapp.mjs').FakeGraph, sales: Awaited<ReturnType<typeof salesSetup>> }} */
+  /** @type {{ server: Awaited<ReturnType<typeof startServer>>, browser: import('playwright-core').Browser, graph: import('./whatsapp.mjs').FakeGraph, sales: Awaited<ReturnType<typeof salesSetup>>, ready: Promise<void> }} */
   const env = /** @type {any} */ ({})
+  // Node 20 runs a file's top-level before hooks concurrently, so a file's
+  // own setup hook must `await env.ready` before it uses the server.
+  let ready, failed
+  env.ready = new Promise((res, rej) => ((ready = res), (failed = rej)))
+  env.ready.catch(() => undefined) // the hook below reports the error
   before(async () => {
-    if (graph) env.graph = await fakeGraph()
-    env.server = await startServer()
-    env.browser = await launchBrowser({ fakeMedia })
-    if (sales) env.sales = await salesSetup(env.server.url)
+    try {
+      if (graph) env.graph = await fakeGraph()
+      env.server = await startServer()
+      env.browser = await launchBrowser({ fakeMedia })
+      if (sales) env.sales = await salesSetup(env.server.url)
+      ready()
+    } catch (e) {
+      failed(e)
+      throw e
+    }
   })
   after(async () => {
     await env.browser?.close()
