@@ -1,11 +1,13 @@
-// Routes: the login page, the agent dashboard (the user's bots), and the
-// desk of one bot (or all of them) with an optional open conversation.
+// Routes: the login page, the agent dashboard (the user's bots), the
+// desk of one bot (or all of them) with an optional open conversation, and
+// the supervisor's monitor.
 import { createRouter, createWebHistory } from 'vue-router'
-import { session, loadMe, expire } from './state/session'
+import { session, loadMe, expire, supervises } from './state/session'
 import { setUnauthenticatedHandler } from './api/client'
 import LoginView from './views/LoginView.vue'
 import DashboardView from './views/DashboardView.vue'
 import DeskView from './views/DeskView.vue'
+import MonitorView from './views/MonitorView.vue'
 
 export const router = createRouter({
   history: createWebHistory('/'),
@@ -13,6 +15,7 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
     { path: '/', name: 'dashboard', component: DashboardView },
     { path: '/bots/:botId/:convId?', name: 'desk', component: DeskView },
+    { path: '/monitor', name: 'monitor', component: MonitorView, meta: { supervisor: true } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
@@ -30,6 +33,8 @@ router.beforeEach(async (to) => {
   if (!to.meta.public && !session.me) {
     return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   }
+  // The monitor is for supervisors and admins; the API refuses the others too.
+  if (to.meta.supervisor && !supervises()) return { name: 'dashboard' }
   return true
 })
 

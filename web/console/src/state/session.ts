@@ -90,7 +90,9 @@ export function expire(): void {
 
 async function checkSession(): Promise<void> {
   try {
-    await api.get('/api/v1/me', { own401: true })
+    // Not own401: a 401 here (a supervisor logged this user out) takes the
+    // console to the login page like any other 401.
+    await api.get('/api/v1/me')
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) expire()
   }

@@ -1,0 +1,228 @@
+// The supervisor's floor (/monitor): the counters, the agents of the
+// user's bots with their load, and three live phase lists (in the bot,
+// waiting, with a human). Everything is read once when the screen opens and
+// then kept live by the socket's frames (monitor.counters, agent.status,
+// conversation.updated): the monitor never polls.
+import { reactive } from 'vue'
+import { api, ApiError } from '../api/client'
+import type { Conversation, Page, Phase, Role, User, UserStatus } from '../api/types'
+import { session, socket } from './session'
+
+export type FloorPhase = 'bot' | 'waiting' | 'human'
+export const FLOOR_PHASES: FloorPhase[] = ['bot', 'waiting', 'human']
+
+export interface Counters {
+  total: number
+  bot: number
+  waiting: number
+  human: number
+}
+
+/** AgentRow is one person of the floor: status and load. */
+export interface AgentRow {
+  id: string
+  name: string
+  role: Role
+  status: UserStatus
+  pause_reason: string
+  open: number
+  max_chats: number
+  bot_ids: string[]
+}
+
+interface CountersFrame {
+  counters: Counters
+  agents: { id: string; open: number }[]
+}
+
+interface StatusFrame {
+  user_id: string
+  name: string
+  status: UserStatus
+  pause_reason: string
+}
+
+export const monitor = reactive({
+  /** botId is the picked bot, or 'all' (every bot of the user). */
+  botId: 'all',
+  /** counters are the server's, over every bot of the user. */
+  counters: { total: 0, bot: 0, waiting: 0, human: 0 } as Counters,
+  agents: [] as AgentRow[],
+  lists: { bot: [], waiting: [], human: [] } as Record<FloorPhase, Conversation[]>,
+  /** longestFirst sorts a list by wait time, longest wait on top (else newest on top). */
+  longestFirst: { bot: true, waiting: true, human: true } as Record<FloorPhase, boolean>,
+  hideOffline: false,
+  loading: false,
+  error: '',
+  /** active is set while the screen is open: frames are ignored otherwise. */
+  active: false,
+})
+
+let generation = 0
+
+/** waitStart is when a conversation's wait began: its hand-over, else its start. */
+export function waitStart(c: Conversation): string {
+  return c.waiting_since ?? c.created_at
+}
+
+function inScope(c: Conversation): boolean {
+  return monitor.botId === 'all' || c.bot_id === monitor.botId
+}
+
+function sortList(p: FloorPhase): void {
+  const dir = monitor.longestFirst[p] ? 1 : -1
+  monitor.lists[p].sort((a, b) => dir * (waitStart(a).localeCompare(waitStart(b)) || a.id.localeCompare(b.id)))
+}
+
+/** setSort orders one list by wait time. */
+export function setSort(p: FloorPhase, longestFirst: boolean): void {
+  monitor.longestFirst[p] = longestFirst
+  sortList(p)
+}
+
+/**
+ * shownCounters are the numbers at the top. For every bot they are the
+ * server's; for one bot they are counted from the live lists, which hold
+ * every open conversation of that bot (GET /api/v1/monitor counts all the
+ * user's bots together).
+ */
+export function shownCounters(): Counters {
+  if (monitor.botId === 'all') return monitor.counters
+  const l = monitor.lists
+  return { total: l.bot.length + l.waiting.length + l.human.length, bot: l.bot.length, waiting: l.waiting.length, human: l.human.length }
+}
+
+/** shownAgents are the agents of the picked bot, online first, then paused, then offline. */
+export function shownAgents(): AgentRow[] {
+  const rank: Record<UserStatus, number> = { online: 0, paused: 1, offline: 2 }
+  return monitor.agents
+    .filter((a) => monitor.botId === 'all' || a.bot_ids.includes(monitor.botId))
+    .filter((a) => !monitor.hideOffline || a.status !== 'offline')
+    .sort((a, b) => rank[a.status] - rank[b.status] || a.name.localeCompare(b.name))
+}
+
+async function loadPhase(p: FloorPhase, gen: number): Promise<Conversation[]> {
+  const items: Conversation[] = []
+  let cursor: string | undefined
+  // Every open conversation of the phase: the lists are the floor.
+  for (;;) {
+    const page = (await api.get('/api/v1/conversations', {
+      query: { phase: p, bot: monitor.botId !== 'all' ? monitor.botId : undefined, sort: 'waiting', limit: 200, cursor },
+    })) as Page<Conversation>
+    if (gen !== generation) return items
+    items.push(...page.items)
+    if (!page.next_cursor) return items
+    cursor = page.next_cursor
+  }
+}
+
+/** loadMonitor reads the floor of the picked bot. */
+export async function loadMonitor(): Promise<void> {
+  const gen = ++generation
+  monitor.loading = true
+  monitor.error = ''
+  try {
+    const [m, users, ...lists] = await Promise.all([
+      api.get('/api/v1/monitor'),
+      api.get('/api/v1/users'),
+      ...FLOOR_PHASES.map((p) => loadPhase(p, gen)),
+    ])
+    if (gen !== generation) return
+    const byId = new Map((users.items as User[]).map((u) => [u.id, u]))
+    monitor.counters = m.counters
+    monitor.agents = m.agents.map((a) => ({
+      id: a.id,
+      name: a.name,
+      role: a.role as Role,
+      status: a.status as UserStatus,
+      pause_reason: a.pause_reason,
+      open: a.open,
+      max_chats: byId.get(a.id)?.max_chats ?? 0,
+      bot_ids: byId.get(a.id)?.bot_ids ?? [],
+    }))
+    FLOOR_PHASES.forEach((p, i) => {
+      monitor.lists[p] = lists[i]
+      sortList(p)
+    })
+  } catch (e) {
+    if (gen === generation) monitor.error = e instanceof ApiError ? e.code : 'network'
+  } finally {
+    if (gen === generation) monitor.loading = false
+  }
+}
+
+/** upsert puts a conversation in the list of its phase (or none once closed). */
+function upsert(c: Conversation): void {
+  let prev: Conversation | undefined
+  for (const p of FLOOR_PHASES) {
+    const i = monitor.lists[p].findIndex((x) => x.id === c.id)
+    if (i >= 0) prev = monitor.lists[p][i]
+  }
+  // A frame's data may be older than what a read already brought.
+  if (prev && c.seq < prev.seq) return
+  for (const p of FLOOR_PHASES) {
+    const i = monitor.lists[p].findIndex((x) => x.id === c.id)
+    if (i >= 0) monitor.lists[p].splice(i, 1)
+  }
+  const phase: Phase = c.phase
+  if (phase === 'closed' || !inScope(c)) return
+  monitor.lists[phase].push(c)
+  sortList(phase)
+}
+
+function onCounters(d: CountersFrame): void {
+  monitor.counters = d.counters
+  // The frame lists who had something open since the last recount; a
+  // missing agent has nothing open.
+  const open = new Map(d.agents.map((a) => [a.id, a.open]))
+  for (const a of monitor.agents) a.open = open.get(a.id) ?? 0
+}
+
+function onStatus(d: StatusFrame): void {
+  const a = monitor.agents.find((x) => x.id === d.user_id)
+  if (!a) return
+  a.status = d.status
+  a.pause_reason = d.pause_reason
+}
+
+socket.on((f) => {
+  if (!monitor.active) return
+  switch (f.type) {
+    case 'monitor.counters':
+      onCounters(f.data as CountersFrame)
+      break
+    case 'agent.status':
+      onStatus(f.data as StatusFrame)
+      break
+    case 'conversation.updated':
+      upsert(f.data as Conversation)
+      break
+  }
+})
+
+// After a reconnect the frames in between are lost: read the floor again.
+socket.onOpen((reconnected) => {
+  if (reconnected && monitor.active) void loadMonitor()
+})
+
+/** pauseAgent forces an agent into pause (refused while they hold conversations). */
+export async function pauseAgent(id: string, reason: string): Promise<void> {
+  const u = (await api.post('/api/v1/agents/{id}/pause', { path: { id }, body: { reason } })) as User
+  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason })
+}
+
+export async function unpauseAgent(id: string): Promise<void> {
+  const u = (await api.post('/api/v1/agents/{id}/unpause', { path: { id } })) as User
+  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason })
+}
+
+/** logoutAgent ends every session of the agent; their consoles go to the login page. */
+export async function logoutAgent(id: string): Promise<void> {
+  const u = (await api.post('/api/v1/agents/{id}/logout', { path: { id } })) as User
+  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason })
+}
+
+/** isMe tells the user's own row, which has its own status switch. */
+export function isMe(id: string): boolean {
+  return session.me?.id === id
+}
