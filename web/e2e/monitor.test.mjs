@@ -145,3 +145,35 @@ test('an agent has no monitor link and is sent away from /monitor', async () => 
   assert.deepEqual(errors, [], 'console errors')
   await context.close()
 })
+
+test('a supervisor sees nothing of a bot they do not belong to; an admin sees it', async () => {
+  const { admin } = support
+  const priv = await admin.post('/api/v1/bots', { name: 'Private Bot', member_ids: [] })
+  const ch = await admin.post('/api/v1/channels', { bot_id: priv.id, type: 'api', name: 'Private API' })
+  const tok = await admin.post('/api/v1/tokens', { name: 'e2e private', bot_id: priv.id })
+  await inbound(new Api(env.server.url, { token: tok.token }), ch.id, 'mon-z', 'Zed Hidden', 'mon-z1', 'Hello')
+  const sales = await demoBot(admin, 'Acme Sales', 'api')
+  const stok = await admin.post('/api/v1/tokens', { name: 'e2e sales', bot_id: sales.bot.id })
+  await inbound(new Api(env.server.url, { token: stok.token }), sales.channel.id, 'mon-y', 'Yara Visible', 'mon-y1', 'Hello')
+
+  const sup = await newPage(env.browser, env.server.url)
+  await login(sup.page, USERS.supervisor, '/monitor')
+  const waiting = sup.page.getByRole('region', { name: /^Waiting/ })
+  await waiting.getByRole('link', { name: /Yara Visible/ }).waitFor()
+  assert.equal(await waiting.getByRole('link', { name: /Zed Hidden/ }).count(), 0, 'the supervisor does not see the private bot')
+  assert.equal(await sup.page.getByRole('option', { name: 'Private Bot' }).count(), 0, 'nor pick it')
+
+  const adm = await newPage(env.browser, env.server.url)
+  await login(adm.page, USERS.admin, '/monitor')
+  await adm.page.getByRole('region', { name: /^Waiting/ }).getByRole('link', { name: /Zed Hidden/ }).waitFor()
+  // Picking the bot narrows the lists and counts them.
+  await adm.page.getByLabel('Bot').selectOption({ label: 'Private Bot' })
+  await adm.page.waitForURL((u) => u.searchParams.get('bot') === priv.id)
+  await adm.page.getByTestId('counter-waiting').locator('dd').filter({ hasText: /^1$/ }).waitFor()
+  await adm.page.getByRole('region', { name: /^Waiting/ }).getByRole('link', { name: /Yara Visible/ }).waitFor({ state: 'detached' })
+
+  assert.deepEqual(sup.errors, [], 'supervisor console errors')
+  assert.deepEqual(adm.errors, [], 'admin console errors')
+  await sup.context.close()
+  await adm.context.close()
+})
