@@ -3,12 +3,12 @@
 // frames, with unread counts per colleague. The server keeps the history
 // but no read state, so unread counts live in this tab: they count what
 // arrived while that thread was not in front of the user.
-import { computed, reactive } from 'vue'
+import { computed, reactive, watch } from 'vue'
 import { api } from '../api/client'
 import type { Colleague } from '../api/types'
 import type { components } from '../api/schema'
 import { i18n } from '../i18n'
-import { catalog } from './catalog'
+import { catalog, loadCatalog, loadPeople } from './catalog'
 import { alert } from './notify'
 import { session, socket } from './session'
 
@@ -42,6 +42,11 @@ function inFront(): boolean {
 /** openChat shows the drawer, on peer's thread when given. */
 export function openChat(peer?: string): void {
   chat.open = true
+  // Only supervisors and admins get others' agent.status frames: everyone
+  // else sees presence as of the moment they open the drawer.
+  void loadCatalog()
+    .then(loadPeople)
+    .catch(() => undefined)
   if (peer) void openThread(peer)
 }
 
@@ -82,13 +87,15 @@ function merge(peer: string, msgs: ChatMessage[]): void {
   chat.threads[peer] = [...list, ...added].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
 }
 
-/** resetChat forgets everything (logout). */
-export function resetChat(): void {
+/** resetChat forgets everything when the user changes (logout, expiry). */
+function resetChat(): void {
   chat.open = false
   chat.peer = null
   chat.threads = {}
   chat.unread = {}
 }
+
+watch(() => session.me?.id, resetChat)
 
 socket.on((f) => {
   if (f.type !== 'chat.message' || !session.me) return
