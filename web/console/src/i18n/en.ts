@@ -353,6 +353,24 @@ export const en = {
     conversation_locked: 'The hand-over is still being processed. Try again in {seconds} s.',
     rate_limited: 'Too many attempts. Wait a moment.',
   },
+  chat: {
+    button: 'Internal chat',
+    buttonUnread: 'Internal chat, {n} unread',
+    title: 'Internal chat',
+    colleagues: 'Colleagues',
+    colleague: 'A colleague',
+    nobody: 'No colleagues share your bots yet.',
+    unread: 'unread',
+    back: 'Back to colleagues',
+    history: 'Messages with {name}',
+    empty: 'No messages yet.',
+    you: 'You',
+    write: 'Message to {name}',
+    placeholder: 'Write a message…',
+    send: 'Send',
+    from: 'Message from {name}',
+    loadFailed: 'The history could not be loaded.',
+  },
 }
 
 export type MessageSchema = typeof en

@@ -56,7 +56,8 @@ export function resetCatalog(): void {
   catalog.people = {}
 }
 
-async function loadPeople(): Promise<void> {
+/** loadPeople reads the members of the user's bots with their status. */
+export async function loadPeople(): Promise<void> {
   const pages = await Promise.all(
     catalog.bots.map((b) => api.get('/api/v1/bots/{id}/agents', { path: { id: b.id }, query: { status: 'any' } })),
   )
