@@ -165,7 +165,7 @@ func TestBotReportHandoverAndContainment(t *testing.T) {
 		if n, _, err := w.s.Sweep(w.ctx); err != nil || n != 1 {
 			t.Fatalf("sweep closed %d: %v", n, err)
 		}
-		w.open(ch, "done", desk.PhaseClosed, ana, nil)   // handed over
+		w.open(ch, "done", desk.PhaseClosed, ana, nil)    // handed over
 		w.open(ch, "queued", desk.PhaseWaiting, ana, nil) // handed over
 		taken := w.sayAs(ch, "taken", "hi")               // taken over in the bot phase
 		w.assign(sup, taken)
