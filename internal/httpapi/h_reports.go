@@ -106,37 +106,45 @@ type agentReportResponse struct {
 	Items []store.AgentStats `json:"items"`
 }
 
-// reportAgents gives per-agent figures over a period (default: the last 7 days).
-func (s *Server) reportAgents(w http.ResponseWriter, r *http.Request) {
-	from, err := parseTimeParam(r, "from")
+// reportPeriod reads the period and bot scope every report shares: from
+// and to (default: the last 7 days up to now), and an optional bot the
+// caller must be able to see.
+func (s *Server) reportPeriod(r *http.Request) (from, to time.Time, scope []string, err error) {
+	f, err := parseTimeParam(r, "from")
 	if err != nil {
-		writeError(w, r, s.log, err)
-		return
+		return from, to, nil, err
 	}
-	to, err := parseTimeParam(r, "to")
+	t, err := parseTimeParam(r, "to")
 	if err != nil {
-		writeError(w, r, s.log, err)
-		return
+		return from, to, nil, err
 	}
-	end := s.store.Now()
-	if to != nil {
-		end = *to
+	to = s.store.Now()
+	if t != nil {
+		to = *t
 	}
-	start := end.Add(-7 * 24 * time.Hour)
-	if from != nil {
-		start = *from
+	from = to.Add(-7 * 24 * time.Hour)
+	if f != nil {
+		from = *f
 	}
-	if !start.Before(end) {
-		writeError(w, r, s.log, desk.Invalid("from", "must be before to"))
-		return
+	if !from.Before(to) {
+		return from, to, nil, desk.Invalid("from", "must be before to")
 	}
-	scope := desk.BotScope(actorOf(r))
+	scope = desk.BotScope(actorOf(r))
 	if b := r.URL.Query().Get("bot"); b != "" {
 		if !actorOf(r).CanSeeBot(b) {
-			writeError(w, r, s.log, desk.NotFound("bot"))
-			return
+			return from, to, nil, desk.NotFound("bot")
 		}
 		scope = []string{b}
+	}
+	return from, to, scope, nil
+}
+
+// reportAgents gives per-agent figures over a period.
+func (s *Server) reportAgents(w http.ResponseWriter, r *http.Request) {
+	start, end, scope, err := s.reportPeriod(r)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
 	}
 	items, err := s.store.AgentReport(r.Context(), scope, start, end)
 	s.respond(w, r, agentReportResponse{From: start, To: end, Items: items}, err)

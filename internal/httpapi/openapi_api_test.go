@@ -44,7 +44,7 @@ var apiMDRoutes = []string{
 	"GET /api/v1/monitor", "POST /api/v1/agents/{id}/pause", "POST /api/v1/agents/{id}/unpause",
 	"POST /api/v1/agents/{id}/logout", "GET /api/v1/chats/{user_id}/messages", "POST /api/v1/chats/{user_id}/messages",
 
-	"GET /api/v1/reports/conversations", "GET /api/v1/reports/agents",
+	"GET /api/v1/reports/conversations", "GET /api/v1/reports/agents", "GET /api/v1/reports/queues", "GET /api/v1/reports/bots",
 }
 
 // servedDoc fetches GET /api/openapi.json and lists its operations as

@@ -138,6 +138,8 @@ func (s *Server) routeTable() []Route {
 
 		{Method: "GET", Pattern: "/api/v1/reports/conversations", Tag: "reports", Summary: "Conversations report (json or csv)", Access: AccessSupervisor, Query: append(convQuery, Param{Name: "format", Description: "json (default) or csv"}), Response: bodies{page[conv]{}, rawBody{"text/csv"}}, Errors: codes(invalid), Handler: s.reportConversations},
 		{Method: "GET", Pattern: "/api/v1/reports/agents", Tag: "reports", Summary: "Per-agent figures", Access: AccessSupervisor, Query: []Param{{Name: "from", Type: "date-time"}, {Name: "to", Type: "date-time"}, {Name: "bot"}}, Response: agentReportResponse{}, Errors: codes(invalid, notFound), Handler: s.reportAgents},
+		{Method: "GET", Pattern: "/api/v1/reports/queues", Tag: "reports", Summary: "Per team and hour: waiting time median and p90, abandoned before assignment", Access: AccessSupervisor, Query: []Param{{Name: "from", Type: "date-time"}, {Name: "to", Type: "date-time"}, {Name: "bot"}, {Name: "team"}, {Name: "tz", Description: "IANA time zone the hours are cut in (default UTC)"}}, Response: queueReportResponse{}, Errors: codes(invalid, notFound), Handler: s.reportQueues},
+		{Method: "GET", Pattern: "/api/v1/reports/bots", Tag: "reports", Summary: "Per bot: conversations, handover rate, containment", Access: AccessSupervisor, Query: []Param{{Name: "from", Type: "date-time"}, {Name: "to", Type: "date-time"}, {Name: "bot"}}, Response: botReportResponse{}, Errors: codes(invalid, notFound), Handler: s.reportBots},
 	}
 }
 

@@ -151,6 +151,10 @@ func happyReports(t *testing.T, w *world) {
 	}
 	ag := s.get("/api/v1/reports/agents").want(200).obj()
 	checkFields(t, "GET /reports/agents", ag, map[string]string{"from": "time", "to": "time", "items": "array"})
+	qs := s.get("/api/v1/reports/queues").want(200).obj()
+	checkFields(t, "GET /reports/queues", qs, map[string]string{"from": "time", "to": "time", "tz": "string", "items": "array"})
+	bs := s.get("/api/v1/reports/bots").want(200).obj()
+	checkFields(t, "GET /reports/bots", bs, map[string]string{"from": "time", "to": "time", "items": "array"})
 	s.get("/api/v1/reports/conversations?format=xml").fails(422, "validation_failed")
 	s.get("/api/v1/reports/agents?from=2026-12-01&to=2026-11-01").fails(422, "validation_failed")
 	s.get("/api/v1/reports/agents?bot="+w.botB.ID).fails(404, "not_found")

@@ -27,6 +27,10 @@ type AgentStats struct {
 	MedianFirstResponseSeconds *float64 `json:"median_first_response_seconds"`
 	// MedianHandleSeconds: from receiving a conversation to resolving it.
 	MedianHandleSeconds *float64 `json:"median_handle_seconds"`
+	// P90FirstResponseSeconds and P90HandleSeconds: nearest-rank 90th
+	// percentiles of the same samples (see reports_floor.go).
+	P90FirstResponseSeconds *float64 `json:"p90_first_response_seconds"`
+	P90HandleSeconds        *float64 `json:"p90_handle_seconds"`
 }
 
 // agentEvent is one timeline event relevant to the report.
@@ -42,34 +46,11 @@ func (s *Store) AgentReport(ctx context.Context, botIDs []string, from, to time.
 	if err != nil {
 		return nil, err
 	}
-	w := &where{}
-	w.add("m.event_type IN ('assigned', 'transferred', 'resolved')")
-	w.add("m.created_at >= " + w.arg(ms(from)))
-	w.add("m.created_at < " + w.arg(ms(to)))
-	if botIDs != nil {
-		if len(botIDs) == 0 {
-			return []AgentStats{}, nil
-		}
-		w.add("c.bot_id IN (" + w.in(botIDs) + ")")
+	if botIDs != nil && len(botIDs) == 0 {
+		return []AgentStats{}, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT m.conversation_id, m.event_type, COALESCE(m.author_id, ''), COALESCE(m.event_to, ''),
-		COALESCE(m.reason_id, ''), COALESCE(rs.name, ''), m.seq, m.created_at
-		FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN reasons rs ON rs.id = m.reason_id`+
-		w.sql()+` ORDER BY m.conversation_id, m.seq`, w.args...)
+	evs, err := s.timelineEvents(ctx, botIDs, from, to, "'assigned', 'transferred', 'resolved'")
 	if err != nil {
-		return nil, fmt.Errorf("store: agent report: %w", err)
-	}
-	var evs []agentEvent
-	for rows.Next() {
-		var e agentEvent
-		if err := rows.Scan(&e.conv, &e.typ, &e.actor, &e.to, &e.reason, &e.reasonName, &e.seq, &e.at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		evs = append(evs, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	acc := map[string]*agentAcc{}
@@ -111,6 +92,8 @@ func (s *Store) AgentReport(ctx context.Context, botIDs []string, from, to time.
 		a := acc[u.ID]
 		a.stats.MedianFirstResponseSeconds = median(a.first)
 		a.stats.MedianHandleSeconds = median(a.handle)
+		a.stats.P90FirstResponseSeconds = percentile(a.first, 90)
+		a.stats.P90HandleSeconds = percentile(a.handle, 90)
 		for _, id := range a.order {
 			a.stats.TransfersOut = append(a.stats.TransfersOut, *a.reasons[id])
 		}

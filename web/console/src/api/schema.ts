@@ -660,6 +660,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/bots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per bot: conversations, handover rate, containment */
+        get: operations["getReportsBots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/conversations": {
         parameters: {
             query?: never;
@@ -669,6 +686,23 @@ export interface paths {
         };
         /** Conversations report (json or csv) */
         get: operations["getReportsConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per team and hour: waiting time median and p90, abandoned before assignment */
+        get: operations["getReportsQueues"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1108,6 +1142,8 @@ export interface components {
             median_first_response_seconds: number | null;
             median_handle_seconds: number | null;
             name: string;
+            p90_first_response_seconds: number | null;
+            p90_handle_seconds: number | null;
             resolved: number;
             transfers_out: components["schemas"]["ReasonCount"][];
         };
@@ -1139,6 +1175,13 @@ export interface components {
             webhook_secret?: string;
             webhook_url: string;
         };
+        BotReportResponse: {
+            /** Format: date-time */
+            from: string;
+            items: components["schemas"]["BotStats"][];
+            /** Format: date-time */
+            to: string;
+        };
         BotRequest: {
             auto_close_after?: number | null;
             flow?: unknown;
@@ -1147,6 +1190,15 @@ export interface components {
             name?: string | null;
             notices?: components["schemas"]["NoticesRequest"] | null;
             webhook_url?: string | null;
+        };
+        BotStats: {
+            bot_id: string;
+            contained: number;
+            containment_rate: number | null;
+            conversations: number;
+            handed_over: number;
+            handover_rate: number | null;
+            name: string;
         };
         BotView: {
             auto_close_after: number;
@@ -1472,6 +1524,25 @@ export interface components {
         };
         PauseRequest: {
             reason?: string;
+        };
+        QueueHour: {
+            abandoned: number;
+            assigned: number;
+            /** Format: date-time */
+            hour: string;
+            median_wait_seconds: number | null;
+            p90_wait_seconds: number | null;
+            queued: number;
+            team_id: string;
+            team_name: string;
+        };
+        QueueReportResponse: {
+            /** Format: date-time */
+            from: string;
+            items: components["schemas"]["QueueHour"][];
+            /** Format: date-time */
+            to: string;
+            tz: string;
         };
         Reaction: {
             author: string;
@@ -3422,6 +3493,36 @@ export interface operations {
             500: components["responses"]["Error500Internal"];
         };
     };
+    getReportsBots: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                bot?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotReportResponse"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
     getReportsConversations: {
         parameters: {
             query?: {
@@ -3473,6 +3574,39 @@ export interface operations {
             400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    getReportsQueues: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                bot?: string;
+                team?: string;
+                /** @description IANA time zone the hours are cut in (default UTC) */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueReportResponse"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
             422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
         };
