@@ -9,8 +9,8 @@ const MaxHiddenPerKind = 500
 // MonitorPreferences is what one supervisor hides from its own monitor;
 // nobody else's view changes.
 type MonitorPreferences struct {
-	HiddenAgentIDs []string `json:"hidden_agent_ids" required:"true"`
-	HiddenTeamIDs  []string `json:"hidden_team_ids" required:"true"`
+	HiddenAgentIDs []string `json:"hidden_agent_ids"`
+	HiddenTeamIDs  []string `json:"hidden_team_ids"`
 }
 
 // CheckMonitorPreferences validates p for a: every id must name one of
