@@ -114,6 +114,12 @@ func happySupervision(t *testing.T, w *world) {
 	for _, tm := range mon["teams"].([]any) {
 		checkFields(t, "GET /monitor team", tm.(map[string]any), map[string]string{"id": "string", "name": "string", "waiting": "number", "human": "number"})
 	}
+	h := s.get("/api/v1/monitor/health?threshold=60").want(200).obj()
+	checkFields(t, "GET /monitor/health", h, map[string]string{"longest_wait_seconds": "number", "threshold_seconds": "number",
+		"waiting_over_threshold": "number", "agents_online": "number", "online_capacity": "number", "teams": "array"})
+	s.get("/api/v1/me/monitor-preferences").want(200)
+	prefs := s.do("PUT", "/api/v1/me/monitor-preferences", map[string]any{"hidden_agent_ids": []string{w.agent2.ID}, "hidden_team_ids": []string{}}).want(200).obj()
+	checkFields(t, "PUT /me/monitor-preferences", prefs, map[string]string{"hidden_agent_ids": "array", "hidden_team_ids": "array"})
 	w.online(w.agent2)
 	u := s.post("/api/v1/agents/"+w.agent2.ID+"/pause", map[string]string{"reason": "training"}).want(200).obj()
 	if u["status"] != "paused" || u["pause_reason"] != "training" {

@@ -591,6 +591,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/monitor-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agents and teams I hide from my monitor */
+        get: operations["getMeMonitorPreferences"];
+        /** Replace the agents and teams I hide from my monitor */
+        put: operations["putMeMonitorPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/status": {
         parameters: {
             query?: never;
@@ -617,6 +635,23 @@ export interface paths {
         };
         /** Live counters, agents and teams */
         get: operations["getMonitor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue health: longest wait, median wait per team over the last hour, capacity, waits over a threshold */
+        get: operations["getMonitorHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1446,6 +1481,14 @@ export interface components {
             counters: components["schemas"]["Counters"];
             teams: components["schemas"]["TeamLoad"][];
         };
+        MonitorPreferences: {
+            hidden_agent_ids: string[];
+            hidden_team_ids: string[];
+        };
+        MonitorPreferencesRequest: {
+            hidden_agent_ids: string[] | null;
+            hidden_team_ids: string[] | null;
+        };
         NewBotRequest: {
             auto_close_after?: number | null;
             flow?: unknown;
@@ -1524,6 +1567,14 @@ export interface components {
         };
         PauseRequest: {
             reason?: string;
+        };
+        QueueHealth: {
+            agents_online: number;
+            longest_wait_seconds: number;
+            online_capacity: number;
+            teams: components["schemas"]["TeamWait"][];
+            threshold_seconds: number;
+            waiting_over_threshold: number;
         };
         QueueHour: {
             abandoned: number;
@@ -1619,6 +1670,12 @@ export interface components {
             bot_id?: string;
             member_ids?: string[] | null;
             name?: string | null;
+        };
+        TeamWait: {
+            median_wait_seconds: number | null;
+            name: string;
+            samples: number;
+            team_id: string;
         };
         Template: {
             body: string;
@@ -3355,6 +3412,60 @@ export interface operations {
             500: components["responses"]["Error500Internal"];
         };
     };
+    getMeMonitorPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorPreferences"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    putMeMonitorPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitorPreferencesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorPreferences"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
     putMeStatus: {
         parameters: {
             query?: never;
@@ -3406,6 +3517,37 @@ export interface operations {
             400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    getMonitorHealth: {
+        parameters: {
+            query?: {
+                /** @description bot ids, comma-separated (default: the caller's bots) */
+                bot?: string;
+                /** @description seconds (default 300) */
+                threshold?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueHealth"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
         };
     };
