@@ -31,3 +31,12 @@ export function secondsUntil(iso: string | null | undefined, at: number): number
   const t = Date.parse(iso)
   return Number.isFinite(t) ? Math.max(0, Math.ceil((t - at) / 1000)) : 0
 }
+
+/**
+ * compareTimes orders two RFC 3339 times by the instant they name. Never
+ * compare them as strings: the server trims trailing zeros of fractions
+ * (".1Z" is 100 ms, ".12Z" 120 ms), so string order is not time order.
+ */
+export function compareTimes(a: string, b: string): number {
+  return Date.parse(a) - Date.parse(b)
+}

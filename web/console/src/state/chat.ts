@@ -3,6 +3,7 @@
 // frames, with unread counts per colleague. The server keeps the history
 // but no read state, so unread counts live in this tab: they count what
 // arrived while that thread was not in front of the user.
+import { compareTimes } from '../lib/clock'
 import { computed, reactive, watch } from 'vue'
 import { api } from '../api/client'
 import type { Colleague } from '../api/types'
@@ -84,7 +85,7 @@ function merge(peer: string, msgs: ChatMessage[]): void {
   const known = new Set(list.map((m) => m.id))
   const added = msgs.filter((m) => !known.has(m.id))
   if (added.length === 0 && chat.threads[peer]) return
-  chat.threads[peer] = [...list, ...added].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
+  chat.threads[peer] = [...list, ...added].sort((a, b) => compareTimes(a.created_at, b.created_at) || a.id.localeCompare(b.id))
 }
 
 /** resetChat forgets everything when the user changes (logout, expiry). */

@@ -9,7 +9,7 @@
 import { reactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { Attachment, Conversation, Message, Page } from '../api/types'
-import { serverNow } from '../lib/clock'
+import { compareTimes, serverNow } from '../lib/clock'
 import { session, socket } from './session'
 import { upsert, patchRow, setOpen } from './queue'
 
@@ -60,7 +60,7 @@ function bySeq(a: TimelineMessage, b: TimelineMessage): number {
   // Optimistic messages have no seq yet: they sit at the end, in order.
   const sa = a.local ? Number.MAX_SAFE_INTEGER : a.seq
   const sb = b.local ? Number.MAX_SAFE_INTEGER : b.seq
-  return sa - sb || a.created_at.localeCompare(b.created_at)
+  return sa - sb || compareTimes(a.created_at, b.created_at)
 }
 
 /** putMessage inserts or replaces m, matching optimistic sends by client_id. */

@@ -3,6 +3,7 @@
 // waiting, with a human). Everything is read once when the screen opens and
 // then kept live by the socket's frames (monitor.counters, agent.status,
 // conversation.updated): the monitor never polls.
+import { compareTimes } from '../lib/clock'
 import { reactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { Conversation, Page, Phase, Role, User, UserStatus } from '../api/types'
@@ -71,7 +72,7 @@ function inScope(c: Conversation): boolean {
 
 function sortList(p: FloorPhase): void {
   const dir = monitor.longestFirst[p] ? 1 : -1
-  monitor.lists[p].sort((a, b) => dir * (waitStart(a).localeCompare(waitStart(b)) || a.id.localeCompare(b.id)))
+  monitor.lists[p].sort((a, b) => dir * (compareTimes(waitStart(a), waitStart(b)) || a.id.localeCompare(b.id)))
 }
 
 /** setSort orders one list by wait time. */

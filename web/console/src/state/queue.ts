@@ -6,7 +6,7 @@
 import { reactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { Conversation, Message, Page, Phase } from '../api/types'
-import { serverNow } from '../lib/clock'
+import { compareTimes, serverNow } from '../lib/clock'
 import { session, socket } from './session'
 import { refreshBots, botName, catalog } from './catalog'
 import { alert } from './notify'
@@ -133,8 +133,8 @@ function matches(c: Conversation): boolean {
   if (f.tag && !c.tags.includes(f.tag)) return false
   if (f.protocol.trim() && c.protocol !== f.protocol.trim()) return false
   if (f.contact.trim() && c.contact.name !== f.contact.trim() && c.contact.phone !== f.contact.trim()) return false
-  if (f.from && c.created_at < (dayStart(f.from) ?? '')) return false
-  if (f.to && c.created_at >= (dayEnd(f.to) ?? '')) return false
+  if (f.from && compareTimes(c.created_at, dayStart(f.from) ?? c.created_at) < 0) return false
+  if (f.to && dayEnd(f.to) && compareTimes(c.created_at, dayEnd(f.to) ?? '') >= 0) return false
   return true
 }
 
@@ -173,9 +173,9 @@ function placeInList(c: Conversation): Place {
 function compare(a: Conversation, b: Conversation): number {
   const pa = placeInList(a)
   const pb = placeInList(b)
-  if (queue.sort === 'updated') return pb.key.localeCompare(pa.key) || b.id.localeCompare(a.id)
+  if (queue.sort === 'updated') return compareTimes(pb.key, pa.key) || b.id.localeCompare(a.id)
   if (pa.unread !== pb.unread) return pa.unread ? -1 : 1
-  return pa.key.localeCompare(pb.key) || a.id.localeCompare(b.id)
+  return compareTimes(pa.key, pb.key) || a.id.localeCompare(b.id)
 }
 
 /** setOpen records the conversation on screen; the one left takes its true place. */
