@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -111,6 +112,11 @@ func (s *Store) countBy(ctx context.Context, col, cond string, w *where) (map[st
 	if err != nil {
 		return nil, fmt.Errorf("store: monitor counts: %w", err)
 	}
+	return countRows(rows)
+}
+
+// countRows reads (id, count) rows into a map and closes them.
+func countRows(rows *sql.Rows) (map[string]int, error) {
 	defer rows.Close()
 	out := map[string]int{}
 	for rows.Next() {
@@ -130,17 +136,7 @@ func (s *Store) WaitingByBot(ctx context.Context) (map[string]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: waiting by bot: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return countRows(rows)
 }
 
 // TallyRow is one conversation's placement as of its seq.

@@ -4,7 +4,7 @@
 // drawer passes the WCAG audit in light and dark.
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { serverAndBrowser, newPage, login, goOnline, screenshot, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, goOnline, screenshot, Api, USERS, recordAlerts, toBackground } from './harness.mjs'
 import { audit } from './axe.mjs'
 
 const env = serverAndBrowser()
@@ -82,40 +82,14 @@ test('supervisor and agent chat live in the drawer, with the unread badge', asyn
 
 test('a chat message in the background raises a notification and the chime, like a handover', async () => {
   const { page, errors, context } = await newPage(env.browser, env.server.url)
-  await context.grantPermissions(['notifications'], { origin: env.server.url })
-  // Record each notification and tone the page makes, still making them.
-  await context.addInitScript(() => {
-    const w = /** @type {any} */ (window)
-    const Real = window.Notification
-    w.notes = []
-    class Recorded extends Real {
-      constructor(title, options) {
-        super(title, options)
-        w.notes.push({ title, body: options?.body, tag: options?.tag })
-      }
-      static get permission() {
-        return Real.permission
-      }
-    }
-    window.Notification = Recorded
-    w.tones = 0
-    const start = OscillatorNode.prototype.start
-    OscillatorNode.prototype.start = function (...args) {
-      w.tones++
-      return start.apply(this, args)
-    }
-  })
+  await recordAlerts(context, env.server.url)
   await login(page, USERS.agent2)
   await goOnline(page) // a click: the page may now play sound
   const me = await (await Api.login(env.server.url, USERS.agent2)).get('/api/v1/me')
   const sam = await Api.login(env.server.url, USERS.supervisor)
   const samID = (await sam.get('/api/v1/me')).id
 
-  const cdp = await context.newCDPSession(page)
-  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false })
-  const other = await context.newPage()
-  await other.bringToFront()
-  await page.waitForFunction(() => !document.hasFocus())
+  await toBackground(context, page)
 
   await sam.post(`/api/v1/chats/${me.id}/messages`, { text: 'Team meeting at 3' })
   await page.waitForFunction(() => /** @type {any} */ (window).notes.length === 1)

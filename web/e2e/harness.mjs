@@ -303,3 +303,55 @@ export function serverAndBrowser({ fakeMedia = false, graph = false, sales = fal
   })
   return env
 }
+
+/**
+ * recordAlerts grants notifications to the context and records, in the
+ * page's `window.notes` and `window.tones`, each notification and chime tone
+ * the page makes, still making them (the real Notification and oscillator
+ * run underneath).
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {string} origin
+ */
+export async function recordAlerts(context, origin) {
+  await context.grantPermissions(['notifications'], { origin })
+  await context.addInitScript(() => {
+    const w = /** @type {any} */ (window)
+    const Real = window.Notification
+    w.notes = []
+    class Recorded extends Real {
+      constructor(title, options) {
+        super(title, options)
+        w.notes.push({ title, body: options?.body, tag: options?.tag })
+      }
+      static get permission() {
+        return Real.permission
+      }
+      static requestPermission() {
+        return Real.requestPermission()
+      }
+    }
+    window.Notification = Recorded
+    w.tones = 0
+    const start = OscillatorNode.prototype.start
+    OscillatorNode.prototype.start = function (...args) {
+      w.tones++
+      return start.apply(this, args)
+    }
+  })
+}
+
+/**
+ * toBackground puts page behind another tab of its context, as a person
+ * switching tabs does (headless Chromium otherwise says every page has
+ * focus), and returns that other tab.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {import('playwright-core').Page} page
+ */
+export async function toBackground(context, page) {
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false })
+  const other = await context.newPage()
+  await other.bringToFront()
+  await page.waitForFunction(() => !document.hasFocus())
+  return other
+}

@@ -7,7 +7,7 @@
 // is in the background, and no chime once the sound is turned off.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { serverAndBrowser, newPage, login, goOnline, screenshot, inbound, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, goOnline, screenshot, inbound, USERS, recordAlerts, toBackground } from './harness.mjs'
 
 const env = serverAndBrowser({ fakeMedia: true, sales: true })
 
@@ -132,43 +132,14 @@ test('dictation: hidden without speech recognition; with it, what is heard lands
 
 test('a handover in the background raises a notification and the chime; sound off, no chime', async () => {
   const { page, errors, context } = await newPage(env.browser, env.server.url)
-  await context.grantPermissions(['notifications'], { origin: env.server.url })
-  // Record each notification and tone the page makes, still making them.
-  await context.addInitScript(() => {
-    const w = /** @type {any} */ (window)
-    const Real = window.Notification
-    w.notes = []
-    class Recorded extends Real {
-      constructor(title, options) {
-        super(title, options)
-        w.notes.push({ title, body: options?.body, tag: options?.tag })
-      }
-      static get permission() {
-        return Real.permission
-      }
-      static requestPermission() {
-        return Real.requestPermission()
-      }
-    }
-    window.Notification = Recorded
-    w.tones = 0
-    const start = OscillatorNode.prototype.start
-    OscillatorNode.prototype.start = function (...args) {
-      w.tones++
-      return start.apply(this, args)
-    }
-  })
+  await recordAlerts(context, env.server.url)
   await login(page, USERS.agent, `/bots/${env.sales.bot.id}`)
   await goOnline(page) // a click: the page may now play sound
   assert.equal(await page.getByRole('button', { name: 'Enable notifications' }).count(), 0, 'permission is already given')
   await page.getByRole('button', { name: 'Turn sound off' }).waitFor()
 
   // The agent switches to another tab: the console is in the background.
-  const cdp = await context.newCDPSession(page)
-  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false })
-  const other = await context.newPage()
-  await other.bringToFront()
-  await page.waitForFunction(() => !document.hasFocus())
+  const other = await toBackground(context, page)
 
   await inbound(env.sales.customer, env.sales.channel.id, 'ext-nora', 'Nora Notify', 'in-nora-1', 'Is anyone there?')
   // A function, not a string: the console's CSP forbids eval, which a
