@@ -16,6 +16,7 @@
 //	go run ./cmd/relevo-bench ceiling -sockets 500 -rate 500 -duration 20s    # the same on a bare WebSocket server, and the ratio
 //	go run ./cmd/relevo-bench idle -sockets 20000                             # memory per idle socket
 //	go run ./cmd/relevo-bench monitors -monitors 50                           # commit → monitor.counters
+//	go run ./cmd/relevo-bench csv -conversations 100000                       # the conversations CSV: time and heap
 package main
 
 import (
@@ -60,7 +61,7 @@ func main() {
 
 // subcommands are the real-time runs (rt_*.go); without one, the store's.
 var subcommands = map[string]func(context.Context, []string, io.Writer) error{
-	"realtime": runRealtime, "ceiling": runCeiling, "idle": runIdle, "monitors": runMonitors, idleClientsCmd: runIdleClients,
+	"realtime": runRealtime, "ceiling": runCeiling, "idle": runIdle, "monitors": runMonitors, "csv": runCSV, idleClientsCmd: runIdleClients,
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
