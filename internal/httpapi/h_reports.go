@@ -9,8 +9,17 @@ import (
 	"github.com/relevo/relevo/internal/store"
 )
 
-// maxReportRows bounds one CSV export.
-const maxReportRows = 50000
+// maxReportRows bounds one CSV export. It streams a page at a time, so
+// the bound is about how long one download may hold a reader, not memory.
+const maxReportRows = 1_000_000
+
+// reportRow is one conversation of the conversations report: the
+// conversation as the list serves it, and what its timeline adds (who held
+// it, transfer reasons, first response, resolve).
+type reportRow struct {
+	desk.Conversation
+	store.ConversationDetails
+}
 
 // reportConversations lists conversations of every phase (closed history
 // included) with the list filters, as JSON pages or one CSV file.
@@ -26,7 +35,7 @@ func (s *Server) reportConversations(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	switch r.URL.Query().Get("format") {
 	case "", "json":
-		list, next, err := s.store.ListConversations(r.Context(), a, f)
+		list, next, err := s.reportPage(r, a, f)
 		s.respond(w, r, newPage(list, next), err)
 	case "csv":
 		s.conversationsCSV(w, r, a, f)
@@ -35,9 +44,48 @@ func (s *Server) reportConversations(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// reportPage reads one page of conversations and their details.
+func (s *Server) reportPage(r *http.Request, a desk.Actor, f store.ConversationFilter) ([]reportRow, string, error) {
+	list, next, err := s.store.ListConversations(r.Context(), a, f)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	details, err := s.store.ConversationDetails(r.Context(), ids)
+	if err != nil {
+		return nil, "", err
+	}
+	rows := make([]reportRow, len(list))
+	for i, c := range list {
+		rows[i] = reportRow{Conversation: c, ConversationDetails: *details[c.ID]}
+	}
+	return rows, next, nil
+}
+
+// csvColumns are the CSV's header; csvRecord writes a row in that order.
+var csvColumns = []string{"id", "protocol", "bot_id", "channel_type", "contact_name", "contact_phone", "phase",
+	"assignee_id", "team_id", "tags", "created_at", "waiting_since", "last_message_at", "closed_at", "closed_reason",
+	"agents", "transfer_reasons", "first_response_at", "resolved_at"}
+
+func csvRecord(c reportRow) []string {
+	agents := make([]string, len(c.Agents))
+	for i, a := range c.Agents {
+		agents[i] = a.Name
+	}
+	return []string{c.ID, str(c.Protocol), c.BotID, string(c.ChannelType), csvSafe(c.Contact.Name), csvSafe(c.Contact.Phone),
+		string(c.Phase), str(c.AssigneeID), str(c.TeamID), join(c.Tags), c.CreatedAt.Format(time.RFC3339),
+		tstr(c.WaitingSince), c.LastMessageAt.Format(time.RFC3339), tstr(c.ClosedAt), str(c.ClosedReason),
+		csvSafe(join(agents)), csvSafe(join(c.TransferReasons)), tstr(c.FirstResponseAt), tstr(c.ResolvedAt)}
+}
+
+// conversationsCSV streams every matching conversation, a page at a time:
+// memory stays flat however many rows there are.
 func (s *Server) conversationsCSV(w http.ResponseWriter, r *http.Request, a desk.Actor, f store.ConversationFilter) {
 	f.Limit, f.Cursor = 200, ""
-	first, next, err := s.store.ListConversations(r.Context(), a, f)
+	page, next, err := s.reportPage(r, a, f)
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return
@@ -45,21 +93,17 @@ func (s *Server) conversationsCSV(w http.ResponseWriter, r *http.Request, a desk
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="conversations.csv"`)
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "protocol", "bot_id", "channel_type", "contact_name", "contact_phone", "phase",
-		"assignee_id", "team_id", "tags", "created_at", "waiting_since", "last_message_at", "closed_at", "closed_reason"})
-	rows := 0
-	for page := first; ; {
+	_ = cw.Write(csvColumns)
+	for rows := 0; ; {
 		for _, c := range page {
-			_ = cw.Write([]string{c.ID, str(c.Protocol), c.BotID, string(c.ChannelType), csvSafe(c.Contact.Name), csvSafe(c.Contact.Phone),
-				string(c.Phase), str(c.AssigneeID), str(c.TeamID), join(c.Tags), c.CreatedAt.Format(time.RFC3339),
-				tstr(c.WaitingSince), c.LastMessageAt.Format(time.RFC3339), tstr(c.ClosedAt), str(c.ClosedReason)})
+			_ = cw.Write(csvRecord(c))
 		}
 		rows += len(page)
 		if next == "" || rows >= maxReportRows {
 			break
 		}
 		f.Cursor = next
-		if page, next, err = s.store.ListConversations(r.Context(), a, f); err != nil {
+		if page, next, err = s.reportPage(r, a, f); err != nil {
 			s.log.Error("report: csv page", "err", err)
 			break
 		}

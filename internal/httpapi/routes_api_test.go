@@ -150,6 +150,7 @@ func happyReports(t *testing.T, w *world) {
 	s := w.login(w.sup)
 	for _, it := range s.get("/api/v1/reports/conversations?format=json").want(200).items() {
 		checkConversation(t, "GET /reports/conversations", it)
+		checkFields(t, "GET /reports/conversations", it, map[string]string{"agents": "array", "transfer_reasons": "array"})
 	}
 	csv := s.get("/api/v1/reports/conversations?format=csv").want(200)
 	if !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(csv.Body), "id,protocol,") {

@@ -1164,6 +1164,10 @@ export interface components {
             role: string;
             status: string;
         };
+        AgentRef: {
+            id: string;
+            name: string;
+        };
         AgentReportResponse: {
             /** Format: date-time */
             from: string;
@@ -1620,6 +1624,46 @@ export interface components {
         ReasonRequest: {
             bot_id?: string;
             name: string;
+        };
+        ReportRow: {
+            actions_after_lock?: components["schemas"]["ConversationAction"][];
+            agents: components["schemas"]["AgentRef"][];
+            allowed_actions?: components["schemas"]["ConversationAction"][];
+            assignee_id: string | null;
+            bot_id: string;
+            channel_id: string;
+            channel_type: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            closed_reason: string | null;
+            contact: components["schemas"]["ContactRef"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            first_response_at: string | null;
+            id: string;
+            /** Format: date-time */
+            last_message_at: string;
+            /** Format: date-time */
+            locked_until: string | null;
+            marked_unread: boolean;
+            phase: string;
+            protocol: string | null;
+            /** Format: date-time */
+            resolved_at: string | null;
+            seq: number;
+            tags: string[];
+            team_id: string | null;
+            transfer_reasons: string[];
+            unread_count: number;
+            /** Format: date-time */
+            waiting_since: string | null;
+            /** Format: date-time */
+            window_expires_at: string | null;
+        };
+        ReportRowPage: {
+            items: components["schemas"]["ReportRow"][];
+            next_cursor: string | null;
         };
         SendRequest: {
             attachment_ids?: string[] | null;
@@ -3709,7 +3753,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConversationPage"];
+                    "application/json": components["schemas"]["ReportRowPage"];
                     "text/csv": string;
                 };
             };
