@@ -41,13 +41,15 @@ before(async () => {
   const sup = await Api.login(env.server.url, USERS.supervisor)
   for (const a of [alice, bob]) await a.call('PUT', '/api/v1/me/status', { status: 'online' })
   const bobID = (await bob.get('/api/v1/me')).id
+  const aliceID = (await alice.get('/api/v1/me')).id
   const reasons = (await sup.get('/api/v1/reasons')).items.filter((r) => !r.bot_id || r.bot_id === bot.id)
   assert.ok(reasons.length >= 2, 'the demo has at least two transfer reasons')
   world.reasons = reasons
   world.before = byReason((await sup.get(`/api/v1/reports/agents?bot=${bot.id}`)).items)
 
   // Four customers reach Acme Sales (no flow: straight to the queue); Alice
-  // takes them all, transfers three to Bob with reasons and resolves one.
+  // takes them all, transfers three to Bob with reasons and resolves one;
+  // Bob transfers one back.
   const ids = []
   for (let i = 1; i <= 4; i++) {
     const r = await inbound(customer, channel.id, `rep-${i}`, `Rita Report ${i}`, `rep-m${i}`, 'I need a person')
@@ -61,6 +63,9 @@ before(async () => {
     await retry(() => alice.post(`/api/v1/conversations/${ids[i]}/transfer`, { agent_id: bobID, reason_id: reason.id, note: 'report test' }))
     world.made.set(reason.name, (world.made.get(reason.name) ?? 0) + 1)
   }
+  // Bob sends the first one back: transfers of two agents add up per reason.
+  await retry(() => bob.post(`/api/v1/conversations/${ids[0]}/transfer`, { agent_id: aliceID, reason_id: reasons[0].id }))
+  world.made.set(reasons[0].name, (world.made.get(reasons[0].name) ?? 0) + 1)
   const done = await retry(() => alice.post(`/api/v1/conversations/${ids[3]}/resolve`))
   world.resolvedProtocol = done.protocol
   assert.ok(world.resolvedProtocol, 'a human session has a protocol')
@@ -134,6 +139,9 @@ test('the CSV download equals the JSON rows, and a finished session is found by 
   assert.ok(json.length >= 4, 'the report holds the conversations made')
   for (const id of world.ids) assert.ok(json.some((c) => c.id === id), `conversation ${id} is in the report`)
   assert.equal(rows.length, json.length, 'one CSV row per JSON row')
+  // The table on screen shows the first of those rows: the link carries its filters.
+  const shownProtocols = await page.getByTestId('report-row').locator('td:first-child').allInnerTexts()
+  assert.deepEqual(shownProtocols, json.slice(0, shownProtocols.length).map((c) => c.protocol ?? ''))
   const col = (row, name) => row[head.indexOf(name)]
   json.forEach((c, i) => {
     const r = rows[i]
