@@ -205,6 +205,26 @@ test('transfers by reason on the Agents tab add up to the transfers made; a char
   await context.close()
 })
 
+test('days are read in the browser\'s time zone, named on screen and sent as instants with tz', async () => {
+  const { page, errors, context } = await newPage(env.browser, env.server.url, { timezoneId: 'America/Sao_Paulo' })
+  // A bookmarked view: the range and the tab come from the address.
+  const answered = page.waitForResponse((r) => r.url().includes('/api/v1/reports/queues'))
+  await login(page, USERS.supervisor, '/reports?from=2026-12-01&to=2026-12-06&tab=queues')
+  await page.getByText('Days in America/Sao_Paulo').waitFor()
+  await page.getByText('Hours in America/Sao_Paulo').waitFor()
+  assert.equal(await page.getByLabel('From').inputValue(), '2026-12-01')
+  const queues = await answered
+  const q = new URL(queues.url()).searchParams
+  // São Paulo is UTC-3 in December: its days start at 03:00 UTC; `to` is the start of the day after.
+  assert.deepEqual([q.get('from'), q.get('to'), q.get('tz')], ['2026-12-01T03:00:00.000Z', '2026-12-07T03:00:00.000Z', 'America/Sao_Paulo'])
+  assert.equal((await queues.json()).tz, 'America/Sao_Paulo')
+  await page.getByRole('tab', { name: 'Conversations' }).click()
+  const href = new URL(/** @type {string} */ (await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')), env.server.url)
+  assert.equal(href.searchParams.get('from'), '2026-12-01T03:00:00.000Z')
+  assert.deepEqual(errors, [])
+  await context.close()
+})
+
 test('an agent has no Reports link and is sent away from /reports', async () => {
   const { page, context } = await newPage(env.browser, env.server.url)
   await login(page, USERS.agent)
