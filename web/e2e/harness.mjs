@@ -121,9 +121,10 @@ export function launchBrowser({ fakeMedia = false } = {}) {
 /**
  * newPage opens a browser context (its own cookies: one person) and
  * collects console errors and uncaught exceptions, which fail the test.
+ * timezoneId (an IANA zone) sets the browser's time zone.
  */
-export async function newPage(browser, baseURL, { locale = 'en-US', width = 1440, height = 900 } = {}) {
-  const context = await browser.newContext({ baseURL, locale, viewport: { width, height } })
+export async function newPage(browser, baseURL, { locale = 'en-US', width = 1440, height = 900, timezoneId = undefined } = {}) {
+  const context = await browser.newContext({ baseURL, locale, timezoneId, viewport: { width, height } })
   const page = await context.newPage()
   const errors = []
   page.on('console', (m) => {

@@ -1,6 +1,6 @@
 // Routes: the login page, the agent dashboard (the user's bots), the
 // desk of one bot (or all of them) with an optional open conversation, and
-// the supervisor's monitor.
+// the supervisor's monitor and reports.
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, loadMe, expire, supervises } from './state/session'
 import { setUnauthenticatedHandler } from './api/client'
@@ -8,6 +8,8 @@ import LoginView from './views/LoginView.vue'
 import DashboardView from './views/DashboardView.vue'
 import DeskView from './views/DeskView.vue'
 import MonitorView from './views/MonitorView.vue'
+// Reports (and the chart library it alone loads) are a chunk of their own.
+const ReportsView = () => import('./views/ReportsView.vue')
 
 export const router = createRouter({
   history: createWebHistory('/'),
@@ -16,6 +18,7 @@ export const router = createRouter({
     { path: '/', name: 'dashboard', component: DashboardView },
     { path: '/bots/:botId/:convId?', name: 'desk', component: DeskView },
     { path: '/monitor', name: 'monitor', component: MonitorView, meta: { supervisor: true } },
+    { path: '/reports', name: 'reports', component: ReportsView, meta: { supervisor: true } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
@@ -33,7 +36,7 @@ router.beforeEach(async (to) => {
   if (!to.meta.public && !session.me) {
     return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   }
-  // The monitor is for supervisors and admins; the API refuses the others too.
+  // The monitor and reports are for supervisors and admins; the API refuses the others too.
   if (to.meta.supervisor && !supervises()) return { name: 'dashboard' }
   return true
 })
