@@ -371,6 +371,28 @@ export const en = {
     from: 'Message from {name}',
     loadFailed: 'The history could not be loaded.',
   },
+  follow: {
+    title: 'Following the conversation with {name}',
+    back: '← Back to the monitor',
+    silent: 'Following silently: nothing is marked read, for you or for the agent.',
+    finish: 'Finish',
+    finished: 'Finished.',
+    openInDesk: 'Open in the desk',
+  },
+  bulk: {
+    title: 'Bulk actions',
+    select: 'Select {name}',
+    untick: 'Untick {name}',
+    selected: '{n} selected (at most {max})',
+    clear: 'Clear',
+    limit: 'At most {max} at a time: untick one first.',
+    oneBot: 'A transfer takes conversations of one bot: untick the others.',
+    finished: '{n} finished | {n} finished',
+    transferred: '{n} transferred | {n} transferred',
+    failed: '{n} failed | {n} failed',
+    failure: '{name}: {why}',
+    locked: 'the hand-over is still being processed; try again in a moment.',
+  },
 }
 
 export type MessageSchema = typeof en
