@@ -3,8 +3,8 @@
 // its timeline live, the protocol and the contact's earlier conversations,
 // and nothing is marked read for anyone: the console sends no read request
 // and both the agent's and the supervisor's unread counts stay as they were.
-// From there the supervisor transfers it (reason in the timeline) and
-// finishes it.
+// From there the supervisor transfers it (reason in the timeline), sees
+// the new agent hand it back live, and finishes it.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { serverAndBrowser, newPage, login, agentOnline, screenshot, inbound, Api, USERS } from './harness.mjs'
@@ -112,6 +112,15 @@ test('Follow: the supervisor opens an agent\'s conversation; the agent\'s unread
   await timeline.getByTestId('event-transferred').getByText(reasonName).waitFor()
   await page.getByText(/with Bruno Agent/).waitFor()
 
+  // Someone else's change shows live: Bruno hands it back to the queue.
+  const brunoApi = await Api.login(env.server.url, USERS.agent2)
+  await settled(admin, id)
+  await brunoApi.post(`/api/v1/conversations/${id}/unassign`)
+  await page.getByTestId('phase').filter({ hasText: 'Waiting' }).waitFor()
+  await page.getByText(/with Bruno Agent/).waitFor({ state: 'detached' })
+  await timeline.getByTestId('event-unassigned').waitFor()
+  await settled(admin, id)
+
   // Finish it: closed, and the phase shows it.
   await page.getByRole('button', { name: 'Finish' }).click()
   await page.getByTestId('phase').filter({ hasText: 'Closed' }).waitFor()
@@ -132,4 +141,20 @@ test('Follow: the supervisor opens an agent\'s conversation; the agent\'s unread
   await sup.context.close()
   await agent.context.close()
   await bruno.context.close()
+})
+
+test("a supervisor cannot follow another bot's conversation: the reason is shown in words", async () => {
+  const { admin } = env.sales
+  const priv = await admin.post('/api/v1/bots', { name: 'Follow Private', member_ids: [] })
+  const ch = await admin.post('/api/v1/channels', { bot_id: priv.id, type: 'api', name: 'Follow Private API' })
+  const tok = await admin.post('/api/v1/tokens', { name: 'e2e follow private', bot_id: priv.id })
+  const r = await inbound(new Api(env.server.url, { token: tok.token }), ch.id, 'fol-z', 'Zoe Hidden', 'fol-z1', 'Hello')
+
+  const sup = await newPage(env.browser, env.server.url)
+  await login(sup.page, USERS.supervisor, `/monitor/follow/${r.conversation_id}`)
+  await sup.page.getByRole('alert').filter({ hasText: 'It is not there any more, or not visible to you.' }).waitFor()
+  assert.equal(await sup.page.getByText('Zoe Hidden').count(), 0, 'nothing of the other bot shows')
+  // The browser logs the refused reads themselves (404); nothing else may fail.
+  assert.deepEqual(sup.errors.filter((e) => !/404/.test(e)), [], 'supervisor console errors')
+  await sup.context.close()
 })
