@@ -109,7 +109,7 @@ test('a supervisor watches a conversation move through the floor live, pauses an
   await row.getByRole('button', { name: 'End pause' }).click()
   await row.getByText('Online').waitFor()
 
-  // The phases tab shows her gone from service; a row opens the desk.
+  // The phases tab shows her gone from service.
   await page.getByRole('tab', { name: 'Phases' }).click()
   await marta(inService).waitFor({ state: 'detached' })
   assert.equal(await counter(page, 'waiting'), start.waiting)
@@ -122,9 +122,11 @@ test('a supervisor watches a conversation move through the floor live, pauses an
   await agent.page.waitForURL((u) => u.pathname === '/login')
   await agent.page.getByRole('button', { name: 'Log in' }).waitFor()
 
-  // A row of a list opens the conversation in the desk.
+  // A row of a list opens the conversation to follow it; from there, the desk.
   await page.getByRole('tab', { name: 'Phases' }).click()
   await page.getByRole('region', { name: /^Navigating/ }).getByRole('link', { name: /Nico Next/ }).click()
+  await page.waitForURL((u) => u.pathname.startsWith('/monitor/follow/'))
+  await page.getByRole('link', { name: 'Open in the desk' }).click()
   await page.waitForURL((u) => u.pathname.startsWith(`/bots/${bot.id}/`))
 
   assert.deepEqual(sup.errors, [], 'supervisor console errors')

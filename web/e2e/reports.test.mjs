@@ -11,7 +11,7 @@ import { serverAndBrowser, newPage, login, screenshot, inbound, Api, USERS } fro
 import { audit } from './axe.mjs'
 
 const env = serverAndBrowser({ sales: true })
-/** @type {{ resolvedProtocol: string, made: Map<string, number>, before: Map<string, number>, reasons: any[], ids: string[] }} */
+/** @type {{ resolvedProtocol: string, made: Map<string, number>, before: Map<string, number>, reasons: any[], ids: string[], agents: string[] }} */
 const world = /** @type {any} */ ({})
 
 /** retry repeats an action while the hand-over lock holds (423). */
@@ -57,6 +57,7 @@ before(async () => {
     await retry(() => alice.post(`/api/v1/conversations/${r.conversation_id}/assign`, {}))
   }
   world.ids = ids
+  world.agents = [aliceID, bobID]
   const plan = [reasons[0], reasons[1], reasons[0]]
   world.made = new Map()
   for (const [i, reason] of plan.entries()) {
@@ -150,11 +151,18 @@ test('the CSV download equals the JSON rows, and a finished session is found by 
       contact_name: c.contact.name, contact_phone: c.contact.phone ?? '', phase: c.phase,
       assignee_id: c.assignee_id ?? '', team_id: c.team_id ?? '', tags: c.tags.join(';'),
       closed_reason: c.closed_reason ?? '',
+      agents: c.agents.map((a) => a.name).join(';'), transfer_reasons: c.transfer_reasons.join(';'),
     }
     for (const [k, v] of Object.entries(want)) assert.equal(col(r, k), v, `row ${i} ${k}`)
-    for (const k of ['created_at', 'waiting_since', 'last_message_at', 'closed_at']) assert.equal(seconds(col(r, k)), seconds(c[k]), `row ${i} ${k}`)
+    for (const k of ['created_at', 'waiting_since', 'last_message_at', 'closed_at', 'first_response_at', 'resolved_at']) assert.equal(seconds(col(r, k)), seconds(c[k]), `row ${i} ${k}`)
   })
 
+  // A row names everyone who held it and why it moved: the first went
+  // Alice → Bob → Alice, the fourth was resolved.
+  const first = json.find((c) => c.id === world.ids[0])
+  assert.deepEqual(first.agents.map((a) => a.id), world.agents, 'Alice then Bob held the first conversation, once each')
+  assert.equal(first.transfer_reasons.length, 2, 'the first conversation was transferred twice')
+  assert.ok(json.find((c) => c.id === world.ids[3]).resolved_at, 'the resolved one has its resolve time')
   // Seed 002: a finished session's protocol is looked up here.
   await page.getByLabel('Protocol').fill(world.resolvedProtocol)
   await page.getByRole('button', { name: 'Find' }).click()

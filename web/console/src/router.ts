@@ -1,6 +1,6 @@
 // Routes: the login page, the agent dashboard (the user's bots), the
 // desk of one bot (or all of them) with an optional open conversation, and
-// the supervisor's monitor and reports.
+// the supervisor's monitor (and a conversation followed from it) and reports.
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, loadMe, expire, supervises } from './state/session'
 import { setUnauthenticatedHandler } from './api/client'
@@ -8,6 +8,7 @@ import LoginView from './views/LoginView.vue'
 import DashboardView from './views/DashboardView.vue'
 import DeskView from './views/DeskView.vue'
 import MonitorView from './views/MonitorView.vue'
+import FollowView from './views/FollowView.vue'
 // Reports (and the chart library it alone loads) are a chunk of their own.
 const ReportsView = () => import('./views/ReportsView.vue')
 
@@ -19,6 +20,7 @@ export const router = createRouter({
     { path: '/bots/:botId/:convId?', name: 'desk', component: DeskView },
     { path: '/monitor', name: 'monitor', component: MonitorView, meta: { supervisor: true } },
     { path: '/reports', name: 'reports', component: ReportsView, meta: { supervisor: true } },
+    { path: '/monitor/follow/:convId', name: 'monitor-follow', component: FollowView, meta: { supervisor: true } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

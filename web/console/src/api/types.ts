@@ -43,6 +43,9 @@ export type Conversation = Omit<S['Conversation'], 'phase' | 'channel_type'> & {
   channel_type: ChannelType
 }
 
+/** ReportRow is a conversation of the conversations report, with what its timeline adds. */
+export type ReportRow = Conversation & Omit<S['ReportRow'], keyof S['Conversation']>
+
 export type TimelineEvent = Omit<S['Event'], 'type'> & { type: EventType }
 
 export type Message = Omit<S['Message'], 'kind' | 'status' | 'author' | 'event'> & {

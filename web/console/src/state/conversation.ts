@@ -50,6 +50,11 @@ export const current = reactive({
   /** lost: it was this user's when it left (transferred away from them). */
   lost: false,
   typing: '' as string,
+  /**
+   * silent: a supervisor follows it from the monitor. Nothing marks it
+   * read, neither opening it nor what arrives while it is shown.
+   */
+  silent: false,
 })
 
 let buffered: Array<{ type: string; seq: number; data: unknown }> = []
@@ -130,9 +135,13 @@ function leftSight(c: Conversation): boolean {
   return !!me && me.role === 'agent' && ((c.phase === 'human' && c.assignee_id !== me.id) || c.phase === 'bot')
 }
 
-/** openConversation shows id: the newest page of its timeline, live from here on. */
-export async function openConversation(id: string): Promise<void> {
-  if (current.id === id && current.conv) return
+/**
+ * openConversation shows id: the newest page of its timeline, live from
+ * here on. silent (following from the monitor) never marks it read.
+ */
+export async function openConversation(id: string, { silent = false } = {}): Promise<void> {
+  if (current.id === id && current.conv && current.silent === silent) return
+  current.silent = silent
   current.id = id
   current.conv = null
   current.messages = []
@@ -168,6 +177,7 @@ export async function openConversation(id: string): Promise<void> {
 /** closeConversation leaves the conversation view. */
 export function closeConversation(): void {
   current.id = ''
+  current.silent = false
   current.conv = null
   current.messages = []
   setOpen('')
@@ -191,7 +201,7 @@ async function markRead(): Promise<void> {
   const id = current.id
   // A conversation transferred away is no longer ours to read: asking
   // would only earn a 404.
-  if (!id || current.gone || !readsByItself(current.conv)) return
+  if (!id || current.gone || current.silent || !readsByItself(current.conv)) return
   try {
     const c = (await api.post('/api/v1/conversations/{id}/read', { path: { id } })) as Conversation
     patchRow(id, { unread_count: c.unread_count, marked_unread: c.marked_unread })

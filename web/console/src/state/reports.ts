@@ -6,7 +6,7 @@
 // along where the API cuts hours (`tz`).
 import type { LocationQuery } from 'vue-router'
 import { api } from '../api/client'
-import type { Conversation } from '../api/types'
+import type { ReportRow } from '../api/types'
 import type { components } from '../api/schema'
 
 type S = components['schemas']
@@ -100,11 +100,11 @@ export function csvHref(f: ReportFilters): string {
 export const PAGE_SIZE = 50
 
 /** loadConversations reads one page of the conversations report. */
-export async function loadConversations(f: ReportFilters, cursor: string): Promise<{ items: Conversation[]; next: string }> {
+export async function loadConversations(f: ReportFilters, cursor: string): Promise<{ items: ReportRow[]; next: string }> {
   const p = await api.get('/api/v1/reports/conversations', {
     query: { ...conversationQuery(f), limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
   })
-  return { items: p.items as Conversation[], next: p.next_cursor ?? '' }
+  return { items: p.items as ReportRow[], next: p.next_cursor ?? '' }
 }
 
 function scoped(f: ReportFilters): { from: string; to: string; bot?: string } {
