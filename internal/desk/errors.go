@@ -23,13 +23,18 @@ const (
 	CodeAgentHasOpenSessions Code = "agent_has_open_sessions"
 	CodeContactBlocked       Code = "contact_blocked"
 	CodeInvalidPhase         Code = "invalid_phase"
-	CodePayloadTooLarge      Code = "payload_too_large"
-	CodeValidationFailed     Code = "validation_failed"
-	CodeReasonRequired       Code = "reason_required"
-	CodeWindowClosed         Code = "window_closed"
-	CodeBulkLimitExceeded    Code = "bulk_limit_exceeded"
-	CodeConversationLocked   Code = "conversation_locked"
-	CodeRateLimited          Code = "rate_limited"
+	// CodeLastAdmin: the change would leave the desk without an admin (409).
+	CodeLastAdmin Code = "last_admin"
+	// CodeSetupDone: the first admin was created meanwhile (409); the setup
+	// route answers not_found once an admin exists.
+	CodeSetupDone          Code = "setup_done"
+	CodePayloadTooLarge    Code = "payload_too_large"
+	CodeValidationFailed   Code = "validation_failed"
+	CodeReasonRequired     Code = "reason_required"
+	CodeWindowClosed       Code = "window_closed"
+	CodeBulkLimitExceeded  Code = "bulk_limit_exceeded"
+	CodeConversationLocked Code = "conversation_locked"
+	CodeRateLimited        Code = "rate_limited"
 	// CodeChannelMisconfigured: a channel's stored config cannot be used
 	// (503); what is wrong is logged, never shown to the caller.
 	CodeChannelMisconfigured Code = "channel_misconfigured"

@@ -49,12 +49,12 @@ func TestCheckKeepsAnAdmin(t *testing.T) {
 		admins int
 		code   Code
 	}{
-		{adm, RoleAgent, 1, CodeConflict},
-		{adm, "", 1, CodeConflict}, // deletion
+		{adm, RoleAgent, 1, CodeLastAdmin},
+		{adm, "", 1, CodeLastAdmin}, // deletion
 		{adm, RoleAgent, 2, ok},
 		{adm, RoleAdmin, 1, ok},
 		{User{Role: RoleSupervisor}, RoleAgent, 1, ok},
-		{adm, RoleSupervisor, 0, CodeConflict},
+		{adm, RoleSupervisor, 0, CodeLastAdmin},
 	} {
 		err := CheckKeepsAnAdmin(tc.u, tc.role, tc.admins)
 		if (tc.code == ok) != (err == nil) || (err != nil && !IsCode(err, tc.code)) {
@@ -67,8 +67,19 @@ func TestPasswordAndSelfDeletion(t *testing.T) {
 	if !IsCode(CheckPassword("short"), CodeValidationFailed) || CheckPassword("long enough") != nil {
 		t.Fatal("password policy")
 	}
+	if !IsCode(CheckPassword(strings.Repeat("x", MaxPasswordLength+1)), CodeValidationFailed) ||
+		CheckPassword(strings.Repeat("x", MaxPasswordLength)) != nil {
+		t.Fatal("password length bound")
+	}
 	if !IsCode(CheckDeleteUser(admin, "adm"), CodeConflict) || CheckDeleteUser(admin, "ana") != nil {
 		t.Fatal("self deletion")
+	}
+}
+
+// The one-time setup runs only while no admin exists.
+func TestCheckFirstAdmin(t *testing.T) {
+	if CheckFirstAdmin(0) != nil || !IsCode(CheckFirstAdmin(1), CodeSetupDone) {
+		t.Fatal("first admin rule")
 	}
 }
 

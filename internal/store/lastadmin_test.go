@@ -65,7 +65,7 @@ func TestLastAdminSurvivesConcurrentRemovals(t *testing.T) {
 				refused := 0
 				for _, err := range errs {
 					if err != nil {
-						wantCode(t, err, desk.CodeConflict)
+						wantCode(t, err, desk.CodeLastAdmin)
 						refused++
 					}
 				}
