@@ -18,11 +18,15 @@ type ServerInfo struct {
 	// NeedsSetup is true while no admin exists: the console shows the
 	// one-time setup page (POST /api/v1/setup) instead of the login.
 	NeedsSetup bool `json:"needs_setup"`
+	// PasswordMinLength is desk's password rule, so forms can say it
+	// before the server refuses a password.
+	PasswordMinLength int `json:"password_min_length"`
 }
 
 func (s *Server) serverInfo(w http.ResponseWriter, r *http.Request) {
 	n, err := s.store.CountAdmins(r.Context())
-	s.respond(w, r, ServerInfo{Version: s.cfg.Version, Demo: s.cfg.Demo, NeedsSetup: n == 0}, err)
+	s.respond(w, r, ServerInfo{Version: s.cfg.Version, Demo: s.cfg.Demo, NeedsSetup: n == 0,
+		PasswordMinLength: desk.MinPasswordLength}, err)
 }
 
 // setupRequest is the first admin, made on the setup page.

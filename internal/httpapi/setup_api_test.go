@@ -21,7 +21,7 @@ func TestSetupCreatesTheFirstAdminOnce(t *testing.T) {
 		w := emptyWorld(t, db)
 		c := w.anon()
 		info := c.get("/api/v1/server").want(200).obj()
-		checkFields(t, "server", info, map[string]string{"version": "string", "demo": "bool", "needs_setup": "bool"})
+		checkFields(t, "server", info, map[string]string{"version": "string", "demo": "bool", "needs_setup": "bool", "password_min_length": "number"})
 		if info["needs_setup"] != true {
 			t.Fatalf("GET /api/v1/server without an admin: %v", info)
 		}

@@ -1648,6 +1648,7 @@ export interface components {
         ServerInfo: {
             demo: boolean;
             needs_setup: boolean;
+            password_min_length: number;
             version: string;
         };
         SetupRequest: {
