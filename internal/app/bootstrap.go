@@ -17,17 +17,21 @@ func (a *App) bootstrap(ctx context.Context, hash func(string) (string, error)) 
 			return err
 		}
 		if n == 0 {
-			if len(a.Config.AdminPassword) < 8 {
-				return fmt.Errorf("app: RELEVO_ADMIN_PASSWORD must have at least 8 characters")
+			if err := desk.CheckPassword(a.Config.AdminPassword); err != nil {
+				return fmt.Errorf("app: RELEVO_ADMIN_PASSWORD: %w", err)
 			}
 			h, err := hash(a.Config.AdminPassword)
 			if err != nil {
 				return err
 			}
-			if _, err := a.Store.CreateUser(ctx, desk.User{Name: "Admin", Email: a.Config.AdminEmail, Role: desk.RoleAdmin}, h); err != nil {
+			// The same one-time path as the setup page: of several nodes
+			// starting at once, one creates the admin and the others find it.
+			_, err = a.Store.CreateFirstAdmin(ctx, desk.User{Name: "Admin", Email: a.Config.AdminEmail}, h)
+			if err == nil {
+				a.Log.Info("created the first admin", "email", a.Config.AdminEmail)
+			} else if !desk.IsCode(err, desk.CodeSetupDone) {
 				return fmt.Errorf("app: create admin: %w", err)
 			}
-			a.Log.Info("created the first admin", "email", a.Config.AdminEmail)
 		}
 	}
 	if a.Config.Demo {

@@ -23,13 +23,16 @@ const (
 	CodeAgentHasOpenSessions Code = "agent_has_open_sessions"
 	CodeContactBlocked       Code = "contact_blocked"
 	CodeInvalidPhase         Code = "invalid_phase"
-	CodePayloadTooLarge      Code = "payload_too_large"
-	CodeValidationFailed     Code = "validation_failed"
-	CodeReasonRequired       Code = "reason_required"
-	CodeWindowClosed         Code = "window_closed"
-	CodeBulkLimitExceeded    Code = "bulk_limit_exceeded"
-	CodeConversationLocked   Code = "conversation_locked"
-	CodeRateLimited          Code = "rate_limited"
+	// CodeSetupDone: the first admin was created meanwhile (409); the setup
+	// route answers not_found once an admin exists.
+	CodeSetupDone          Code = "setup_done"
+	CodePayloadTooLarge    Code = "payload_too_large"
+	CodeValidationFailed   Code = "validation_failed"
+	CodeReasonRequired     Code = "reason_required"
+	CodeWindowClosed       Code = "window_closed"
+	CodeBulkLimitExceeded  Code = "bulk_limit_exceeded"
+	CodeConversationLocked Code = "conversation_locked"
+	CodeRateLimited        Code = "rate_limited"
 	// CodeChannelMisconfigured: a channel's stored config cannot be used
 	// (503); what is wrong is logged, never shown to the caller.
 	CodeChannelMisconfigured Code = "channel_misconfigured"
@@ -84,3 +87,8 @@ func NotFound(what string) *Error { return Errorf(CodeNotFound, "%s not found", 
 func Invalid(field, format string, args ...any) *Error {
 	return Errorf(CodeValidationFailed, "%s: %s", field, fmt.Sprintf(format, args...)).WithDetail("field", field)
 }
+
+// ReasonLastAdmin is the "reason" detail of the 409 conflict that refuses
+// to leave the desk without an admin: the code stays the generic conflict
+// of the contract, the detail lets a client say why in words.
+const ReasonLastAdmin = "last_admin"

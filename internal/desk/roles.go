@@ -46,10 +46,21 @@ func CanSeeUser(a Actor, u User) bool {
 	return false
 }
 
-// CheckPassword is the password policy.
+// MinPasswordLength and MaxPasswordLength bound a password. The upper
+// bound keeps argon2id's input (and a request's cost) small.
+const (
+	MinPasswordLength = 8
+	MaxPasswordLength = 256
+)
+
+// CheckPassword is the password policy, for every way a password is set
+// (setup, users, RELEVO_ADMIN_PASSWORD).
 func CheckPassword(pw string) error {
-	if len(pw) < 8 {
-		return Invalid("password", "at least 8 characters")
+	if len(pw) < MinPasswordLength {
+		return Invalid("password", "at least %d characters", MinPasswordLength)
+	}
+	if len(pw) > MaxPasswordLength {
+		return Invalid("password", "at most %d characters", MaxPasswordLength)
 	}
 	return nil
 }
@@ -73,7 +84,18 @@ func CheckKeepsAnAdmin(u User, newRole Role, admins int) error {
 		return nil
 	}
 	if admins <= 1 {
-		return Errorf(CodeConflict, "this is the last admin")
+		return Errorf(CodeConflict, "this is the last admin: make another user an admin first").WithDetail("reason", ReasonLastAdmin)
+	}
+	return nil
+}
+
+// CheckFirstAdmin allows the one-time setup (creating the first admin in
+// the browser, or from RELEVO_ADMIN_EMAIL) only while no admin exists.
+// admins is counted inside the writing transaction, after the setup slot
+// is locked, so of two setups racing the second sees the first's admin.
+func CheckFirstAdmin(admins int) error {
+	if admins > 0 {
+		return Errorf(CodeSetupDone, "the first admin already exists: log in")
 	}
 	return nil
 }

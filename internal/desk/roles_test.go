@@ -67,8 +67,19 @@ func TestPasswordAndSelfDeletion(t *testing.T) {
 	if !IsCode(CheckPassword("short"), CodeValidationFailed) || CheckPassword("long enough") != nil {
 		t.Fatal("password policy")
 	}
+	if !IsCode(CheckPassword(strings.Repeat("x", MaxPasswordLength+1)), CodeValidationFailed) ||
+		CheckPassword(strings.Repeat("x", MaxPasswordLength)) != nil {
+		t.Fatal("password length bound")
+	}
 	if !IsCode(CheckDeleteUser(admin, "adm"), CodeConflict) || CheckDeleteUser(admin, "ana") != nil {
 		t.Fatal("self deletion")
+	}
+}
+
+// The one-time setup runs only while no admin exists.
+func TestCheckFirstAdmin(t *testing.T) {
+	if CheckFirstAdmin(0) != nil || !IsCode(CheckFirstAdmin(1), CodeSetupDone) {
+		t.Fatal("first admin rule")
 	}
 }
 

@@ -64,6 +64,15 @@ type world struct {
 // newWorld opens a server over db; cfg may adjust the HTTP config.
 func newWorld(t *testing.T, db *storetest.DB, cfg ...func(*httpapi.Config)) *world {
 	t.Helper()
+	w := emptyWorld(t, db, cfg...)
+	w.seed()
+	return w
+}
+
+// emptyWorld is a server over db with nothing seeded: no admin yet, as
+// on a first start.
+func emptyWorld(t *testing.T, db *storetest.DB, cfg ...func(*httpapi.Config)) *world {
+	t.Helper()
 	c := httpapi.Config{
 		Version:      "test",
 		UploadDir:    t.TempDir(),
@@ -90,7 +99,6 @@ func newWorld(t *testing.T, db *storetest.DB, cfg ...func(*httpapi.Config)) *wor
 		// stays silent, so its conversations wait in phase bot.
 		Flow: noop,
 	}}
-	w.seed()
 	return w
 }
 

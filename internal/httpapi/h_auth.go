@@ -75,9 +75,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = s.store.ClearLoginFailures(ctx, keys[:1])
+	s.startSession(w, r, u)
+}
+
+// startSession logs u in: a new session, its cookie, and u as the answer.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u desk.User) {
 	plain, tokenHash, err := auth.NewToken(auth.SessionPrefix)
 	if err == nil {
-		err = s.store.CreateSession(ctx, u.ID, tokenHash, s.cfg.SessionTTL)
+		err = s.store.CreateSession(r.Context(), u.ID, tokenHash, s.cfg.SessionTTL)
 	}
 	if err != nil {
 		writeError(w, r, s.log, err)

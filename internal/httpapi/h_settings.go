@@ -104,13 +104,14 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 		}
 		p.PasswordHash = &hash
 	}
-	// The last-admin rule is enforced by the store, inside the write.
+	// The last-admin rule is enforced by the store, inside the write, and
+	// so is the end of the user's sessions with a new password: all of
+	// them, but the caller's own when they change their own password.
 	id := r.PathValue("id")
-	u, err := s.store.UpdateUser(r.Context(), id, p)
-	if err == nil && p.PasswordHash != nil && id != actorOf(r).User.ID {
-		// A password reset by an admin ends the user's other sessions.
-		_, err = s.store.DeleteUserSessions(r.Context(), id)
+	if c, err := r.Cookie(sessionCookieName); err == nil && id == actorOf(r).User.ID {
+		p.KeepSession = auth.HashToken(c.Value)
 	}
+	u, err := s.store.UpdateUser(r.Context(), id, p)
 	s.respond(w, r, u, err)
 }
 

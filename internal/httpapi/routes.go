@@ -49,7 +49,8 @@ func (s *Server) routeTable() []Route {
 
 		{Method: "POST", Pattern: "/api/v1/auth/login", Tag: "auth", Summary: "Log in; sets the session cookie", Access: AccessPublic, Request: loginRequest{}, Response: userResponse{}, Errors: codes(invalid, desk.CodeUnauthenticated, desk.CodeRateLimited), Handler: s.login},
 		{Method: "POST", Pattern: "/api/v1/auth/logout", Tag: "auth", Summary: "Log out", Access: AccessSession, Handler: s.logout},
-		{Method: "GET", Pattern: "/api/v1/server", Tag: "auth", Summary: "What this server is: version, and whether it runs the demo", Access: AccessSession, Response: ServerInfo{}, Handler: s.serverInfo},
+		{Method: "GET", Pattern: "/api/v1/server", Tag: "auth", Summary: "What this server is: version, whether it runs the demo, whether it needs its first admin", Access: AccessPublic, Response: ServerInfo{}, Handler: s.serverInfo},
+		{Method: "POST", Pattern: "/api/v1/setup", Tag: "auth", Summary: "Create the first admin and log in; only while no admin exists (not_found after)", Access: AccessPublic, Request: setupRequest{}, Response: userResponse{}, Errors: codes(invalid, notFound, desk.CodeSetupDone), Handler: s.setup},
 		{Method: "GET", Pattern: "/api/v1/me", Tag: "auth", Summary: "The logged-in user", Access: AccessSession, Response: desk.User{}, Handler: s.me},
 		{Method: "PUT", Pattern: "/api/v1/me/status", Tag: "auth", Summary: "Go online, pause or offline", Access: AccessSession, Request: statusRequest{}, Response: desk.User{}, Errors: codes(invalid), Handler: s.setMyStatus},
 

@@ -46,7 +46,8 @@ func StatusOf(code desk.Code) int {
 	case desk.CodeNotFound:
 		return http.StatusNotFound
 	case desk.CodeConflict, desk.CodeAlreadyAssigned, desk.CodeAgentUnavailable,
-		desk.CodeAgentHasOpenSessions, desk.CodeContactBlocked, desk.CodeInvalidPhase:
+		desk.CodeAgentHasOpenSessions, desk.CodeContactBlocked, desk.CodeInvalidPhase,
+		desk.CodeSetupDone:
 		return http.StatusConflict
 	case desk.CodePayloadTooLarge:
 		return http.StatusRequestEntityTooLarge

@@ -19,6 +19,10 @@ type UserPatch struct {
 	BotIDs       *[]string
 	TeamIDs      *[]string
 	PasswordHash *string
+	// KeepSession is the token hash of the one session a new password
+	// leaves open: the caller's own, when they change their own password.
+	// Every other session of the user ends with the change.
+	KeepSession string
 }
 
 const userCols = `id, name, email, role, status, pause_reason, max_chats, created_at`
@@ -30,27 +34,64 @@ func (s *Store) CreateUser(ctx context.Context, u desk.User, passwordHash string
 		return desk.User{}, err
 	}
 	var out desk.User
-	err := s.tx(ctx, func(t *txn) error {
-		id := s.ids.New()
-		_, err := t.exec(`INSERT INTO users (id, name, email, role, status, pause_reason, max_chats, password_hash, created_at)
-			VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8)`,
-			id, u.Name, u.Email, string(u.Role), string(desk.StatusOffline), u.MaxChats, passwordHash, ms(t.now))
-		if s.d.isUnique(err) {
-			return emailTaken(u.Email)
-		}
-		if err != nil {
-			return fmt.Errorf("store: create user: %w", err)
-		}
-		if err := t.setUserBots(id, u.BotIDs); err != nil {
-			return err
-		}
-		if err := t.setUserTeams(id, u.TeamIDs); err != nil {
-			return err
-		}
-		out, err = getUser(ctx, t.tx, id)
+	err := s.tx(ctx, func(t *txn) (err error) {
+		out, err = t.insertUser(ctx, u, passwordHash)
 		return err
 	})
 	return out, err
+}
+
+// CreateFirstAdmin creates u as an admin only while no admin exists
+// (desk.CheckFirstAdmin): the browser's setup page and RELEVO_ADMIN_EMAIL
+// both come here. Every first-admin attempt first writes the same
+// counters row, which serialises them (a row lock on PostgreSQL, the
+// single writer on SQLite), so the admins counted after it include any
+// admin a concurrent attempt committed: of two racing, one wins and the
+// other gets setup_done.
+func (s *Store) CreateFirstAdmin(ctx context.Context, u desk.User, passwordHash string) (desk.User, error) {
+	u.Role = desk.RoleAdmin
+	if err := checkUser(&u); err != nil {
+		return desk.User{}, err
+	}
+	var out desk.User
+	err := s.tx(ctx, func(t *txn) error {
+		if _, err := t.exec(`INSERT INTO counters (name, value) VALUES ('first_admin', 1)
+			ON CONFLICT (name) DO UPDATE SET value = counters.value + 1`); err != nil {
+			return fmt.Errorf("store: first admin slot: %w", err)
+		}
+		var n int
+		if err := t.queryRow(`SELECT COUNT(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL`).Scan(&n); err != nil {
+			return fmt.Errorf("store: count admins: %w", err)
+		}
+		if err := desk.CheckFirstAdmin(n); err != nil {
+			return err
+		}
+		var err error
+		out, err = t.insertUser(ctx, u, passwordHash)
+		return err
+	})
+	return out, err
+}
+
+// insertUser writes a checked user and its memberships.
+func (t *txn) insertUser(ctx context.Context, u desk.User, passwordHash string) (desk.User, error) {
+	id := t.s.ids.New()
+	_, err := t.exec(`INSERT INTO users (id, name, email, role, status, pause_reason, max_chats, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8)`,
+		id, u.Name, u.Email, string(u.Role), string(desk.StatusOffline), u.MaxChats, passwordHash, ms(t.now))
+	if t.s.d.isUnique(err) {
+		return desk.User{}, emailTaken(u.Email)
+	}
+	if err != nil {
+		return desk.User{}, fmt.Errorf("store: create user: %w", err)
+	}
+	if err := t.setUserBots(id, u.BotIDs); err != nil {
+		return desk.User{}, err
+	}
+	if err := t.setUserTeams(id, u.TeamIDs); err != nil {
+		return desk.User{}, err
+	}
+	return getUser(ctx, t.tx, id)
 }
 
 // UpdateUser applies p to a live user.
@@ -89,8 +130,8 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (desk.Us
 			return fmt.Errorf("store: update user: %w", err)
 		}
 		if p.PasswordHash != nil {
-			if _, err := t.exec(`UPDATE users SET password_hash = $2 WHERE id = $1`, id, *p.PasswordHash); err != nil {
-				return fmt.Errorf("store: update password: %w", err)
+			if err := t.resetPassword(id, *p.PasswordHash, p.KeepSession); err != nil {
+				return err
 			}
 		}
 		if p.BotIDs != nil {
@@ -107,6 +148,23 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (desk.Us
 		return err
 	})
 	return out, err
+}
+
+// resetPassword sets a new password and, in the same transaction, ends
+// the user's sessions but keep: whoever knew the old password is out the
+// moment the new one counts. Their sockets close (ChangeUserLoggedOut)
+// unless the user keeps a session, whose sockets must stay.
+func (t *txn) resetPassword(id, hash, keep string) error {
+	if _, err := t.exec(`UPDATE users SET password_hash = $2 WHERE id = $1`, id, hash); err != nil {
+		return fmt.Errorf("store: update password: %w", err)
+	}
+	if _, err := t.exec(`DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, keep); err != nil {
+		return fmt.Errorf("store: end sessions: %w", err)
+	}
+	if keep == "" {
+		t.changes = append(t.changes, desk.Change{Type: desk.ChangeUserLoggedOut, UserID: id})
+	}
+	return nil
 }
 
 // GetUser reads a live user with its memberships; deleted users are not

@@ -38,22 +38,29 @@ function freePort() {
 
 /**
  * startServer runs `relevo serve --demo` on a free port with a fresh data
- * folder and waits for /readyz. restart() stops and starts it again on the
+ * folder and waits for /readyz; with empty, a first start instead: no demo
+ * and no RELEVO_ADMIN_EMAIL/PASSWORD, so the console shows its setup page. restart() stops and starts it again on the
  * same port and data (clients see their sockets drop); stop() ends it and
  * removes the folder.
  */
-export async function startServer() {
+export async function startServer({ empty = false } = {}) {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run make build (make e2e builds first)`)
   const port = await freePort()
   const data = await mkdtemp(join(tmpdir(), 'relevo-e2e-'))
   const url = `http://127.0.0.1:${port}`
   const env = { ...process.env }
   delete env.RELEVO_DATABASE_URL // the browser tests use the embedded default
+  if (empty) {
+    delete env.RELEVO_ADMIN_EMAIL
+    delete env.RELEVO_ADMIN_PASSWORD
+    delete env.RELEVO_DEMO
+  }
+  const args = ['serve', ...(empty ? [] : ['--demo']), '--addr', `127.0.0.1:${port}`, '--data', data]
   let log = ''
   let proc, exited
 
   async function run() {
-    proc = spawn(BINARY, ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--data', data], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    proc = spawn(BINARY, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     proc.stdout.on('data', (d) => (log += d))
     proc.stderr.on('data', (d) => (log += d))
     exited = new Promise((resolve) => proc.on('exit', resolve))
@@ -272,12 +279,13 @@ export async function waitFor(fn, what, timeout = 20_000) {
  * fresh demo server and a headless Chromium, both stopped afterwards.
  * fakeMedia gives Chromium its fake microphone; graph starts a fake
  * WhatsApp Graph API first (env.graph, for a channel's graph_url); sales
- * runs salesSetup (env.sales). The returned object is filled in once
+ * runs salesSetup (env.sales); empty starts the server with nothing in it
+ * (startServer's empty). The returned object is filled in once
  * `before` has run; a file's own `before`, registered after this call,
  * runs after it.
- * @param {{ fakeMedia?: boolean, graph?: boolean, sales?: boolean }} [opts]
+ * @param {{ fakeMedia?: boolean, graph?: boolean, sales?: boolean, empty?: boolean }} [opts]
  */
-export function serverAndBrowser({ fakeMedia = false, graph = false, sales = false } = {}) {
+export function serverAndBrowser({ fakeMedia = false, graph = false, sales = false, empty = false } = {}) {
   /** @type {{ server: Awaited<ReturnType<typeof startServer>>, browser: import('playwright-core').Browser, graph: import('./whatsapp.mjs').FakeGraph, sales: Awaited<ReturnType<typeof salesSetup>>, ready: Promise<void> }} */
   const env = /** @type {any} */ ({})
   // Node 20 runs a file's top-level before hooks concurrently, so a file's
@@ -288,7 +296,7 @@ export function serverAndBrowser({ fakeMedia = false, graph = false, sales = fal
   before(async () => {
     try {
       if (graph) env.graph = await fakeGraph()
-      env.server = await startServer()
+      env.server = await startServer({ empty })
       env.browser = await launchBrowser({ fakeMedia })
       if (sales) env.sales = await salesSetup(env.server.url)
       ready()

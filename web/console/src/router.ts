@@ -1,14 +1,19 @@
 // Routes: the login page, the agent dashboard (the user's bots), the
 // desk of one bot (or all of them) with an optional open conversation, and
-// the supervisor's monitor (and a conversation followed from it) and reports.
+// the supervisor's monitor (and a conversation followed from it), the
+// reports, the settings (sections in components/settings/sections.ts) and,
+// while the server has no admin, the one-time setup page.
 import { createRouter, createWebHistory } from 'vue-router'
-import { session, loadMe, expire, supervises } from './state/session'
+import { session, loadMe, loadServer, expire, supervises } from './state/session'
 import { setUnauthenticatedHandler } from './api/client'
 import LoginView from './views/LoginView.vue'
 import DashboardView from './views/DashboardView.vue'
 import DeskView from './views/DeskView.vue'
 import MonitorView from './views/MonitorView.vue'
 import FollowView from './views/FollowView.vue'
+import SetupView from './views/SetupView.vue'
+import SettingsView from './views/SettingsView.vue'
+import { sections } from './components/settings/sections'
 // Reports (and the chart library it alone loads) are a chunk of their own.
 const ReportsView = () => import('./views/ReportsView.vue')
 
@@ -16,16 +21,33 @@ export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
     { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+    { path: '/setup', name: 'setup', component: SetupView, meta: { public: true } },
     { path: '/', name: 'dashboard', component: DashboardView },
     { path: '/bots/:botId/:convId?', name: 'desk', component: DeskView },
     { path: '/monitor', name: 'monitor', component: MonitorView, meta: { supervisor: true } },
     { path: '/reports', name: 'reports', component: ReportsView, meta: { supervisor: true } },
     { path: '/monitor/follow/:convId', name: 'monitor-follow', component: FollowView, meta: { supervisor: true } },
+    {
+      path: '/settings',
+      component: SettingsView,
+      meta: { supervisor: true },
+      children: [
+        { path: '', name: 'settings', redirect: { name: sections[0].route } },
+        ...sections.map((s) => ({ path: s.path, name: s.route, component: s.component })),
+      ],
+    },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
 
 router.beforeEach(async (to) => {
+  // A server without an admin has one way in, the setup page; once an
+  // admin exists the page is gone.
+  if (!session.serverRead) await loadServer()
+  if (session.needsSetup) return to.name === 'setup' ? true : { name: 'setup' }
+  // (To the login page unless someone is known to be logged in: asking
+  // would answer a visitor with a 401, which browsers log as an error.)
+  if (to.name === 'setup') return session.me ? { name: 'dashboard' } : { name: 'login' }
   // The login page does not ask who is logged in: the answer for a
   // visitor is a 401, which browsers log as an error.
   if (!session.checked && !to.meta.public) {
@@ -38,7 +60,8 @@ router.beforeEach(async (to) => {
   if (!to.meta.public && !session.me) {
     return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   }
-  // The monitor and reports are for supervisors and admins; the API refuses the others too.
+  // The monitor, the reports and the settings are for supervisors and
+  // admins; the API refuses the others too.
   if (to.meta.supervisor && !supervises()) return { name: 'dashboard' }
   return true
 })

@@ -753,10 +753,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What this server is: version, and whether it runs the demo */
+        /** What this server is: version, whether it runs the demo, whether it needs its first admin */
         get: operations["getServer"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the first admin and log in; only while no admin exists (not_found after) */
+        post: operations["postSetup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1408,7 +1425,7 @@ export interface components {
             message: string;
         };
         /** @enum {string} */
-        ErrorCode: "agent_has_open_sessions" | "agent_unavailable" | "already_assigned" | "bad_request" | "bulk_limit_exceeded" | "channel_misconfigured" | "conflict" | "conversation_locked" | "forbidden" | "internal" | "invalid_phase" | "invalid_signature" | "not_found" | "payload_too_large" | "rate_limited" | "reason_required" | "unauthenticated" | "validation_failed" | "window_closed";
+        ErrorCode: "agent_has_open_sessions" | "agent_unavailable" | "already_assigned" | "bad_request" | "bulk_limit_exceeded" | "channel_misconfigured" | "conflict" | "conversation_locked" | "forbidden" | "internal" | "invalid_phase" | "invalid_signature" | "not_found" | "payload_too_large" | "rate_limited" | "reason_required" | "setup_done" | "unauthenticated" | "validation_failed" | "window_closed";
         Event: {
             actor_id: string | null;
             from: string;
@@ -1674,7 +1691,14 @@ export interface components {
         };
         ServerInfo: {
             demo: boolean;
+            needs_setup: boolean;
+            password_min_length: number;
             version: string;
+        };
+        SetupRequest: {
+            email: string;
+            name: string;
+            password: string;
         };
         StatusRequest: {
             pause_reason?: string;
@@ -2025,6 +2049,20 @@ export interface components {
                     error: {
                         /** @enum {string} */
                         code: "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: setup_done */
+        Error409SetupDone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "setup_done";
                     };
                 } & WithRequired<components["schemas"]["Error"], "error">;
             };
@@ -3816,8 +3854,37 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error400BadRequest"];
-            401: components["responses"]["Error401Unauthenticated"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    postSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetupRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
             403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409SetupDone"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
         };
     };

@@ -15,6 +15,12 @@ export const session = reactive({
   checked: false,
   /** demo is set on a server started with --demo (GET /api/v1/server). */
   demo: false,
+  /** needsSetup: the server has no admin yet; the setup page is the way in. */
+  needsSetup: false,
+  /** passwordMin is the server's password rule (desk), for the forms' hints. */
+  passwordMin: 8,
+  /** serverRead: GET /api/v1/server has answered once. */
+  serverRead: false,
 })
 
 export const socket = new RealtimeSocket(() => {
@@ -52,23 +58,43 @@ export async function loadMe(): Promise<User | null> {
   return session.me
 }
 
-/** loadServer reads what the server is (once a user is logged in). */
-async function loadServer(): Promise<void> {
+/**
+ * loadServer reads what the server is. It is public: the router asks it
+ * before anything else, to know whether the setup page is the way in.
+ */
+export async function loadServer(): Promise<void> {
   try {
-    session.demo = (await api.get('/api/v1/server')).demo
+    const info = await api.get('/api/v1/server')
+    session.demo = info.demo
+    session.needsSetup = info.needs_setup
+    session.passwordMin = info.password_min_length
   } catch {
-    // Only a label depends on it; the console works without.
+    // Only labels depend on it; the console works without.
+  } finally {
+    session.serverRead = true
   }
+}
+
+/** setup creates the first admin (POST /api/v1/setup) and logs them in. */
+export async function setup(name: string, email: string, password: string): Promise<User> {
+  const res = await api.post('/api/v1/setup', { body: { name, email, password }, own401: true })
+  session.needsSetup = false
+  return started(res.user as User)
 }
 
 export async function login(email: string, password: string): Promise<User> {
   const res = await api.post('/api/v1/auth/login', { body: { email, password }, own401: true })
-  session.me = res.user as User
+  return started(res.user as User)
+}
+
+/** started begins the session of a user just logged in. */
+function started(u: User): User {
+  session.me = u
   session.expired = false
   session.checked = true
   socket.start()
   void loadServer()
-  return session.me
+  return u
 }
 
 export async function logout(): Promise<void> {

@@ -2,6 +2,7 @@
 import { reactive } from 'vue'
 import { ApiError } from '../api/client'
 import { i18n } from '../i18n'
+import { session } from './session'
 
 export interface Toast {
   id: number
@@ -30,6 +31,10 @@ export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     const key = `errors.${e.code}`
     if (e.code === 'conversation_locked') return t('errors.conversation_locked', { seconds: e.retryAfter })
+    // A "reason" detail names the case of a generic code (a 409 conflict
+    // refusing to remove the last admin): say that case when we can.
+    const reason = e.details.reason
+    if (typeof reason === 'string' && te(`errors.${reason}`)) return t(`errors.${reason}`)
     if (te(key)) return t(key)
     return e.message || t('errors.unknown')
   }
@@ -40,4 +45,18 @@ export function errorText(e: unknown): string {
 export function fail(e: unknown): void {
   if (e instanceof ApiError && e.status === 401) return
   toast(errorText(e), 'error')
+}
+
+/**
+ * fieldError is the field an API error points at (details.field) and what
+ * to say next to it, or null when it names none. A taken email is a
+ * conflict on field email.
+ */
+export function fieldError(e: unknown): { field: string; text: string } | null {
+  if (!(e instanceof ApiError) || typeof e.details.field !== 'string') return null
+  const { t, te } = i18n.global
+  const field = e.details.field
+  if (e.code === 'conflict') return { field, text: t('fields.taken') }
+  const key = `fields.${field}`
+  return { field, text: te(key) ? t(key, { n: session.passwordMin }) : e.message }
 }
