@@ -1234,6 +1234,7 @@ export interface components {
             handed_over: number;
             handover_rate: number | null;
             name: string;
+            top_handover_steps: components["schemas"]["HandoverStep"][];
         };
         BotView: {
             auto_close_after: number;
@@ -1408,6 +1409,7 @@ export interface components {
         Event: {
             actor_id: string | null;
             from: string;
+            node_id?: string;
             note: string;
             reason: components["schemas"]["ReasonRef"] | null;
             to: string;
@@ -1416,6 +1418,10 @@ export interface components {
         HandoverRequest: {
             note?: string;
             team_id?: string;
+        };
+        HandoverStep: {
+            count: number;
+            node_id: string;
         };
         HealthResponse: {
             status: string;
