@@ -8,6 +8,7 @@ import LoginView from './views/LoginView.vue'
 import DashboardView from './views/DashboardView.vue'
 import DeskView from './views/DeskView.vue'
 import MonitorView from './views/MonitorView.vue'
+import QueuesView from './views/QueuesView.vue'
 
 export const router = createRouter({
   history: createWebHistory('/'),
@@ -16,6 +17,7 @@ export const router = createRouter({
     { path: '/', name: 'dashboard', component: DashboardView },
     { path: '/bots/:botId/:convId?', name: 'desk', component: DeskView },
     { path: '/monitor', name: 'monitor', component: MonitorView, meta: { supervisor: true } },
+    { path: '/queues', name: 'queues', component: QueuesView, meta: { supervisor: true } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
