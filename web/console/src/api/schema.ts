@@ -702,7 +702,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per bot: conversations, handover rate, containment */
+        /** Per bot: conversations, handover rate, containment, top handover steps */
         get: operations["getReportsBots"];
         put?: never;
         post?: never;
