@@ -3,7 +3,8 @@
 // longest wait first, arriving live. A supervisor unassigns an agent from
 // here (after a confirmation; a refusal is shown in words): the
 // conversation goes back to waiting and leaves the agent's desk. A row
-// opens the conversation in the desk. Agents get no link and are sent away.
+// opens the conversation in the desk. Agents get no link and are sent
+// away; a supervisor sees nothing of a bot they do not belong to.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { serverAndBrowser, newPage, login, agentOnline, screenshot, demoBot, inbound, Api, USERS } from './harness.mjs'
@@ -133,4 +134,31 @@ test('an agent has no queues link and is sent away from /queues', async () => {
   assert.equal(await page.getByRole('heading', { name: 'Queues' }).count(), 0)
   assert.deepEqual(errors, [], 'console errors')
   await context.close()
+})
+
+test('a supervisor sees no queue of a bot they do not belong to; an admin sees it', async () => {
+  const admin = await Api.login(env.server.url, USERS.admin)
+  const priv = await admin.post('/api/v1/bots', { name: 'Hidden Queue Bot', member_ids: [] })
+  const ch = await admin.post('/api/v1/channels', { bot_id: priv.id, type: 'api', name: 'Hidden API' })
+  await admin.post('/api/v1/teams', { name: 'Hidden Team', bot_id: priv.id })
+  const tok = await admin.post('/api/v1/tokens', { name: 'e2e hidden', bot_id: priv.id })
+  // The bot has no flow: its customer goes straight to the queue, without a team.
+  await inbound(new Api(env.server.url, { token: tok.token }), ch.id, 'q-zed', 'Zed Hidden', 'q-zed-m1', 'Hello')
+  await arrive('q-yara', 'Yara Visible', support.alpha)
+
+  const sup = await newPage(env.browser, env.server.url)
+  await login(sup.page, USERS.supervisor, '/queues')
+  await sup.page.getByRole('region', { name: /^Alpha Desk/ }).getByRole('row', { name: /Yara Visible/ }).waitFor()
+  assert.equal(await sup.page.getByRole('row', { name: /Zed Hidden/ }).count(), 0, 'no conversation of the other bot')
+  assert.equal(await sup.page.getByRole('region', { name: /^Hidden Team/ }).count(), 0, 'no team of the other bot')
+  assert.equal(await sup.page.getByRole('option', { name: 'Hidden Queue Bot' }).count(), 0, 'nor the bot to pick')
+
+  const adm = await newPage(env.browser, env.server.url)
+  await login(adm.page, USERS.admin, '/queues')
+  await adm.page.getByRole('region', { name: /^Hidden Team/ }).waitFor()
+  await adm.page.getByRole('region', { name: 'No team', exact: true }).getByRole('row', { name: /Zed Hidden/ }).waitFor()
+  assert.deepEqual(sup.errors, [], 'supervisor console errors')
+  assert.deepEqual(adm.errors, [], 'admin console errors')
+  await sup.context.close()
+  await adm.context.close()
 })
