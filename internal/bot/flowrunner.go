@@ -201,10 +201,10 @@ func (r FlowRunner) step(ctx context.Context, d store.Delivery, f *flow.Flow, st
 // since the flow was saved does not keep the customer from a person.
 func (r FlowRunner) handover(ctx context.Context, d store.Delivery, h flow.HandoverTo) error {
 	actor := desk.Actor{Integration: true, BotID: d.Bot.ID}
-	_, err := r.Store.Handover(ctx, actor, d.Conversation.ID, store.HandoverInput{TeamID: h.TeamID, Note: h.Note})
+	_, err := r.Store.Handover(ctx, actor, d.Conversation.ID, store.HandoverInput{TeamID: h.TeamID, Note: h.Note, NodeID: h.NodeID})
 	if h.TeamID != "" && desk.IsCode(err, desk.CodeValidationFailed) {
 		note := fmt.Sprintf("%s (team %s no longer exists)", h.Note, h.TeamID)
-		_, err = r.Store.Handover(ctx, actor, d.Conversation.ID, store.HandoverInput{Note: note})
+		_, err = r.Store.Handover(ctx, actor, d.Conversation.ID, store.HandoverInput{Note: note, NodeID: h.NodeID})
 	}
 	_, err = gone(err)
 	return err

@@ -178,7 +178,8 @@ func TestFlowTakesACustomerFromHelloToTheBillingTeam(t *testing.T) {
 				ev = m.Event
 			}
 		}
-		if ev == nil || ev.Note != "Billing question" || ev.To != w.team.ID {
+		// The node it handed over at is kept for the bots report.
+		if ev == nil || ev.Note != "Billing question" || ev.To != w.team.ID || ev.NodeID != "to_billing" {
 			t.Fatalf("handover event = %+v", ev)
 		}
 		if st := w.state(t, id); !st.Done || st.LastMessageID != last.MessageID {
@@ -324,6 +325,10 @@ func TestFlowHandsOverACustomerWhoCannotAnswer(t *testing.T) {
 		if c := w.conversation(t, id); c.Phase != desk.PhaseWaiting {
 			t.Fatalf("phase after %d wrong answers = %s", flow.MaxRetries+1, c.Phase)
 		}
+		// The step the customer was stuck at is the handover's step.
+		if ev := w.handoverEvent(t, id); ev == nil || ev.NodeID != "ask_email" {
+			t.Fatalf("handover event = %+v", ev)
+		}
 	})
 }
 
@@ -339,5 +344,24 @@ func TestKeywordHandsOverMidFlow(t *testing.T) {
 		if got := texts(w.botSaid(t, id)); got != "Hi! I'm Acme's assistant. | Your email?" {
 			t.Fatalf("bot said %q", got)
 		}
+		// The customer asked, not the flow: no step is named.
+		if ev := w.handoverEvent(t, id); ev == nil || ev.NodeID != "" {
+			t.Fatalf("handover event = %+v", ev)
+		}
 	})
+}
+
+// handoverEvent is the conversation's handover event, if any.
+func (w *flowWorld) handoverEvent(t *testing.T, convID string) *desk.Event {
+	t.Helper()
+	msgs, err := w.s.ListMessages(w.ctx, desk.SystemActor, convID, store.MessagePage{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.Event != nil && m.Event.Type == desk.EventHandover {
+			return m.Event
+		}
+	}
+	return nil
 }

@@ -252,6 +252,11 @@ type Event struct {
 	To      string     `json:"to"`
 	Reason  *ReasonRef `json:"reason"`
 	Note    string     `json:"note"`
+	// NodeID is, on a handover the built-in flow decided, the flow node
+	// it was decided at (a handover node, or the question or menu whose
+	// retries ran out). Other handovers (API, keyword, a bot without a
+	// flow) have none.
+	NodeID string `json:"node_id,omitempty"`
 }
 
 // Message is one entry of a conversation's timeline.

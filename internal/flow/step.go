@@ -52,6 +52,8 @@ type Attribute struct {
 type HandoverTo struct {
 	TeamID string
 	Note   string
+	// NodeID is the node the handover was decided at, for the bots report.
+	NodeID string
 }
 
 // Actions is what a step decided, applied in this order: save the
@@ -108,7 +110,7 @@ func (f *Flow) Step(st State, in Input) (Actions, State, error) {
 			st.Node = next
 			return acts, st, nil
 		case TypeHandover:
-			acts.Handover = &HandoverTo{TeamID: n.TeamID, Note: n.Note}
+			acts.Handover = &HandoverTo{TeamID: n.TeamID, Note: n.Note, NodeID: next}
 			st.Done = true
 			return acts, st, nil
 		case TypeEnd:
@@ -130,7 +132,7 @@ func (f *Flow) retry(st State, n Node) (Actions, State, error) {
 	st.Retries++
 	if st.Retries > MaxRetries {
 		note := fmt.Sprintf("The customer gave no accepted answer to %q after %d tries", st.Node, st.Retries)
-		return Actions{Handover: &HandoverTo{Note: note}}, State{Done: true, LastSeq: st.LastSeq, LastMessageID: st.LastMessageID}, nil
+		return Actions{Handover: &HandoverTo{Note: note, NodeID: st.Node}}, State{Done: true, LastSeq: st.LastSeq, LastMessageID: st.LastMessageID}, nil
 	}
 	text := n.RetryText
 	if text == "" {

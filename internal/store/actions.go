@@ -12,6 +12,9 @@ import (
 type HandoverInput struct {
 	TeamID string
 	Note   string
+	// NodeID is the flow node the built-in flow handed over at ("" for
+	// any other handover); kept on the event for the bots report.
+	NodeID string
 }
 
 // Handover moves a conversation from the bot to the human queue: it gets
@@ -47,7 +50,7 @@ func (t *txn) handover(c *desk.Conversation, bot desk.Bot, actor desk.Actor, in 
 	if _, err := t.compareAndSet(c, d); err != nil {
 		return err
 	}
-	ev := desk.Event{Type: desk.EventHandover, From: string(desk.PhaseBot), To: deref(c.TeamID), Note: in.Note}
+	ev := desk.Event{Type: desk.EventHandover, From: string(desk.PhaseBot), To: deref(c.TeamID), Note: in.Note, NodeID: in.NodeID}
 	if err := t.addEvent(c, actor, ev, "Handed over to the queue"); err != nil {
 		return err
 	}

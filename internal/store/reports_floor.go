@@ -163,7 +163,20 @@ type BotStats struct {
 	// Contained counts those closed without a person ever getting them.
 	Contained       int      `json:"contained"`
 	ContainmentRate *float64 `json:"containment_rate"`
+	// TopHandoverSteps are the flow nodes the built-in flow handed most of
+	// them over at, most first (at most five). Handovers without a node
+	// (an external bot's, a keyword's, a bot without a flow) are left out.
+	TopHandoverSteps []HandoverStep `json:"top_handover_steps"`
 }
+
+// HandoverStep is how many conversations a flow handed over at one node.
+type HandoverStep struct {
+	NodeID string `json:"node_id"`
+	Count  int    `json:"count"`
+}
+
+// topHandoverSteps is how many steps per bot the report lists.
+const topHandoverSteps = 5
 
 // BotReport gives per-bot figures for the conversations created between
 // from and to, for botIDs (nil: all bots).
@@ -204,15 +217,49 @@ func (s *Store) BotReport(ctx context.Context, botIDs []string, from, to time.Ti
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	steps, err := s.handoverSteps(ctx, w)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]BotStats, 0, len(bots))
 	for _, bot := range bots {
 		b := got[bot.ID]
 		b.BotID, b.Name = bot.ID, bot.Name
+		b.TopHandoverSteps = steps[bot.ID]
+		if b.TopHandoverSteps == nil {
+			b.TopHandoverSteps = []HandoverStep{}
+		}
 		b.HandoverRate = rate(b.HandedOver, b.Conversations)
 		b.ContainmentRate = rate(b.Contained, b.Conversations)
 		out = append(out, b)
 	}
 	return out, nil
+}
+
+// handoverSteps counts, per bot, the handovers at each flow node of the
+// conversations w selects, most first (ties by node id, so both databases
+// agree), at most topHandoverSteps per bot.
+func (s *Store) handoverSteps(ctx context.Context, w *where) (map[string][]HandoverStep, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT c.bot_id, m.event_node, COUNT(*) AS n
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id`+
+		w.sql()+` AND m.event_type = 'handover' AND m.event_node IS NOT NULL
+		GROUP BY c.bot_id, m.event_node ORDER BY c.bot_id, n DESC, m.event_node`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: bot report steps: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]HandoverStep{}
+	for rows.Next() {
+		var bot string
+		var st HandoverStep
+		if err := rows.Scan(&bot, &st.NodeID, &st.Count); err != nil {
+			return nil, err
+		}
+		if len(out[bot]) < topHandoverSteps {
+			out[bot] = append(out[bot], st)
+		}
+	}
+	return out, rows.Err()
 }
 
 func rate(n, of int) *float64 {

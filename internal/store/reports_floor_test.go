@@ -190,3 +190,59 @@ func TestBotReportHandoverAndContainment(t *testing.T) {
 		}
 	})
 }
+
+// The bots report's top handover steps: per bot, the flow nodes most
+// conversations created in the period were handed over at, most first,
+// at most five; handovers without a node (API, keyword) are left out.
+func TestBotReportTopHandoverSteps(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
+		w := qNew(t, db)
+		a, b := w.bot("A"), w.bot("B")
+		ch, chB := w.channel(a, "api"), w.channel(b, "api B")
+		flowOf := func(bot desk.Bot) desk.Actor { return desk.Actor{Integration: true, BotID: bot.ID} }
+		hand := func(c desk.Channel, bot desk.Bot, name, node string) {
+			t.Helper()
+			id := w.sayAs(c, name, "hi")
+			if _, err := w.s.Handover(w.ctx, flowOf(bot), id, store.HandoverInput{NodeID: node}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := w.sayAs(ch, "before", "hi") // created before the period
+		w.advance(time.Minute)
+		start := db.Clock.Now()
+		if _, err := w.s.Handover(w.ctx, flowOf(a), before, store.HandoverInput{NodeID: "old"}); err != nil {
+			t.Fatal(err)
+		}
+		// Seven nodes: "d" and "f" fall off the top five; ties are
+		// ordered by node id.
+		for node, n := range map[string]int{"menu": 3, "ask_email": 2, "b": 2, "c": 1, "d": 1, "e": 4} {
+			for i := range n {
+				hand(ch, a, node+string(rune('0'+i)), node)
+			}
+		}
+		w.advance(time.Second)
+		hand(ch, a, "f0", "f")
+		hand(ch, a, "api", "")     // an external bot's handover: no node
+		hand(chB, b, "other", "x") // bot B's
+		end := db.Clock.Now().Add(time.Second)
+		got, err := w.s.BotReport(w.ctx, []string{a.ID}, start, end)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("report = %+v %v", got, err)
+		}
+		want := []store.HandoverStep{{NodeID: "e", Count: 4}, {NodeID: "menu", Count: 3}, {NodeID: "ask_email", Count: 2}, {NodeID: "b", Count: 2}, {NodeID: "c", Count: 1}}
+		if !reflect.DeepEqual(got[0].TopHandoverSteps, want) {
+			t.Errorf("bot A steps = %+v, want %+v", got[0].TopHandoverSteps, want)
+		}
+		if got[0].HandedOver != 15 {
+			t.Errorf("bot A handed over %d, want 15", got[0].HandedOver)
+		}
+		all, err := w.s.BotReport(w.ctx, nil, start, end)
+		if err != nil || len(all) != 2 || !reflect.DeepEqual(all[1].TopHandoverSteps, []store.HandoverStep{{NodeID: "x", Count: 1}}) {
+			t.Errorf("all bots = %+v %v", all, err)
+		}
+		empty, err := w.s.BotReport(w.ctx, nil, end, end.Add(time.Hour))
+		if err != nil || empty[0].TopHandoverSteps == nil || len(empty[0].TopHandoverSteps) != 0 {
+			t.Errorf("empty period = %+v %v", empty, err)
+		}
+	})
+}

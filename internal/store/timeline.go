@@ -72,23 +72,23 @@ func (t *txn) addMessage(c *desk.Conversation, m *desk.Message) error {
 		}
 		extra = string(b)
 	}
-	var event, eventType, eventTo, reasonID any
+	var event, eventType, eventTo, reasonID, eventNode any
 	if m.Event != nil {
 		b, err := json.Marshal(m.Event)
 		if err != nil {
 			return fmt.Errorf("store: event: %w", err)
 		}
-		event, eventType, eventTo = string(b), string(m.Event.Type), strOrNil(m.Event.To)
+		event, eventType, eventTo, eventNode = string(b), string(m.Event.Type), strOrNil(m.Event.To), strOrNil(m.Event.NodeID)
 		if m.Event.Reason != nil {
 			reasonID = m.Event.Reason.ID
 		}
 	}
 	_, err = t.exec(`INSERT INTO messages (id, conversation_id, channel_id, seq, author_type, author_id, author_name,
-		kind, text, attachments, event, event_type, event_to, reason_id, status, error, external_id, client_id, created_at, updated_at, extra)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+		kind, text, attachments, event, event_type, event_to, reason_id, status, error, external_id, client_id, created_at, updated_at, extra, event_node)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
 		m.ID, c.ID, c.ChannelID, seq, string(m.Author.Type), m.Author.ID, m.Author.Name,
 		string(m.Kind), m.Text, string(atts), event, eventType, eventTo, reasonID, string(m.Status), m.Error,
-		strOrNil(m.ExternalID), strOrNil(m.ClientID), ms(m.CreatedAt), ms(t.now), extra)
+		strOrNil(m.ExternalID), strOrNil(m.ClientID), ms(m.CreatedAt), ms(t.now), extra, eventNode)
 	if err != nil {
 		return fmt.Errorf("store: insert message: %w", err)
 	}

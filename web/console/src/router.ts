@@ -11,6 +11,7 @@ import DashboardView from './views/DashboardView.vue'
 import DeskView from './views/DeskView.vue'
 import MonitorView from './views/MonitorView.vue'
 import FollowView from './views/FollowView.vue'
+import QueuesView from './views/QueuesView.vue'
 import SetupView from './views/SetupView.vue'
 import SettingsView from './views/SettingsView.vue'
 import { sections } from './components/settings/sections'
@@ -36,6 +37,7 @@ export const router = createRouter({
         ...sections.map((s) => ({ path: s.path, name: s.route, component: s.component })),
       ],
     },
+    { path: '/queues', name: 'queues', component: QueuesView, meta: { supervisor: true } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

@@ -702,7 +702,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per bot: conversations, handover rate, containment */
+        /** Per bot: conversations, handover rate, containment, top handover steps */
         get: operations["getReportsBots"];
         put?: never;
         post?: never;
@@ -1255,6 +1255,7 @@ export interface components {
             handed_over: number;
             handover_rate: number | null;
             name: string;
+            top_handover_steps: components["schemas"]["HandoverStep"][];
         };
         BotView: {
             auto_close_after: number;
@@ -1429,6 +1430,7 @@ export interface components {
         Event: {
             actor_id: string | null;
             from: string;
+            node_id?: string;
             note: string;
             reason: components["schemas"]["ReasonRef"] | null;
             to: string;
@@ -1437,6 +1439,10 @@ export interface components {
         HandoverRequest: {
             note?: string;
             team_id?: string;
+        };
+        HandoverStep: {
+            count: number;
+            node_id: string;
         };
         HealthResponse: {
             status: string;

@@ -6,7 +6,8 @@
 import { compareTimes } from '../lib/clock'
 import { reactive } from 'vue'
 import { api, ApiError } from '../api/client'
-import type { Conversation, Page, Phase, Role, User, UserStatus } from '../api/types'
+import type { Conversation, Phase, Role, User, UserStatus } from '../api/types'
+import { loadOpen } from './openConversations'
 import { session, socket } from './session'
 
 export type FloorPhase = 'bot' | 'waiting' | 'human'
@@ -102,19 +103,9 @@ export function shownAgents(): AgentRow[] {
     .sort((a, b) => rank[a.status] - rank[b.status] || a.name.localeCompare(b.name))
 }
 
-async function loadPhase(p: FloorPhase, gen: number): Promise<Conversation[]> {
-  const items: Conversation[] = []
-  let cursor: string | undefined
+function loadPhase(p: FloorPhase, gen: number): Promise<Conversation[]> {
   // Every open conversation of the phase: the lists are the floor.
-  for (;;) {
-    const page = (await api.get('/api/v1/conversations', {
-      query: { phase: p, bot: monitor.botId !== 'all' ? monitor.botId : undefined, sort: 'waiting', limit: 200, cursor },
-    })) as Page<Conversation>
-    if (gen !== generation) return items
-    items.push(...page.items)
-    if (!page.next_cursor) return items
-    cursor = page.next_cursor
-  }
+  return loadOpen(p, monitor.botId, () => gen === generation)
 }
 
 /** loadMonitor reads the floor of the picked bot. */
