@@ -8,6 +8,7 @@ import { reactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { Conversation, Page, Phase, Role, User, UserStatus } from '../api/types'
 import { session, socket } from './session'
+import { apiQuery, filtering, matches } from './monitorFilters'
 
 export type FloorPhase = 'bot' | 'waiting' | 'human'
 export const FLOOR_PHASES: FloorPhase[] = ['bot', 'waiting', 'human']
@@ -66,8 +67,9 @@ export function waitStart(c: Conversation): string {
   return c.waiting_since ?? c.created_at
 }
 
+/** inScope: the picked bot and the filters, the same predicate as the lists' first read. */
 function inScope(c: Conversation): boolean {
-  return monitor.botId === 'all' || c.bot_id === monitor.botId
+  return matches(c, monitor.botId)
 }
 
 function sortList(p: FloorPhase): void {
@@ -82,13 +84,13 @@ export function setSort(p: FloorPhase, longestFirst: boolean): void {
 }
 
 /**
- * shownCounters are the numbers at the top. For every bot they are the
- * server's; for one bot they are counted from the live lists, which hold
- * every open conversation of that bot (GET /api/v1/monitor counts all the
- * user's bots together).
+ * shownCounters are the numbers at the top. For every bot, unfiltered,
+ * they are the server's; for one bot or with a filter they are counted
+ * from the live lists, which hold every open conversation that matches
+ * (the server's pushes count the whole floor: see state/monitorFilters.ts).
  */
 export function shownCounters(): Counters {
-  if (monitor.botId === 'all') return monitor.counters
+  if (monitor.botId === 'all' && !filtering()) return monitor.counters
   const l = monitor.lists
   return { total: l.bot.length + l.waiting.length + l.human.length, bot: l.bot.length, waiting: l.waiting.length, human: l.human.length }
 }
@@ -102,13 +104,17 @@ export function shownAgents(): AgentRow[] {
     .sort((a, b) => rank[a.status] - rank[b.status] || a.name.localeCompare(b.name))
 }
 
+function botQuery(): string | undefined {
+  return monitor.botId !== 'all' ? monitor.botId : undefined
+}
+
 async function loadPhase(p: FloorPhase, gen: number): Promise<Conversation[]> {
   const items: Conversation[] = []
   let cursor: string | undefined
   // Every open conversation of the phase: the lists are the floor.
   for (;;) {
     const page = (await api.get('/api/v1/conversations', {
-      query: { phase: p, bot: monitor.botId !== 'all' ? monitor.botId : undefined, sort: 'waiting', limit: 200, cursor },
+      query: { phase: p, bot: botQuery(), ...apiQuery(), sort: 'waiting', limit: 200, cursor },
     })) as Page<Conversation>
     if (gen !== generation) return items
     items.push(...page.items)
@@ -124,7 +130,7 @@ export async function loadMonitor(): Promise<void> {
   monitor.error = ''
   try {
     const [m, users, ...lists] = await Promise.all([
-      api.get('/api/v1/monitor'),
+      api.get('/api/v1/monitor', { query: { bot: botQuery(), ...apiQuery() } }),
       api.get('/api/v1/users'),
       ...FLOOR_PHASES.map((p) => loadPhase(p, gen)),
     ])
