@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/relevo/relevo/internal/desk"
 )
@@ -10,8 +11,22 @@ type pauseRequest struct {
 	Reason string `json:"reason"`
 }
 
+// monitor counts the floor of the caller's bots, narrowed by the same
+// filters as the conversation list (bot, team, channel, assignee, contact,
+// protocol). The console reads it once and then keeps its numbers live
+// from conversation frames with one predicate (state/monitorFilters.ts).
 func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
-	m, err := s.store.Monitor(r.Context(), desk.BotScope(actorOf(r)))
+	q := r.URL.Query()
+	f := desk.MonitorFilter{
+		BotIDs: list(r, "bot"), TeamIDs: list(r, "team"), ChannelIDs: list(r, "channel"), AssigneeIDs: list(r, "assignee"),
+		Contact: strings.TrimSpace(q.Get("contact")), Protocol: strings.TrimSpace(q.Get("protocol")),
+	}
+	scope, err := desk.CheckMonitorFilter(actorOf(r), f)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	m, err := s.store.MonitorFiltered(r.Context(), scope, f)
 	s.respond(w, r, m, err)
 }
 

@@ -22,6 +22,13 @@ func (s *Server) routeTable() []Route {
 		{Name: "from", Type: "date-time"}, {Name: "to", Type: "date-time"}, {Name: "updated_after", Type: "date-time"},
 		{Name: "limit", Type: "integer"}, {Name: "cursor"},
 	}
+	// monitorQuery narrows GET /api/v1/monitor like the list (same names).
+	monitorQuery := []Param{
+		{Name: "bot", Description: "bot ids, comma-separated (default: the caller's bots)"},
+		{Name: "team", Description: "team ids, comma-separated"}, {Name: "channel", Description: "channel ids, comma-separated"},
+		{Name: "assignee", Description: "user ids or none, comma-separated"},
+		{Name: "contact", Description: "exact contact name or phone"}, {Name: "protocol"},
+	}
 	type conv = desk.Conversation
 	// The error codes of each route beyond those of its access and body
 	// (routeCodes); keep them next to the route as handlers change.
@@ -128,7 +135,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Pattern: "/api/v1/contacts/{id}/block", Tag: "contacts", Summary: "Block a contact (closes its open conversations)", Access: AccessSession, Response: desk.Contact{}, Errors: with(act, locked), Handler: s.blockContact},
 		{Method: "POST", Pattern: "/api/v1/contacts/{id}/unblock", Tag: "contacts", Summary: "Unblock a contact", Access: AccessSupervisor, Response: desk.Contact{}, Errors: codes(notFound), Handler: s.unblockContact},
 
-		{Method: "GET", Pattern: "/api/v1/monitor", Tag: "supervision", Summary: "Live counters, agents and teams", Access: AccessSupervisor, Response: store.Monitor{}, Handler: s.monitor},
+		{Method: "GET", Pattern: "/api/v1/monitor", Tag: "supervision", Summary: "Live counters, agents and teams", Access: AccessSupervisor, Query: monitorQuery, Response: store.Monitor{}, Errors: codes(invalid, notFound), Handler: s.monitor},
 		{Method: "GET", Pattern: "/api/v1/monitor/health", Tag: "supervision", Summary: "Queue health: longest wait, median wait per team over the last hour, capacity, waits over a threshold", Access: AccessSupervisor, Query: []Param{{Name: "bot", Description: "bot ids, comma-separated (default: the caller's bots)"}, {Name: "threshold", Type: "integer", Description: "seconds (default 300)"}}, Response: store.QueueHealth{}, Errors: codes(invalid, notFound), Handler: s.monitorHealth},
 		{Method: "GET", Pattern: "/api/v1/me/monitor-preferences", Tag: "supervision", Summary: "The agents and teams I hide from my monitor", Access: AccessSupervisor, Response: desk.MonitorPreferences{}, Handler: s.getMonitorPreferences},
 		{Method: "PUT", Pattern: "/api/v1/me/monitor-preferences", Tag: "supervision", Summary: "Replace the agents and teams I hide from my monitor", Access: AccessSupervisor, Request: monitorPreferencesRequest{}, Response: desk.MonitorPreferences{}, Errors: codes(invalid), Handler: s.putMonitorPreferences},

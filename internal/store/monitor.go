@@ -46,16 +46,30 @@ type Monitor struct {
 // Monitor counts open conversations of botIDs (nil: every bot) by phase,
 // by agent and by team.
 func (s *Store) Monitor(ctx context.Context, botIDs []string) (Monitor, error) {
+	return s.MonitorFiltered(ctx, botIDs, desk.MonitorFilter{})
+}
+
+// MonitorFiltered is Monitor over the open conversations that match f
+// (its bots are already folded into botIDs by desk.CheckMonitorFilter).
+// The counters and the per-agent and per-team counts follow the filter;
+// the agents and teams listed are still every one of botIDs, so a
+// filtered floor shows who has nothing matching.
+func (s *Store) MonitorFiltered(ctx context.Context, botIDs []string, f desk.MonitorFilter) (Monitor, error) {
 	m := Monitor{Agents: []AgentLoad{}, Teams: []TeamLoad{}}
 	w := &where{}
-	w.add("c.phase <> 'closed'")
 	if botIDs != nil {
 		if len(botIDs) == 0 {
 			return m, nil
 		}
 		w.add("c.bot_id IN (" + w.in(botIDs) + ")")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT c.phase, COUNT(*) FROM conversations c`+w.sql()+` GROUP BY c.phase`, w.args...)
+	// The list's own filter: one definition of what a filter matches.
+	s.filter(w, ConversationFilter{TeamIDs: f.TeamIDs, ChannelIDs: f.ChannelIDs, AssigneeIDs: f.AssigneeIDs, Contact: f.Contact, Protocol: f.Protocol})
+	from := ` FROM conversations c`
+	if f.Contact != "" {
+		from += ` JOIN contacts ct ON ct.id = c.contact_id`
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT c.phase, COUNT(*)`+from+w.sql()+` GROUP BY c.phase`, w.args...)
 	if err != nil {
 		return m, fmt.Errorf("store: monitor: %w", err)
 	}
@@ -81,7 +95,7 @@ func (s *Store) Monitor(ctx context.Context, botIDs []string) (Monitor, error) {
 	if err != nil {
 		return m, err
 	}
-	open, err := s.countBy(ctx, "c.assignee_id", "c.phase = 'human'", w)
+	open, err := s.countBy(ctx, from, "c.assignee_id", "c.phase = 'human'", w)
 	if err != nil {
 		return m, err
 	}
@@ -92,11 +106,11 @@ func (s *Store) Monitor(ctx context.Context, botIDs []string) (Monitor, error) {
 	if err != nil {
 		return m, err
 	}
-	waiting, err := s.countBy(ctx, "c.team_id", "c.phase = 'waiting'", w)
+	waiting, err := s.countBy(ctx, from, "c.team_id", "c.phase = 'waiting'", w)
 	if err != nil {
 		return m, err
 	}
-	human, err := s.countBy(ctx, "c.team_id", "c.phase = 'human'", w)
+	human, err := s.countBy(ctx, from, "c.team_id", "c.phase = 'human'", w)
 	if err != nil {
 		return m, err
 	}
@@ -106,8 +120,8 @@ func (s *Store) Monitor(ctx context.Context, botIDs []string) (Monitor, error) {
 	return m, nil
 }
 
-func (s *Store) countBy(ctx context.Context, col, cond string, w *where) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+col+`, COUNT(*) FROM conversations c`+w.sql()+` AND `+cond+
+func (s *Store) countBy(ctx context.Context, from, col, cond string, w *where) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+col+`, COUNT(*)`+from+w.sql()+` AND `+cond+
 		` AND `+col+` IS NOT NULL GROUP BY `+col, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: monitor counts: %w", err)

@@ -3586,7 +3586,19 @@ export interface operations {
     };
     getMonitor: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description bot ids, comma-separated (default: the caller's bots) */
+                bot?: string;
+                /** @description team ids, comma-separated */
+                team?: string;
+                /** @description channel ids, comma-separated */
+                channel?: string;
+                /** @description user ids or none, comma-separated */
+                assignee?: string;
+                /** @description exact contact name or phone */
+                contact?: string;
+                protocol?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3605,6 +3617,8 @@ export interface operations {
             400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
         };
     };

@@ -9,6 +9,7 @@ import { api, ApiError } from '../api/client'
 import type { Conversation, Phase, Role, User, UserStatus } from '../api/types'
 import { loadOpen } from './openConversations'
 import { session, socket } from './session'
+import { apiQuery, filtering, matches } from './monitorFilters'
 
 export type FloorPhase = 'bot' | 'waiting' | 'human'
 export const FLOOR_PHASES: FloorPhase[] = ['bot', 'waiting', 'human']
@@ -67,8 +68,9 @@ export function waitStart(c: Conversation): string {
   return c.waiting_since ?? c.created_at
 }
 
+/** inScope: the picked bot and the filters, the same predicate as the lists' first read. */
 function inScope(c: Conversation): boolean {
-  return monitor.botId === 'all' || c.bot_id === monitor.botId
+  return matches(c, monitor.botId)
 }
 
 function sortList(p: FloorPhase): void {
@@ -83,13 +85,13 @@ export function setSort(p: FloorPhase, longestFirst: boolean): void {
 }
 
 /**
- * shownCounters are the numbers at the top. For every bot they are the
- * server's; for one bot they are counted from the live lists, which hold
- * every open conversation of that bot (GET /api/v1/monitor counts all the
- * user's bots together).
+ * shownCounters are the numbers at the top. For every bot, unfiltered,
+ * they are the server's; for one bot or with a filter they are counted
+ * from the live lists, which hold every open conversation that matches
+ * (the server's pushes count the whole floor: see state/monitorFilters.ts).
  */
 export function shownCounters(): Counters {
-  if (monitor.botId === 'all') return monitor.counters
+  if (monitor.botId === 'all' && !filtering()) return monitor.counters
   const l = monitor.lists
   return { total: l.bot.length + l.waiting.length + l.human.length, bot: l.bot.length, waiting: l.waiting.length, human: l.human.length }
 }
@@ -103,9 +105,14 @@ export function shownAgents(): AgentRow[] {
     .sort((a, b) => rank[a.status] - rank[b.status] || a.name.localeCompare(b.name))
 }
 
+function botQuery(): string | undefined {
+  return monitor.botId !== 'all' ? monitor.botId : undefined
+}
+
 function loadPhase(p: FloorPhase, gen: number): Promise<Conversation[]> {
-  // Every open conversation of the phase: the lists are the floor.
-  return loadOpen(p, monitor.botId, () => gen === generation)
+  // Every open conversation of the phase that the filters let through:
+  // the lists are the floor.
+  return loadOpen(p, monitor.botId, () => gen === generation, apiQuery())
 }
 
 /** loadMonitor reads the floor of the picked bot. */
@@ -115,7 +122,7 @@ export async function loadMonitor(): Promise<void> {
   monitor.error = ''
   try {
     const [m, users, ...lists] = await Promise.all([
-      api.get('/api/v1/monitor'),
+      api.get('/api/v1/monitor', { query: { bot: botQuery(), ...apiQuery() } }),
       api.get('/api/v1/users'),
       ...FLOOR_PHASES.map((p) => loadPhase(p, gen)),
     ])

@@ -8,15 +8,21 @@ export type OpenPhase = 'bot' | 'waiting' | 'human'
 
 /**
  * loadOpen reads every conversation of phase, of botId ('all': every bot
- * of the user), longest wait first. current tells whether the caller
- * still wants the answer (a newer read started): if not, it stops early.
+ * of the user), longest wait first, narrowed by the list filters in
+ * filters (the monitor's). current tells whether the caller still wants
+ * the answer (a newer read started): if not, it stops early.
  */
-export async function loadOpen(phase: OpenPhase, botId: string, current: () => boolean): Promise<Conversation[]> {
+export async function loadOpen(
+  phase: OpenPhase,
+  botId: string,
+  current: () => boolean,
+  filters: Record<string, string | undefined> = {},
+): Promise<Conversation[]> {
   const items: Conversation[] = []
   let cursor: string | undefined
   for (;;) {
     const page = (await api.get('/api/v1/conversations', {
-      query: { phase, bot: botId !== 'all' ? botId : undefined, sort: 'waiting', limit: 200, cursor },
+      query: { phase, bot: botId !== 'all' ? botId : undefined, ...filters, sort: 'waiting', limit: 200, cursor },
     })) as Page<Conversation>
     if (!current()) return items
     items.push(...page.items)
