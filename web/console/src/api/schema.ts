@@ -1163,6 +1163,8 @@ export interface components {
             pause_reason: string;
             role: string;
             status: string;
+            /** Format: date-time */
+            status_since: string;
         };
         AgentReportResponse: {
             /** Format: date-time */
@@ -1365,6 +1367,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             id: string;
+            last_message: components["schemas"]["MessagePreview"] | null;
             /** Format: date-time */
             last_message_at: string;
             /** Format: date-time */
@@ -1476,6 +1479,11 @@ export interface components {
             items: components["schemas"]["Message"][];
             next_cursor: string | null;
         };
+        MessagePreview: {
+            author: string;
+            kind: string;
+            text: string;
+        };
         Monitor: {
             agents: components["schemas"]["AgentLoad"][];
             counters: components["schemas"]["Counters"];
@@ -1484,10 +1492,12 @@ export interface components {
         MonitorPreferences: {
             hidden_agent_ids: string[];
             hidden_team_ids: string[];
+            waiting_threshold_seconds: number;
         };
         MonitorPreferencesRequest: {
             hidden_agent_ids: string[] | null;
             hidden_team_ids: string[] | null;
+            waiting_threshold_seconds?: number | null;
         };
         NewBotRequest: {
             auto_close_after?: number | null;
@@ -1751,6 +1761,8 @@ export interface components {
             pause_reason: string;
             role: string;
             status: string;
+            /** Format: date-time */
+            status_since: string;
             team_ids: string[];
         };
         UserPage: {
