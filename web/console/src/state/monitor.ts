@@ -26,6 +26,8 @@ export interface AgentRow {
   role: Role
   status: UserStatus
   pause_reason: string
+  /** status_since is when the status last changed (time in status). */
+  status_since: string
   open: number
   max_chats: number
   bot_ids: string[]
@@ -41,6 +43,7 @@ interface StatusFrame {
   name: string
   status: UserStatus
   pause_reason: string
+  status_since: string
 }
 
 export const monitor = reactive({
@@ -137,6 +140,7 @@ export async function loadMonitor(): Promise<void> {
       role: a.role as Role,
       status: a.status as UserStatus,
       pause_reason: a.pause_reason,
+      status_since: a.status_since,
       open: a.open,
       max_chats: byId.get(a.id)?.max_chats ?? 0,
       bot_ids: byId.get(a.id)?.bot_ids ?? [],
@@ -184,6 +188,7 @@ function onStatus(d: StatusFrame): void {
   if (!a) return
   a.status = d.status
   a.pause_reason = d.pause_reason
+  a.status_since = d.status_since
 }
 
 socket.on((f) => {
@@ -209,18 +214,18 @@ socket.onOpen((reconnected) => {
 /** pauseAgent forces an agent into pause (refused while they hold conversations). */
 export async function pauseAgent(id: string, reason: string): Promise<void> {
   const u = (await api.post('/api/v1/agents/{id}/pause', { path: { id }, body: { reason } })) as User
-  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason })
+  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason, status_since: u.status_since })
 }
 
 export async function unpauseAgent(id: string): Promise<void> {
   const u = (await api.post('/api/v1/agents/{id}/unpause', { path: { id } })) as User
-  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason })
+  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason, status_since: u.status_since })
 }
 
 /** logoutAgent ends every session of the agent; their consoles go to the login page. */
 export async function logoutAgent(id: string): Promise<void> {
   const u = (await api.post('/api/v1/agents/{id}/logout', { path: { id } })) as User
-  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason })
+  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason, status_since: u.status_since })
 }
 
 /** isMe tells the user's own row, which has its own status switch. */
