@@ -40,3 +40,27 @@ func TestFloorCapacity(t *testing.T) {
 		t.Errorf("online %d, capacity %d; want 2, 5", online, capacity)
 	}
 }
+
+func TestWaitingThreshold(t *testing.T) {
+	sup := UserActor(User{ID: "sup", Role: RoleSupervisor, BotIDs: []string{"a"}})
+	p, err := CheckMonitorPreferences(sup, MonitorPreferences{}, nil, nil)
+	if err != nil || p.WaitingThresholdSeconds != DefaultWaitingThreshold {
+		t.Errorf("unset threshold: %+v, %v; want the default %d", p, err, DefaultWaitingThreshold)
+	}
+	for _, ok := range []int{30, 300, 86400} {
+		if err := CheckWaitingThreshold(ok); err != nil {
+			t.Errorf("%d s: %v", ok, err)
+		}
+		if p, err := CheckMonitorPreferences(sup, MonitorPreferences{WaitingThresholdSeconds: ok}, nil, nil); err != nil || p.WaitingThresholdSeconds != ok {
+			t.Errorf("%d s kept: %+v, %v", ok, p, err)
+		}
+	}
+	for _, bad := range []int{-1, 0, 29, 86401} {
+		if err := CheckWaitingThreshold(bad); !IsCode(err, CodeValidationFailed) {
+			t.Errorf("%d s: %v, want validation_failed", bad, err)
+		}
+	}
+	if _, err := CheckMonitorPreferences(sup, MonitorPreferences{WaitingThresholdSeconds: 29}, nil, nil); !IsCode(err, CodeValidationFailed) {
+		t.Errorf("29 s in the preferences: %v", err)
+	}
+}

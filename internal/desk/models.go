@@ -13,10 +13,12 @@ type User struct {
 	Role        Role       `json:"role"`
 	Status      UserStatus `json:"status"`
 	PauseReason string     `json:"pause_reason"`
-	MaxChats    int        `json:"max_chats"`
-	BotIDs      []string   `json:"bot_ids"`
-	TeamIDs     []string   `json:"team_ids"`
-	CreatedAt   time.Time  `json:"created_at"`
+	// StatusSince is when Status last changed (time in status).
+	StatusSince time.Time `json:"status_since"`
+	MaxChats    int       `json:"max_chats"`
+	BotIDs      []string  `json:"bot_ids"`
+	TeamIDs     []string  `json:"team_ids"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // MemberOf reports whether u belongs to bot (admins belong to every bot).
@@ -196,6 +198,9 @@ type Conversation struct {
 	ClosedReason    *string     `json:"closed_reason"`
 	CreatedAt       time.Time   `json:"created_at"`
 	ClosedAt        *time.Time  `json:"closed_at"`
+	// LastMessage previews the latest message of the timeline the
+	// customer sees (notes and events left out); nil before any.
+	LastMessage *MessagePreview `json:"last_message"`
 	// AllowedActions is what the caller may do now (AllowedActions, lock
 	// included), set on what is served to one caller; absent elsewhere
 	// (webhook payloads).
@@ -206,6 +211,14 @@ type Conversation struct {
 	// Version guards every compare-and-set update; it is not part of the
 	// wire object.
 	Version int64 `json:"-"`
+}
+
+// MessagePreview is the start of a message, for lists: who wrote it, its
+// kind (an attachment may have no text) and its first characters.
+type MessagePreview struct {
+	Author AuthorType  `json:"author"`
+	Kind   MessageKind `json:"kind"`
+	Text   string      `json:"text"`
 }
 
 // Locked reports whether the processing lock holds at now.

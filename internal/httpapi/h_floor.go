@@ -16,10 +16,12 @@ func (s *Server) getMonitorPreferences(w http.ResponseWriter, r *http.Request) {
 }
 
 // monitorPreferencesRequest is PUT /api/v1/me/monitor-preferences: both
-// lists, each replacing what was stored (an empty list hides nothing).
+// lists, each replacing what was stored (an empty list hides nothing), and
+// optionally the waiting threshold (absent: the stored one stays).
 type monitorPreferencesRequest struct {
-	HiddenAgentIDs *[]string `json:"hidden_agent_ids" required:"true"`
-	HiddenTeamIDs  *[]string `json:"hidden_team_ids" required:"true"`
+	HiddenAgentIDs          *[]string `json:"hidden_agent_ids" required:"true"`
+	HiddenTeamIDs           *[]string `json:"hidden_team_ids" required:"true"`
+	WaitingThresholdSeconds *int      `json:"waiting_threshold_seconds,omitempty"`
 }
 
 // putMonitorPreferences replaces the caller's hidden agents and teams;
@@ -41,6 +43,21 @@ func (s *Server) putMonitorPreferences(w http.ResponseWriter, r *http.Request) {
 	}
 	in := desk.MonitorPreferences{HiddenAgentIDs: *req.HiddenAgentIDs, HiddenTeamIDs: *req.HiddenTeamIDs}
 	a := actorOf(r)
+	if req.WaitingThresholdSeconds != nil {
+		// Checked here so an explicit 0 is refused rather than defaulted.
+		if err := desk.CheckWaitingThreshold(*req.WaitingThresholdSeconds); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		in.WaitingThresholdSeconds = *req.WaitingThresholdSeconds
+	} else {
+		stored, err := s.store.MonitorPreferences(r.Context(), a.User.ID)
+		if err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		in.WaitingThresholdSeconds = stored.WaitingThresholdSeconds
+	}
 	scope := desk.BotScope(a)
 	users, err := s.store.ListUsers(r.Context(), scope)
 	if err != nil {
@@ -61,13 +78,19 @@ func (s *Server) putMonitorPreferences(w http.ResponseWriter, r *http.Request) {
 
 // monitorHealth gives the queue health figures of the caller's bots (or
 // of the ?bot= ones among them).
+// Without ?threshold= the caller's own waiting threshold counts.
 func (s *Server) monitorHealth(w http.ResponseWriter, r *http.Request) {
-	threshold, err := queryInt(r, "threshold", 300, 1, 7*24*3600)
+	a := actorOf(r)
+	prefs, err := s.store.MonitorPreferences(r.Context(), a.User.ID)
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}
-	a := actorOf(r)
+	threshold, err := queryInt(r, "threshold", prefs.WaitingThresholdSeconds, 1, 7*24*3600)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
 	scope := desk.BotScope(a)
 	if bots := list(r, "bot"); len(bots) > 0 {
 		for _, b := range bots {

@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store"
@@ -45,6 +46,8 @@ type AgentStatus struct {
 	Name        string          `json:"name"`
 	Status      desk.UserStatus `json:"status"`
 	PauseReason string          `json:"pause_reason"`
+	// StatusSince is when the status last changed.
+	StatusSince time.Time `json:"status_since"`
 }
 
 // Typing says someone is typing in a conversation (not stored).

@@ -107,7 +107,8 @@ func (h *Hub) agentStatus(ctx context.Context, c desk.Change) {
 	if err != nil {
 		return
 	}
-	frame := encode(FrameAgentStatus, "", 0, AgentStatus{UserID: u.ID, Name: u.Name, Status: u.Status, PauseReason: u.PauseReason})
+	frame := encode(FrameAgentStatus, "", 0, AgentStatus{UserID: u.ID, Name: u.Name, Status: u.Status, PauseReason: u.PauseReason,
+		StatusSince: u.StatusSince})
 	h.each(func(s *socket) {
 		if s.userID() == u.ID || (s.actor.User.Role.Supervises() && sharesBot(*s.actor.User, u)) {
 			s.enqueue(frame)

@@ -30,21 +30,45 @@ const conversationCols = `c.id, c.protocol, c.bot_id, c.channel_id, c.channel_ty
 	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at,
 	COALESCE(r.marked_unread, 0),
 	(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.author_type = 'contact'
-		AND m.seq > COALESCE(r.last_read_seq, 0))`
+		AND m.seq > COALESCE(r.last_read_seq, 0)),
+	` + lastMessageCol
+
+// lastMessageCol is the preview of the latest message the customer sees,
+// as one "author kind text" string: one correlated subquery (walking the
+// (conversation_id, seq) index backwards) instead of three. Author types
+// and kinds have no spaces, so the first two split it back.
+const lastMessageCol = `(SELECT m.author_type || ' ' || m.kind || ' ' || substr(m.text, 1, ` + previewChars + `)
+		FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'note' AND m.kind <> 'event'
+		ORDER BY m.seq DESC LIMIT 1)`
+
+// previewChars is how much of a message a preview keeps (characters).
+const previewChars = "140"
+
+// parsePreview splits lastMessageCol's value.
+func parsePreview(v sql.NullString) *desk.MessagePreview {
+	if !v.Valid {
+		return nil
+	}
+	parts := strings.SplitN(v.String, " ", 3)
+	if len(parts) < 3 {
+		return nil
+	}
+	return &desk.MessagePreview{Author: desk.AuthorType(parts[0]), Kind: desk.MessageKind(parts[1]), Text: parts[2]}
+}
 
 const conversationFrom = ` FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
 	LEFT JOIN reads r ON r.conversation_id = c.id AND r.user_id = $1`
 
 func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 	var c desk.Conversation
-	var protocol, assignee, team, closedReason sql.NullString
+	var protocol, assignee, team, closedReason, preview sql.NullString
 	var waiting, window, locked, closed sql.NullInt64
 	var last, created int64
 	var marked int
 	err := sc.Scan(&c.ID, &protocol, &c.BotID, &c.ChannelID, &c.ChannelType, &c.Contact.ID, &c.Contact.Name, &c.Contact.Phone,
 		&c.Phase, &assignee, &team, &waiting, &last, &window,
 		&locked, &c.Seq, &c.Version, &closedReason, &created, &closed,
-		&marked, &c.UnreadCount)
+		&marked, &c.UnreadCount, &preview)
 	if err != nil {
 		return c, err
 	}
@@ -56,6 +80,7 @@ func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 		c.LockedUntil = l
 	}
 	c.MarkedUnread = marked != 0
+	c.LastMessage = parsePreview(preview)
 	c.Tags = []string{}
 	return c, nil
 }

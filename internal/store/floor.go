@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -14,9 +16,17 @@ const (
 	hiddenTeam  = "team"
 )
 
-// MonitorPreferences reads what userID hides from its monitor.
+// MonitorPreferences reads what userID hides from its monitor and its
+// waiting threshold (the default when never set).
 func (s *Store) MonitorPreferences(ctx context.Context, userID string) (desk.MonitorPreferences, error) {
-	p := desk.MonitorPreferences{HiddenAgentIDs: []string{}, HiddenTeamIDs: []string{}}
+	p := desk.MonitorPreferences{HiddenAgentIDs: []string{}, HiddenTeamIDs: []string{}, WaitingThresholdSeconds: desk.DefaultWaitingThreshold}
+	var threshold *int64
+	if err := s.r.QueryRowContext(ctx, `SELECT monitor_waiting_threshold FROM users WHERE id = $1`, userID).Scan(&threshold); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("store: monitor threshold: %w", err)
+	}
+	if threshold != nil {
+		p.WaitingThresholdSeconds = int(*threshold)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT kind, item_id FROM monitor_hidden WHERE user_id = $1 ORDER BY kind, item_id`, userID)
 	if err != nil {
 		return p, fmt.Errorf("store: monitor preferences: %w", err)
@@ -40,6 +50,10 @@ func (s *Store) MonitorPreferences(ctx context.Context, userID string) (desk.Mon
 // desk.CheckMonitorPreferences) and returns them as stored.
 func (s *Store) SetMonitorPreferences(ctx context.Context, userID string, p desk.MonitorPreferences) (desk.MonitorPreferences, error) {
 	err := s.tx(ctx, func(t *txn) error {
+		// Zero is unset: NULL reads back as the default.
+		if _, err := t.exec(`UPDATE users SET monitor_waiting_threshold = NULLIF($2, 0) WHERE id = $1`, userID, p.WaitingThresholdSeconds); err != nil {
+			return err
+		}
 		if _, err := t.exec(`DELETE FROM monitor_hidden WHERE user_id = $1`, userID); err != nil {
 			return err
 		}

@@ -94,15 +94,15 @@ func TestMonitorPreferencesArePerUser(t *testing.T) {
 		a := w.bot("A")
 		ana, sue, sam := w.user("Ana", desk.RoleAgent, a), w.user("Sue", desk.RoleSupervisor, a), w.user("Sam", desk.RoleSupervisor, a)
 		sales := w.team("Sales", a, ana)
-		p := desk.MonitorPreferences{HiddenAgentIDs: []string{ana.ID}, HiddenTeamIDs: []string{sales.ID}}
+		p := desk.MonitorPreferences{HiddenAgentIDs: []string{ana.ID}, HiddenTeamIDs: []string{sales.ID}, WaitingThresholdSeconds: 60}
 		if got, err := w.s.SetMonitorPreferences(w.ctx, sue.ID, p); err != nil || !reflect.DeepEqual(got, p) {
 			t.Fatalf("set: %+v, %v", got, err)
 		}
-		empty := desk.MonitorPreferences{HiddenAgentIDs: []string{}, HiddenTeamIDs: []string{}}
+		empty := desk.MonitorPreferences{HiddenAgentIDs: []string{}, HiddenTeamIDs: []string{}, WaitingThresholdSeconds: desk.DefaultWaitingThreshold}
 		if got, err := w.s.MonitorPreferences(w.ctx, sam.ID); err != nil || !reflect.DeepEqual(got, empty) {
 			t.Errorf("another supervisor's preferences: %+v, %v", got, err)
 		}
-		p2 := desk.MonitorPreferences{HiddenAgentIDs: []string{}, HiddenTeamIDs: []string{sales.ID}}
+		p2 := desk.MonitorPreferences{HiddenAgentIDs: []string{}, HiddenTeamIDs: []string{sales.ID}, WaitingThresholdSeconds: 60}
 		if got, err := w.s.SetMonitorPreferences(w.ctx, sue.ID, p2); err != nil || !reflect.DeepEqual(got, p2) {
 			t.Errorf("replace: %+v, %v", got, err)
 		}

@@ -24,6 +24,7 @@ type AgentLoad struct {
 	Role        desk.Role       `json:"role"`
 	Status      desk.UserStatus `json:"status"`
 	PauseReason string          `json:"pause_reason"`
+	StatusSince time.Time       `json:"status_since"`
 	Open        int             `json:"open"`
 }
 
@@ -100,7 +101,7 @@ func (s *Store) MonitorFiltered(ctx context.Context, botIDs []string, f desk.Mon
 		return m, err
 	}
 	for _, u := range users {
-		m.Agents = append(m.Agents, AgentLoad{ID: u.ID, Name: u.Name, Role: u.Role, Status: u.Status, PauseReason: u.PauseReason, Open: open[u.ID]})
+		m.Agents = append(m.Agents, AgentLoad{ID: u.ID, Name: u.Name, Role: u.Role, Status: u.Status, PauseReason: u.PauseReason, StatusSince: u.StatusSince, Open: open[u.ID]})
 	}
 	teams, err := s.ListTeams(ctx, botIDs)
 	if err != nil {

@@ -30,9 +30,9 @@ func (s *Store) TouchPresence(ctx context.Context, userIDs []string) error {
 func (s *Store) SweepPresence(ctx context.Context, grace time.Duration) (int, error) {
 	var n int
 	err := s.tx(ctx, func(t *txn) error {
-		rows, err := t.query(`UPDATE users SET status = 'offline', pause_reason = ''
-			WHERE status <> 'offline' AND last_seen_at IS NOT NULL AND last_seen_at < $1 AND deleted_at IS NULL
-			RETURNING id`, ms(t.now.Add(-grace)))
+		rows, err := t.query(`UPDATE users SET status = 'offline', pause_reason = '', status_since = $1
+			WHERE status <> 'offline' AND last_seen_at IS NOT NULL AND last_seen_at < $2 AND deleted_at IS NULL
+			RETURNING id`, ms(t.now), ms(t.now.Add(-grace)))
 		if err != nil {
 			return fmt.Errorf("store: sweep presence: %w", err)
 		}

@@ -38,9 +38,13 @@ func validPauseReason(status desk.UserStatus, reason *string) error {
 }
 
 // setStatus updates the status; extra is an SQL condition that must hold.
+// status_since moves only when the status itself changes: a new pause
+// reason, or going online while online, keeps the time in status.
 func (t *txn) setStatus(userID string, status desk.UserStatus, reason, extra string) error {
-	res, err := t.exec(`UPDATE users SET status = $2, pause_reason = $3 WHERE id = $1 AND deleted_at IS NULL`+extra,
-		userID, string(status), reason)
+	res, err := t.exec(`UPDATE users SET status = $2, pause_reason = $3,
+		status_since = CASE WHEN status = $2 THEN status_since ELSE $4 END
+		WHERE id = $1 AND deleted_at IS NULL`+extra,
+		userID, string(status), reason, ms(t.now))
 	if err != nil {
 		return fmt.Errorf("store: set status: %w", err)
 	}

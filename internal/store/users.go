@@ -25,7 +25,7 @@ type UserPatch struct {
 	KeepSession string
 }
 
-const userCols = `id, name, email, role, status, pause_reason, max_chats, created_at`
+const userCols = `id, name, email, role, status, pause_reason, COALESCE(status_since, created_at), max_chats, created_at`
 
 // CreateUser adds a console user, offline, with the memberships in
 // u.BotIDs and u.TeamIDs (a team also makes the user a member of its bot).
@@ -76,8 +76,8 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, u desk.User, passwordHash 
 // insertUser writes a checked user and its memberships.
 func (t *txn) insertUser(ctx context.Context, u desk.User, passwordHash string) (desk.User, error) {
 	id := t.s.ids.New()
-	_, err := t.exec(`INSERT INTO users (id, name, email, role, status, pause_reason, max_chats, password_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8)`,
+	_, err := t.exec(`INSERT INTO users (id, name, email, role, status, pause_reason, max_chats, password_hash, created_at, status_since)
+		VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8, $8)`,
 		id, u.Name, u.Email, string(u.Role), string(desk.StatusOffline), u.MaxChats, passwordHash, ms(t.now))
 	if t.s.d.isUnique(err) {
 		return desk.User{}, emailTaken(u.Email)
@@ -212,7 +212,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 			return desk.Errorf(desk.CodeAgentHasOpenSessions, "the user still has %d open conversations", open).
 				WithDetail("open", open)
 		}
-		if _, err := t.exec(`UPDATE users SET deleted_at = $2, status = 'offline' WHERE id = $1`, id, ms(t.now)); err != nil {
+		if _, err := t.exec(`UPDATE users SET deleted_at = $2, status = 'offline', status_since = $2 WHERE id = $1`, id, ms(t.now)); err != nil {
 			return fmt.Errorf("store: delete user: %w", err)
 		}
 		for _, q := range []string{
@@ -317,9 +317,9 @@ func getUser(ctx context.Context, q querier, id string) (desk.User, error) {
 // listUsers runs a query selecting userCols and fills in memberships.
 func listUsers(ctx context.Context, q querier, query string, args ...any) ([]desk.User, error) {
 	list, err := queryList(ctx, q, "list users", query, args, func(sc scanner) (u desk.User, err error) {
-		var created int64
-		err = sc.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.PauseReason, &u.MaxChats, &created)
-		u.CreatedAt = fromMS(created)
+		var created, since int64
+		err = sc.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.PauseReason, &since, &u.MaxChats, &created)
+		u.CreatedAt, u.StatusSince = fromMS(created), fromMS(since)
 		return u, err
 	})
 	if err != nil {

@@ -28,6 +28,8 @@ export interface AgentStatus {
   name: string
   status: UserStatus
   pause_reason: string
+  /** StatusSince is when the status last changed. */
+  status_since: string
 }
 
 /** Typing says someone is typing in a conversation (not stored). */

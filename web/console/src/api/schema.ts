@@ -598,9 +598,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The agents and teams I hide from my monitor */
+        /** The agents and teams I hide from my monitor, and my waiting threshold */
         get: operations["getMeMonitorPreferences"];
-        /** Replace the agents and teams I hide from my monitor */
+        /** Replace the agents and teams I hide from my monitor (and my waiting threshold, if given) */
         put: operations["putMeMonitorPreferences"];
         post?: never;
         delete?: never;
@@ -1180,6 +1180,8 @@ export interface components {
             pause_reason: string;
             role: string;
             status: string;
+            /** Format: date-time */
+            status_since: string;
         };
         AgentRef: {
             id: string;
@@ -1387,6 +1389,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             id: string;
+            last_message: components["schemas"]["MessagePreview"] | null;
             /** Format: date-time */
             last_message_at: string;
             /** Format: date-time */
@@ -1503,6 +1506,11 @@ export interface components {
             items: components["schemas"]["Message"][];
             next_cursor: string | null;
         };
+        MessagePreview: {
+            author: string;
+            kind: string;
+            text: string;
+        };
         Monitor: {
             agents: components["schemas"]["AgentLoad"][];
             counters: components["schemas"]["Counters"];
@@ -1511,10 +1519,12 @@ export interface components {
         MonitorPreferences: {
             hidden_agent_ids: string[];
             hidden_team_ids: string[];
+            waiting_threshold_seconds: number;
         };
         MonitorPreferencesRequest: {
             hidden_agent_ids: string[] | null;
             hidden_team_ids: string[] | null;
+            waiting_threshold_seconds?: number | null;
         };
         NewBotRequest: {
             auto_close_after?: number | null;
@@ -1665,6 +1675,7 @@ export interface components {
             /** Format: date-time */
             first_response_at: string | null;
             id: string;
+            last_message: components["schemas"]["MessagePreview"] | null;
             /** Format: date-time */
             last_message_at: string;
             /** Format: date-time */
@@ -1825,6 +1836,8 @@ export interface components {
             pause_reason: string;
             role: string;
             status: string;
+            /** Format: date-time */
+            status_since: string;
             team_ids: string[];
         };
         UserPage: {
@@ -3627,7 +3640,7 @@ export interface operations {
             query?: {
                 /** @description bot ids, comma-separated (default: the caller's bots) */
                 bot?: string;
-                /** @description seconds (default 300) */
+                /** @description seconds (default: the caller's waiting_threshold_seconds, 300 until set) */
                 threshold?: number;
             };
             header?: never;

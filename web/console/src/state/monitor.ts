@@ -28,6 +28,8 @@ export interface AgentRow {
   role: Role
   status: UserStatus
   pause_reason: string
+  /** status_since is when the status last changed (time in status). */
+  status_since: string
   open: number
   max_chats: number
   bot_ids: string[]
@@ -43,6 +45,7 @@ interface StatusFrame {
   name: string
   status: UserStatus
   pause_reason: string
+  status_since: string
 }
 
 export const monitor = reactive({
@@ -115,9 +118,17 @@ function loadPhase(p: FloorPhase, gen: number): Promise<Conversation[]> {
   return loadOpen(p, monitor.botId, () => gen === generation, apiQuery())
 }
 
+/**
+ * arrived keeps the conversation frames that come while a read is on its
+ * way: the read may have been answered before their change committed, so
+ * they are applied again on top of it (upsert drops what is older).
+ */
+let arrived: Conversation[] | null = null
+
 /** loadMonitor reads the floor of the picked bot. */
 export async function loadMonitor(): Promise<void> {
   const gen = ++generation
+  arrived = []
   monitor.loading = true
   monitor.error = ''
   try {
@@ -135,6 +146,7 @@ export async function loadMonitor(): Promise<void> {
       role: a.role as Role,
       status: a.status as UserStatus,
       pause_reason: a.pause_reason,
+      status_since: a.status_since,
       open: a.open,
       max_chats: byId.get(a.id)?.max_chats ?? 0,
       bot_ids: byId.get(a.id)?.bot_ids ?? [],
@@ -143,10 +155,14 @@ export async function loadMonitor(): Promise<void> {
       monitor.lists[p] = lists[i]
       sortList(p)
     })
+    for (const c of arrived ?? []) upsert(c)
   } catch (e) {
     if (gen === generation) monitor.error = e instanceof ApiError ? e.code : 'network'
   } finally {
-    if (gen === generation) monitor.loading = false
+    if (gen === generation) {
+      monitor.loading = false
+      arrived = null
+    }
   }
 }
 
@@ -182,6 +198,7 @@ function onStatus(d: StatusFrame): void {
   if (!a) return
   a.status = d.status
   a.pause_reason = d.pause_reason
+  a.status_since = d.status_since
 }
 
 socket.on((f) => {
@@ -194,6 +211,7 @@ socket.on((f) => {
       onStatus(f.data as StatusFrame)
       break
     case 'conversation.updated':
+      arrived?.push(f.data as Conversation)
       upsert(f.data as Conversation)
       break
   }
@@ -207,18 +225,18 @@ socket.onOpen((reconnected) => {
 /** pauseAgent forces an agent into pause (refused while they hold conversations). */
 export async function pauseAgent(id: string, reason: string): Promise<void> {
   const u = (await api.post('/api/v1/agents/{id}/pause', { path: { id }, body: { reason } })) as User
-  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason })
+  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason, status_since: u.status_since })
 }
 
 export async function unpauseAgent(id: string): Promise<void> {
   const u = (await api.post('/api/v1/agents/{id}/unpause', { path: { id } })) as User
-  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason })
+  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason, status_since: u.status_since })
 }
 
 /** logoutAgent ends every session of the agent; their consoles go to the login page. */
 export async function logoutAgent(id: string): Promise<void> {
   const u = (await api.post('/api/v1/agents/{id}/logout', { path: { id } })) as User
-  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason })
+  onStatus({ user_id: u.id, name: u.name, status: u.status, pause_reason: u.pause_reason, status_since: u.status_since })
 }
 
 /** isMe tells the user's own row, which has its own status switch. */

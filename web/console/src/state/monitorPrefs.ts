@@ -1,4 +1,5 @@
-// What this supervisor hides from their own monitor (agents, teams):
+// What this supervisor hides from their own monitor (agents, teams) and
+// how long a wait is too long (the queue health strip's threshold):
 // stored on the server per user (GET|PUT /api/v1/me/monitor-preferences),
 // so it survives reloads and other browsers and changes nobody else's view.
 // Hidden rows leave the Agents and Teams tabs only; the lists and counters
@@ -11,7 +12,7 @@ type Prefs = components['schemas']['MonitorPreferences']
 
 export const prefs = reactive({
   /** stored is the server's object as read, kept whole so fields added by others survive a PUT. */
-  stored: { hidden_agent_ids: [], hidden_team_ids: [] } as Prefs,
+  stored: { hidden_agent_ids: [], hidden_team_ids: [], waiting_threshold_seconds: 300 } as Prefs,
   /** showHidden brings hidden rows back (dimmed, with an Unhide button). */
   showHidden: false,
   saving: false,
@@ -38,6 +39,11 @@ function toggled(ids: string[], id: string, hide: boolean): string[] {
 /** setAgentHidden hides (or shows again) one agent on my panel. */
 export function setAgentHidden(id: string, hide: boolean): Promise<void> {
   return save({ ...prefs.stored, hidden_agent_ids: toggled(prefs.stored.hidden_agent_ids, id, hide) })
+}
+
+/** setWaitingThreshold stores how long a wait may be before it is flagged. */
+export function setWaitingThreshold(seconds: number): Promise<void> {
+  return save({ ...prefs.stored, waiting_threshold_seconds: seconds })
 }
 
 /** setTeamHidden hides (or shows again) one team on my panel. */
