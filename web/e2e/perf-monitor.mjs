@@ -8,6 +8,8 @@
 // assignments) arrive while the page records its long tasks (a task over
 // 50 ms is one that held up a frame) and the gaps between animation
 // frames, and how long each new customer took to be counted on screen.
+// PERF_PROFILE=1 also profiles the page's JavaScript during the live part
+// and prints the functions that took the most time (self time).
 // A measurement, not a test: `make build && cd web && npm run perf:monitor`
 // writes e2e/artifacts/perf-monitor.json; record it in docs/PERFORMANCE.md.
 import { writeFile, mkdir } from 'node:fs/promises'
@@ -38,6 +40,19 @@ async function pool(n, workers, fn) {
 const q = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] : null
+}
+
+/** topFunctions sums a CPU profile's samples per function (self time), top 15. */
+function topFunctions(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const self = new Map()
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id)
+    const f = n.callFrame
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+  })
+  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${Math.round(v)} ${k}`)
 }
 
 const server = await startServer()
@@ -94,7 +109,7 @@ try {
       N,
       { timeout: 60_000, polling: 'raf' },
     )
-    await page.locator('[data-testid="phase-list-waiting"] li').first().waitFor({ timeout: 60_000 })
+    await page.locator('[data-testid="phase-list-waiting"] [role=listitem]').first().waitFor({ timeout: 60_000 })
     loads.push(Date.now() - start)
     if (errors.length) throw new Error(errors.join('\n'))
   }
@@ -118,6 +133,11 @@ try {
       subtree: true,
     })
   })
+  const cdp = process.env.PERF_PROFILE ? await context.newCDPSession(page) : null
+  if (cdp) {
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.start')
+  }
   const acks = [] // [ack time, total the floor reaches with it]
   let total = Number(await page.getByTestId('counter-total').locator('dd').textContent())
   let nextNew = N
@@ -137,6 +157,7 @@ try {
     }
   })
   const liveSeconds = (Date.now() - liveStart) / 1000
+  if (cdp) console.log('top self time (ms):', topFunctions((await cdp.send('Profiler.stop')).profile))
   await new Promise((r) => setTimeout(r, 2000))
   const perf = await page.evaluate(() => {
     const w = /** @type {any} */ (window)

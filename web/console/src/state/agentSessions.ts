@@ -4,14 +4,26 @@
 // message.created, so the preview of the last message is moved here.
 import type { Conversation, Message } from '../api/types'
 import { compareTimes } from '../lib/clock'
-import { monitor, waitStart, FLOOR_PHASES } from './monitor'
+import { computed } from 'vue'
+import { monitor, replaceConversation, waitStart } from './monitor'
 import { socket } from './session'
+
+/** byAgent groups the In service list once per change, longest waiting first. */
+const byAgent = computed(() => {
+  const out = new Map<string, Conversation[]>()
+  for (const c of monitor.lists.human) {
+    if (!c.assignee_id) continue
+    const g = out.get(c.assignee_id)
+    if (g) g.push(c)
+    else out.set(c.assignee_id, [c])
+  }
+  for (const g of out.values()) g.sort((a, b) => compareTimes(waitStart(a), waitStart(b)) || a.id.localeCompare(b.id))
+  return out
+})
 
 /** sessionsOf lists what an agent holds now, longest waiting first. */
 export function sessionsOf(agentId: string): Conversation[] {
-  return monitor.lists.human
-    .filter((c) => c.assignee_id === agentId)
-    .sort((a, b) => compareTimes(waitStart(a), waitStart(b)) || a.id.localeCompare(b.id))
+  return byAgent.value.get(agentId) ?? []
 }
 
 /** previewChars matches the server's preview length. */
@@ -20,15 +32,12 @@ const previewChars = 140
 function onMessage(m: Message): void {
   // Notes are internal and events are not messages: neither is a preview.
   if (m.kind === 'note' || m.kind === 'event') return
-  for (const p of FLOOR_PHASES) {
-    const c = monitor.lists[p].find((x) => x.id === m.conversation_id)
-    if (!c) continue
+  replaceConversation(m.conversation_id, (c) => {
     // A message older than the one shown (a late frame) changes nothing.
-    if (c.last_message_at && compareTimes(m.created_at, c.last_message_at) < 0) return
-    c.last_message = { author: m.author.type, kind: m.kind, text: Array.from(m.text).slice(0, previewChars).join('') }
-    c.last_message_at = m.created_at
-    return
-  }
+    if (c.last_message_at && compareTimes(m.created_at, c.last_message_at) < 0) return null
+    const last_message = { author: m.author.type, kind: m.kind, text: Array.from(m.text).slice(0, previewChars).join('') }
+    return { ...c, last_message, last_message_at: m.created_at }
+  })
 }
 
 socket.on((f) => {

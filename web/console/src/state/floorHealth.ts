@@ -8,7 +8,7 @@ import { computed, reactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { components } from '../api/schema'
 import type { Conversation } from '../api/types'
-import { compareTimes, now } from '../lib/clock'
+import { now } from '../lib/clock'
 import { monitor, waitStart } from './monitor'
 import { prefs, setWaitingThreshold } from './monitorPrefs'
 import { socket } from './session'
@@ -94,17 +94,31 @@ export function overThreshold(c: Conversation): boolean {
   return c.phase === 'waiting' && waitedSeconds(c, now.value) >= floorHealth.thresholdSeconds
 }
 
+/**
+ * byWait is the Waiting list longest wait first. The list is kept sorted
+ * by wait (one way or the other), so this is a view, not a sort: the strip
+ * ticks every second over thousands of waiting customers.
+ */
+function byWait(): readonly Conversation[] {
+  const l = monitor.lists.waiting
+  return monitor.longestFirst.waiting ? l : [...l].reverse()
+}
+
 /** longestWaitSeconds is the longest wait in the Waiting list now. */
 export const longestWaitSeconds = computed(() => {
-  let oldest: Conversation | null = null
-  for (const c of monitor.lists.waiting) {
-    if (!oldest || compareTimes(waitStart(c), waitStart(oldest)) < 0) oldest = c
-  }
+  const oldest = byWait()[0]
   return oldest ? waitedSeconds(oldest, now.value) : 0
 })
 
-/** waitingOverThreshold counts the Waiting list's conversations past the threshold. */
-export const waitingOverThreshold = computed(() => monitor.lists.waiting.filter(overThreshold).length)
+/** waitingOverThreshold counts the Waiting list's conversations past the threshold: the longest waits, up to the first that is not. */
+export const waitingOverThreshold = computed(() => {
+  let n = 0
+  for (const c of byWait()) {
+    if (!overThreshold(c)) break
+    n++
+  }
+  return n
+})
 
 // Assignments move the medians, statuses the capacity: read again.
 socket.on((f) => {

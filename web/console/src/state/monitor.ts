@@ -4,7 +4,7 @@
 // then kept live by the socket's frames (monitor.counters, agent.status,
 // conversation.updated): the monitor never polls.
 import { compareTimes } from '../lib/clock'
-import { reactive } from 'vue'
+import { reactive, shallowReactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { Conversation, Phase, Role, User, UserStatus } from '../api/types'
 import { loadOpen } from './openConversations'
@@ -54,7 +54,13 @@ export const monitor = reactive({
   /** counters are the server's, over every bot of the user. */
   counters: { total: 0, bot: 0, waiting: 0, human: 0 } as Counters,
   agents: [] as AgentRow[],
-  lists: { bot: [], waiting: [], human: [] } as Record<FloorPhase, Conversation[]>,
+  /**
+   * lists hold every open conversation of the floor by phase, sorted. They
+   * are shallow on purpose: a busy floor has thousands of rows, and a deep
+   * proxy per conversation made every change cost milliseconds. A list is
+   * replaced, never changed in place, so whatever reads it follows.
+   */
+  lists: shallowReactive({ bot: [], waiting: [], human: [] }) as Record<FloorPhase, readonly Conversation[]>,
   /** longestFirst sorts a list by wait time, longest wait on top (else newest on top). */
   longestFirst: { bot: true, waiting: true, human: true } as Record<FloorPhase, boolean>,
   hideOffline: false,
@@ -66,6 +72,9 @@ export const monitor = reactive({
 
 let generation = 0
 
+/** phaseOf finds a conversation's list without scanning the three. */
+const phaseOf = new Map<string, FloorPhase>()
+
 /** waitStart is when a conversation's wait began: its hand-over, else its start. */
 export function waitStart(c: Conversation): string {
   return c.waiting_since ?? c.created_at
@@ -76,9 +85,39 @@ function inScope(c: Conversation): boolean {
   return matches(c, monitor.botId)
 }
 
-function sortList(p: FloorPhase): void {
+function order(p: FloorPhase): (a: Conversation, b: Conversation) => number {
   const dir = monitor.longestFirst[p] ? 1 : -1
-  monitor.lists[p].sort((a, b) => dir * (compareTimes(waitStart(a), waitStart(b)) || a.id.localeCompare(b.id)))
+  return (a, b) => dir * (compareTimes(waitStart(a), waitStart(b)) || a.id.localeCompare(b.id))
+}
+
+function sortList(p: FloorPhase): void {
+  monitor.lists[p] = [...monitor.lists[p]].sort(order(p))
+}
+
+/** inserted is list with c in its place (a binary search: a change costs no sort). */
+function inserted(list: readonly Conversation[], c: Conversation, cmp: (a: Conversation, b: Conversation) => number): Conversation[] {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (cmp(list[mid], c) <= 0) lo = mid + 1
+    else hi = mid
+  }
+  return [...list.slice(0, lo), c, ...list.slice(lo)]
+}
+
+/**
+ * replaceConversation puts a newer copy of a listed conversation in its
+ * place (a preview that changed): lists are shallow, so a row changes by
+ * being replaced.
+ */
+export function replaceConversation(id: string, change: (c: Conversation) => Conversation | null): void {
+  const p = phaseOf.get(id)
+  if (!p) return
+  const list = monitor.lists[p]
+  const i = list.findIndex((x) => x.id === id)
+  const next = i >= 0 ? change(list[i]) : null
+  if (next) monitor.lists[p] = [...list.slice(0, i), next, ...list.slice(i + 1)]
 }
 
 /** setSort orders one list by wait time. */
@@ -151,9 +190,10 @@ export async function loadMonitor(): Promise<void> {
       max_chats: byId.get(a.id)?.max_chats ?? 0,
       bot_ids: byId.get(a.id)?.bot_ids ?? [],
     }))
+    phaseOf.clear()
     FLOOR_PHASES.forEach((p, i) => {
-      monitor.lists[p] = lists[i]
-      sortList(p)
+      monitor.lists[p] = lists[i].sort(order(p))
+      for (const c of lists[i]) phaseOf.set(c.id, p)
     })
     for (const c of arrived ?? []) upsert(c)
   } catch (e) {
@@ -168,21 +208,19 @@ export async function loadMonitor(): Promise<void> {
 
 /** upsert puts a conversation in the list of its phase (or none once closed). */
 function upsert(c: Conversation): void {
-  let prev: Conversation | undefined
-  for (const p of FLOOR_PHASES) {
-    const i = monitor.lists[p].findIndex((x) => x.id === c.id)
-    if (i >= 0) prev = monitor.lists[p][i]
-  }
-  // A frame's data may be older than what a read already brought.
-  if (prev && c.seq < prev.seq) return
-  for (const p of FLOOR_PHASES) {
-    const i = monitor.lists[p].findIndex((x) => x.id === c.id)
-    if (i >= 0) monitor.lists[p].splice(i, 1)
+  const was = phaseOf.get(c.id)
+  if (was) {
+    const list = monitor.lists[was]
+    const i = list.findIndex((x) => x.id === c.id)
+    // A frame's data may be older than what a read already brought.
+    if (i >= 0 && c.seq < list[i].seq) return
+    if (i >= 0) monitor.lists[was] = [...list.slice(0, i), ...list.slice(i + 1)]
+    phaseOf.delete(c.id)
   }
   const phase: Phase = c.phase
   if (phase === 'closed' || !inScope(c)) return
-  monitor.lists[phase].push(c)
-  sortList(phase)
+  monitor.lists[phase] = inserted(monitor.lists[phase], c, order(phase))
+  phaseOf.set(c.id, phase)
 }
 
 function onCounters(d: CountersFrame): void {

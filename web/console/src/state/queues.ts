@@ -34,6 +34,9 @@ export const queues = reactive({
 
 let generation = 0
 
+/** arrived keeps the frames that come during a read, applied again on top of it (see state/monitor.ts). */
+let arrived: Conversation[] | null = null
+
 function wanted(c: Conversation): boolean {
   return (c.phase === 'waiting' || c.phase === 'human') && (queues.botId === 'all' || c.bot_id === queues.botId)
 }
@@ -42,6 +45,7 @@ function wanted(c: Conversation): boolean {
 export async function loadQueues(): Promise<void> {
   const gen = ++generation
   const current = () => gen === generation
+  arrived = []
   queues.loading = true
   queues.error = ''
   try {
@@ -50,10 +54,14 @@ export async function loadQueues(): Promise<void> {
     const items: Record<string, Conversation> = {}
     for (const c of [...waiting, ...human]) items[c.id] = c
     queues.items = items
+    for (const c of arrived ?? []) upsert(c)
   } catch (e) {
     if (current()) queues.error = e instanceof ApiError ? e.code : 'network'
   } finally {
-    if (current()) queues.loading = false
+    if (current()) {
+      queues.loading = false
+      arrived = null
+    }
   }
 }
 
@@ -102,7 +110,9 @@ export async function unassign(id: string): Promise<void> {
 }
 
 socket.on((f) => {
-  if (queues.active && f.type === 'conversation.updated') upsert(f.data as Conversation)
+  if (!queues.active || f.type !== 'conversation.updated') return
+  arrived?.push(f.data as Conversation)
+  upsert(f.data as Conversation)
 })
 
 // After a reconnect the frames in between are lost: read the queues again.
