@@ -197,9 +197,8 @@ func (c *committer) commit(batch []*writeReq) {
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		// A COMMIT refused by a deferred constraint leaves the transaction
-		// open on the connection; end it so the next batch can begin.
-		_, _ = s.w.ExecContext(ctx, `ROLLBACK`)
+		// The driver rolls back a COMMIT that failed and left the
+		// transaction open (a deferred constraint): the next batch can begin.
 		err = fmt.Errorf("store: commit: %w", err)
 		for _, r := range ran {
 			if r.err == nil {
