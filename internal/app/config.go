@@ -15,14 +15,14 @@ import (
 // Config is everything `relevo serve` takes. Each flag has an environment
 // twin: RELEVO_ + the flag name in upper case with - as _.
 type Config struct {
-	Addr          string
-	DataDir       string
-	DatabaseURL   string
-	NATSURL       string
-	PublicURL     string
-	LockMax       time.Duration
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	NATSURL     string
+	PublicURL   string
+	LockMax     time.Duration
 	// SQLiteSync is SQLite's synchronous mode: full (default) or normal.
-	SQLiteSync string
+	SQLiteSync    string
 	Demo          bool
 	AdminEmail    string
 	AdminPassword string
