@@ -53,6 +53,7 @@ type config struct {
 	groupCommit   bool   // SQLite group commit (store.Options.SerialWrites is its opposite)
 	synchronous   string // SQLite synchronous mode
 	compare       bool   // sustained runs in every SQLite write mode, interleaved
+	rounds        int    // with compare: turns each mode takes per client count
 }
 
 func main() {
@@ -87,8 +88,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.BoolVar(&c.groupCommit, "group-commit", true, "SQLite: group commit (false: each write its own transaction)")
 	fs.StringVar(&c.synchronous, "synchronous", "full", "SQLite synchronous mode: full or normal")
 	fs.BoolVar(&c.compare, "compare", false, "SQLite: run the sustained inbound in each write mode (group commit off/on × synchronous normal/full), interleaved, with ratios")
+	fs.IntVar(&c.rounds, "rounds", 1, "with -compare: how many turns of -duration each mode takes per client count (its figures are their sum)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if c.rounds < 1 {
+		return fmt.Errorf("-rounds must be ≥ 1")
 	}
 	for _, f := range strings.Split(clients, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(f))
