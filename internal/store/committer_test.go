@@ -30,7 +30,9 @@ func gcStore(t *testing.T, opts Options) *Store {
 	t.Cleanup(func() { s.Close() })
 	err = s.tx(context.Background(), func(t *txn) error {
 		_, err := t.tx.ExecContext(t.ctx, `CREATE TABLE IF NOT EXISTS gc_probe (k TEXT PRIMARY KEY);
-			CREATE TABLE IF NOT EXISTS gc_child (k TEXT PRIMARY KEY, parent TEXT NOT NULL REFERENCES gc_probe (k))`)
+			CREATE TABLE IF NOT EXISTS gc_child (k TEXT PRIMARY KEY, parent TEXT NOT NULL REFERENCES gc_probe (k));
+			CREATE TRIGGER IF NOT EXISTS gc_drop BEFORE INSERT ON gc_probe WHEN new.k = 'drop'
+				BEGIN SELECT RAISE(ROLLBACK, 'the whole transaction is gone'); END`)
 		return err
 	})
 	if err != nil {
@@ -105,6 +107,12 @@ func queued(t *testing.T, s *Store, n int) {
 // and returns their answers in order, checking they shared one transaction.
 func batch(t *testing.T, s *Store, ctxs []context.Context, fns ...func(*txn) error) []error {
 	t.Helper()
+	return batchIn(t, s, 1, ctxs, fns...)
+}
+
+// batchIn is batch, for requests that take wantTx transactions.
+func batchIn(t *testing.T, s *Store, wantTx int64, ctxs []context.Context, fns ...func(*txn) error) []error {
+	t.Helper()
 	release := hold(t, s)
 	errs := make([]error, len(fns))
 	var wg sync.WaitGroup
@@ -120,8 +128,8 @@ func batch(t *testing.T, s *Store, ctxs []context.Context, fns ...func(*txn) err
 	before := s.commits.batches.Load()
 	release()
 	wg.Wait()
-	if got := s.commits.batches.Load() - before; got != 1 {
-		t.Fatalf("%d requests ran in %d transactions, want 1", len(fns), got)
+	if got := s.commits.batches.Load() - before; got != wantTx {
+		t.Fatalf("%d requests ran in %d transactions, want %d", len(fns), got, wantTx)
 	}
 	return errs
 }
@@ -298,6 +306,27 @@ func TestGroupCommitFailedCommitAnswersEveryRequest(t *testing.T) {
 	}
 	if err := s.tx(context.Background(), put("d")); err != nil || !present(t, dir, "d")["d"] {
 		t.Errorf("write after the failed commit: %v", err)
+	}
+}
+
+// When SQLite itself ends the transaction (RAISE(ROLLBACK) here; an I/O
+// error or a full disk in life) there is no savepoint to go back to: the
+// requests that ran are answered with the error, those not yet run get a
+// fresh transaction.
+func TestGroupCommitTransactionLostMidBatch(t *testing.T) {
+	dir := t.TempDir()
+	s := gcStore(t, Options{DataDir: dir})
+	errs := batchIn(t, s, 2, nil, put("a"), put("drop"), put("c"), put("d"))
+	for i, err := range errs[:2] {
+		if err == nil || !strings.Contains(err.Error(), "batch rolled back") {
+			t.Errorf("request %d answered %v, want the batch's loss", i, err)
+		}
+	}
+	if errs[2] != nil || errs[3] != nil {
+		t.Errorf("requests not yet run answered %v, %v; want a fresh transaction", errs[2], errs[3])
+	}
+	if seen := present(t, dir, "a", "c", "d"); seen["a"] || !seen["c"] || !seen["d"] {
+		t.Errorf("committed %v, want c and d only", seen)
 	}
 }
 
