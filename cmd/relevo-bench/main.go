@@ -5,6 +5,8 @@
 //
 //	go run ./cmd/relevo-bench                       # SQLite in a temp folder
 //	go run ./cmd/relevo-bench -database-url postgres://...   # a fresh schema there
+//	go run ./cmd/relevo-bench -compare -clients 1,4,16,64     # SQLite: group commit off/on × synchronous NORMAL/FULL, side by side
+//	go run ./cmd/relevo-bench -group-commit=false -synchronous normal   # the store before group commit
 //
 // It seeds its own data (store.Seed) and never touches anything else: on
 // PostgreSQL it works in a new schema it drops at the end.
@@ -48,6 +50,10 @@ type config struct {
 	n             int
 	clients       []int
 	duration      time.Duration
+	groupCommit   bool   // SQLite group commit (store.Options.SerialWrites is its opposite)
+	synchronous   string // SQLite synchronous mode
+	compare       bool   // sustained runs in every SQLite write mode, interleaved
+	rounds        int    // with compare: turns each mode takes per client count
 }
 
 func main() {
@@ -79,8 +85,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&c.n, "n", 2000, "iterations of each timed operation")
 	fs.StringVar(&clients, "clients", "1,4,16", "concurrent clients for the sustained inbound runs")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "length of each sustained inbound run")
+	fs.BoolVar(&c.groupCommit, "group-commit", true, "SQLite: group commit (false: each write its own transaction)")
+	fs.StringVar(&c.synchronous, "synchronous", "full", "SQLite synchronous mode: full or normal")
+	fs.BoolVar(&c.compare, "compare", false, "SQLite: run the sustained inbound in each write mode (group commit off/on × synchronous normal/full), interleaved, with ratios")
+	fs.IntVar(&c.rounds, "rounds", 1, "with -compare: how many turns of -duration each mode takes per client count (its figures are their sum)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if c.rounds < 1 {
+		return fmt.Errorf("-rounds must be ≥ 1")
 	}
 	for _, f := range strings.Split(clients, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(f))
@@ -89,11 +102,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		c.clients = append(c.clients, k)
 	}
-	s, cleanup, err := open(ctx, &c)
+	o, cleanup, err := open(ctx, &c)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
+	s := o.s
 
 	fmt.Fprintf(out, "relevo-bench: %s, %s, GOMAXPROCS %d, %d CPUs\n", s.Dialect(), runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU())
 	t0 := time.Now()
@@ -102,14 +116,21 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "%d conversations ready in %v\n\n", w.Conversations, time.Since(t0).Round(time.Millisecond))
-	return measure(ctx, s, w, c, out)
+	return measure(ctx, o, w, c, out)
+}
+
+// opened is the store under measurement and how it was opened, so the
+// comparison can reopen the same file in another write mode.
+type opened struct {
+	s    *store.Store
+	opts store.Options
 }
 
 // open opens the store: SQLite in c.dataDir or a temp folder, or a fresh
 // schema on the PostgreSQL server of c.databaseURL.
-func open(ctx context.Context, c *config) (*store.Store, func(), error) {
+func open(ctx context.Context, c *config) (*opened, func(), error) {
 	cleanup := func() {}
-	opts := store.Options{DataDir: c.dataDir}
+	opts := store.Options{DataDir: c.dataDir, SerialWrites: !c.groupCommit, Synchronous: c.synchronous}
 	if store.IsPostgresURL(c.databaseURL) {
 		u, drop, err := freshSchema(c.databaseURL)
 		if err != nil {
@@ -128,7 +149,8 @@ func open(ctx context.Context, c *config) (*store.Store, func(), error) {
 		cleanup()
 		return nil, nil, err
 	}
-	return s, func() { s.Close(); cleanup() }, nil
+	o := &opened{s: s, opts: opts}
+	return o, func() { o.s.Close(); cleanup() }, nil
 }
 
 func freshSchema(base string) (string, func(), error) {
@@ -167,7 +189,8 @@ type result struct {
 	pass         func(p50, p99 time.Duration) bool
 }
 
-func measure(ctx context.Context, s *store.Store, w store.SeedWorld, c config, out io.Writer) error {
+func measure(ctx context.Context, o *opened, w store.SeedWorld, c config, out io.Writer) error {
+	s := o.s
 	targets, err := s.SeedTargets(ctx, 5000, desk.PhaseBot, desk.PhaseWaiting, desk.PhaseHuman)
 	if err != nil || len(targets) == 0 {
 		return fmt.Errorf("no open conversations to write to: %v", err)
@@ -236,16 +259,19 @@ func measure(ctx context.Context, s *store.Store, w store.SeedWorld, c config, o
 			pass: func(_, p99 time.Duration) bool { return p99 <= 5*time.Millisecond }})
 	}
 	printTable(out, s.Dialect(), w.Conversations, results)
+	if c.compare && s.Dialect() == "sqlite" {
+		return compareModes(ctx, o, targets, c, run, out)
+	}
 
 	fmt.Fprintf(out, "\nsustained inbound into open conversations (%v per run, each client its own conversations):\n", c.duration)
-	fmt.Fprintf(out, "%8s %10s %10s %10s %10s\n", "clients", "messages", "msg/s", "median", "p99")
+	fmt.Fprintf(out, "%8s %10s %10s %10s %10s %6s\n", "clients", "messages", "msg/s", "median", "p99", "load1")
 	for _, k := range c.clients {
 		n, d, err := sustained(ctx, s, targets, k, c.duration, run)
 		if err != nil {
 			return fmt.Errorf("sustained inbound: %w", err)
 		}
 		p50, p99 := percentiles(d)
-		fmt.Fprintf(out, "%8d %10d %10.0f %10s %10s\n", k, n, float64(n)/c.duration.Seconds(), ms(p50), ms(p99))
+		fmt.Fprintf(out, "%8d %10d %10.0f %10s %10s %6s\n", k, n, float64(n)/c.duration.Seconds(), ms(p50), ms(p99), load1())
 	}
 	return nil
 }

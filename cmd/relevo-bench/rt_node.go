@@ -47,7 +47,10 @@ func newNode(ctx context.Context, opt app.Options) (*node, error) {
 		return nil, err
 	}
 	opt.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: dir, FastHashing: true, LockMax: 30 * time.Second}, opt)
+	// RELEVO_SQLITE_SYNCHRONOUS, as for relevo serve: "normal" measures the
+	// node without an fsync per commit (default full).
+	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: dir, FastHashing: true, LockMax: 30 * time.Second,
+		SQLiteSync: os.Getenv("RELEVO_SQLITE_SYNCHRONOUS")}, opt)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err

@@ -84,7 +84,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		publish = opt.WrapPublish(publish)
 	}
 	a.Store, err = store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Clock: a.Clock,
-		LockMax: cfg.LockMax, OnCommit: publish, OnOutbox: a.Outbox.Kick})
+		LockMax: cfg.LockMax, Synchronous: cfg.SQLiteSync, OnCommit: publish, OnOutbox: a.Outbox.Kick})
 	if err != nil {
 		a.Bus.Close()
 		return nil, err

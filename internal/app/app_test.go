@@ -215,7 +215,8 @@ func TestParseFlagsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := app.Config{Addr: "127.0.0.1:8080", DataDir: "./data", LockMax: 30 * time.Second, PublicURL: "http://127.0.0.1:8080"}
+	want := app.Config{Addr: "127.0.0.1:8080", DataDir: "./data", LockMax: 30 * time.Second, PublicURL: "http://127.0.0.1:8080",
+		SQLiteSync: "full"}
 	if cfg != want {
 		t.Errorf("defaults %+v, want %+v", cfg, want)
 	}
@@ -227,6 +228,7 @@ func TestParseFlagsEnvTwinsAndFlagsWin(t *testing.T) {
 		"RELEVO_ADDR": "0.0.0.0:9000", "RELEVO_DATA": "/var/relevo", "RELEVO_DATABASE_URL": "postgres://env/db",
 		"RELEVO_NATS_URL": "nats://env:4222", "RELEVO_PUBLIC_URL": "https://env.example", "RELEVO_LOCK_MAX": "5s",
 		"RELEVO_DEMO": "true", "RELEVO_ADMIN_EMAIL": "boss@example.com", "RELEVO_ADMIN_PASSWORD": "boss-password",
+		"RELEVO_SQLITE_SYNCHRONOUS": "normal",
 	}
 	getenv := func(k string) string { return env[k] }
 	cfg, err := app.ParseFlags(nil, getenv)
@@ -234,17 +236,20 @@ func TestParseFlagsEnvTwinsAndFlagsWin(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := app.Config{Addr: "0.0.0.0:9000", DataDir: "/var/relevo", DatabaseURL: "postgres://env/db", NATSURL: "nats://env:4222",
-		PublicURL: "https://env.example", LockMax: 5 * time.Second, Demo: true, AdminEmail: "boss@example.com", AdminPassword: "boss-password"}
+		PublicURL: "https://env.example", LockMax: 5 * time.Second, Demo: true, AdminEmail: "boss@example.com", AdminPassword: "boss-password",
+		SQLiteSync: "normal"}
 	if cfg != want {
 		t.Errorf("from the environment:\n got %+v\nwant %+v", cfg, want)
 	}
 	cfg, err = app.ParseFlags([]string{"--addr", "127.0.0.1:7000", "--data=/tmp/d", "--database-url", "postgres://flag/db",
-		"--nats-url", "nats://flag:4222", "--public-url", "https://flag.example", "--lock-max", "2s", "--demo=false"}, getenv)
+		"--nats-url", "nats://flag:4222", "--public-url", "https://flag.example", "--lock-max", "2s", "--demo=false",
+		"--sqlite-synchronous", "full"}, getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want = app.Config{Addr: "127.0.0.1:7000", DataDir: "/tmp/d", DatabaseURL: "postgres://flag/db", NATSURL: "nats://flag:4222",
-		PublicURL: "https://flag.example", LockMax: 2 * time.Second, AdminEmail: "boss@example.com", AdminPassword: "boss-password"}
+		PublicURL: "https://flag.example", LockMax: 2 * time.Second, AdminEmail: "boss@example.com", AdminPassword: "boss-password",
+		SQLiteSync: "full"}
 	if cfg != want {
 		t.Errorf("flags over the environment:\n got %+v\nwant %+v", cfg, want)
 	}
@@ -257,6 +262,7 @@ func TestParseFlagsEnvTwinsAndFlagsWin(t *testing.T) {
 func TestParseFlagsRejectsBadInput(t *testing.T) {
 	none := func(string) string { return "" }
 	for _, args := range [][]string{
+		{"--sqlite-synchronous", "off"}, {"--sqlite-synchronous", "FULL"},
 		{"--lock-max", "soon"}, {"--lock-max", "0s"}, {"--lock-max", "-1s"}, {"--lock-max", "11m"},
 		{"--no-such-flag"}, {"extra-argument"},
 	} {

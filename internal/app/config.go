@@ -15,12 +15,14 @@ import (
 // Config is everything `relevo serve` takes. Each flag has an environment
 // twin: RELEVO_ + the flag name in upper case with - as _.
 type Config struct {
-	Addr          string
-	DataDir       string
-	DatabaseURL   string
-	NATSURL       string
-	PublicURL     string
-	LockMax       time.Duration
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	NATSURL     string
+	PublicURL   string
+	LockMax     time.Duration
+	// SQLiteSync is SQLite's synchronous mode: full (default) or normal.
+	SQLiteSync    string
 	Demo          bool
 	AdminEmail    string
 	AdminPassword string
@@ -45,6 +47,8 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.NATSURL, "nats-url", env("nats-url", ""), "external NATS; empty = embedded")
 	fs.StringVar(&c.PublicURL, "public-url", env("public-url", ""), "the URL customers and browsers reach this server at")
 	lockMax := fs.String("lock-max", env("lock-max", "30s"), "longest processing lock")
+	fs.StringVar(&c.SQLiteSync, "sqlite-synchronous", env("sqlite-synchronous", "full"),
+		"SQLite durability: full (an acknowledged write survives power loss) or normal (survives a crash of the process only)")
 	demo := fs.Bool("demo", env("demo", "") == "true" || env("demo", "") == "1", "load demo data and print the logins")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -55,6 +59,9 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 	d, err := time.ParseDuration(*lockMax)
 	if err != nil || d <= 0 || d > 10*time.Minute {
 		return c, errors.New("--lock-max must be a duration between 0 and 10m, like 30s")
+	}
+	if c.SQLiteSync != "full" && c.SQLiteSync != "normal" {
+		return c, errors.New("--sqlite-synchronous must be full or normal")
 	}
 	c.LockMax, c.Demo = d, *demo
 	c.AdminEmail, c.AdminPassword = getenv("RELEVO_ADMIN_EMAIL"), getenv("RELEVO_ADMIN_PASSWORD")

@@ -55,6 +55,13 @@ type Options struct {
 	// OnOutbox, when set, is called after a commit that queued outbound
 	// work, so a worker picks it up now instead of at its next poll.
 	OnOutbox func()
+	// Synchronous is SQLite's durability: "full" (the default; a commit
+	// is on disk when acknowledged, power loss included) or "normal" (a
+	// commit survives a crash of the process, not of the machine).
+	Synchronous string
+	// SerialWrites turns SQLite's group commit off: each write is its own
+	// transaction. For measuring the difference (relevo-bench).
+	SerialWrites bool
 }
 
 // Store is the database handle. Safe for concurrent use.
@@ -67,6 +74,7 @@ type Store struct {
 	onCommit func([]desk.Change)
 	onOutbox func()
 	stmts    *stmtCache // SQLite writer only; nil on PostgreSQL
+	commits  *committer // SQLite group commit; nil on PostgreSQL or when off
 }
 
 // Open connects to the database chosen by opts and applies migrations.
@@ -86,7 +94,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if IsPostgresURL(opts.DatabaseURL) {
 		err = s.openPostgres(opts.DatabaseURL)
 	} else {
-		err = s.openSQLite(opts.DataDir)
+		err = s.openSQLite(opts.DataDir, opts.Synchronous)
+		if err == nil && !opts.SerialWrites {
+			s.commits = newCommitter(s)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -115,21 +126,34 @@ func (s *Store) openPostgres(url string) error {
 	return nil
 }
 
-func (s *Store) openSQLite(dir string) error {
+// SynchronousModes are the values Options.Synchronous takes ("" is full).
+var SynchronousModes = []string{"full", "normal"}
+
+func (s *Store) openSQLite(dir, synchronous string) error {
 	if dir == "" {
 		dir = "data"
+	}
+	// FULL by default: the fsync a commit then waits for is paid once per
+	// group-committed batch, and an acknowledged message survives power loss.
+	switch synchronous {
+	case "", "full":
+		synchronous = "FULL"
+	case "normal":
+		synchronous = "NORMAL"
+	default:
+		return fmt.Errorf("store: synchronous %q: want full or normal", synchronous)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return fmt.Errorf("store: data folder: %w", err)
 	}
 	path := filepath.Join(dir, "relevo.db")
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + synchronous + ")"
 	// Reads through a memory map: every connection shares the OS page cache
 	// instead of a private 2 MB cache refilled with pread calls, which was a
 	// quarter of a conversation list's time at 100k (docs/PERFORMANCE.md).
 	pragmas += "&_pragma=mmap_size(1073741824)"
-	// One writer connection: SQLite has one writer anyway, and queueing in
-	// database/sql is cheaper than SQLITE_BUSY retries. _txlock=immediate
+	// One writer connection: SQLite has one writer anyway, and queueing
+	// (the committer's, or database/sql's) is cheaper than SQLITE_BUSY retries. _txlock=immediate
 	// takes the write lock at BEGIN so a read-then-write never deadlocks.
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
@@ -151,8 +175,11 @@ func (s *Store) openSQLite(dir string) error {
 	return nil
 }
 
-// Close releases the connections.
+// Close finishes the queued writes and releases the connections.
 func (s *Store) Close() error {
+	if s.commits != nil {
+		s.commits.close()
+	}
 	var err error
 	if s.r != nil && s.r != s.w {
 		err = s.r.Close()

@@ -9,50 +9,87 @@ import (
 	"github.com/relevo/relevo/internal/desk"
 )
 
-// txn is one write transaction plus what it will announce after commit.
+// txn is one write request plus what it will announce after commit. On
+// SQLite it is one request of a group-committed batch (committer.go); on
+// PostgreSQL, or with group commit off, its own transaction.
 type txn struct {
-	ctx     context.Context
-	tx      *sql.Tx
-	s       *Store
-	now     time.Time
+	ctx context.Context
+	tx  txConn  // what request code runs statements on
+	raw *sql.Tx // the shared transaction, for prepared statements
+	s   *Store
+	now time.Time
+	// changes and outbox are announced after the commit.
 	changes []desk.Change
 	outbox  bool
 	// lockWork counts outbox items queued per processing lock.
 	lockWork map[string]int
 }
 
+// txConn is the transaction as request code sees it (a querier, plus
+// ExecContext). In a batch, statements ignore the request's cancellation:
+// SQLite answers a write interrupted inside a transaction by rolling back
+// the whole transaction, which would take every other request of the batch
+// with it. A request whose context ends before its turn is not run at all.
+type txConn struct {
+	tx     *sql.Tx
+	pinned bool
+}
+
+func (c txConn) ctx(ctx context.Context) context.Context {
+	if c.pinned {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+func (c txConn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return c.tx.ExecContext(c.ctx(ctx), q, args...)
+}
+
+func (c txConn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.tx.QueryContext(c.ctx(ctx), q, args...)
+}
+
+func (c txConn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return c.tx.QueryRowContext(c.ctx(ctx), q, args...)
+}
+
 // exec, query and queryRow use the writer's prepared statements when there
 // are (SQLite, stmtcache.go).
 func (t *txn) exec(q string, args ...any) (sql.Result, error) {
 	if st := t.s.stmts.get(q); st != nil {
-		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+		return t.raw.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
 	}
-	return t.tx.ExecContext(t.ctx, q, args...)
+	return t.raw.ExecContext(t.ctx, q, args...)
 }
 
 func (t *txn) query(q string, args ...any) (*sql.Rows, error) {
 	if st := t.s.stmts.get(q); st != nil {
-		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+		return t.raw.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
 	}
-	return t.tx.QueryContext(t.ctx, q, args...)
+	return t.raw.QueryContext(t.ctx, q, args...)
 }
 
 func (t *txn) queryRow(q string, args ...any) *sql.Row {
 	if st := t.s.stmts.get(q); st != nil {
-		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+		return t.raw.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
 	}
-	return t.tx.QueryRowContext(t.ctx, q, args...)
+	return t.raw.QueryRowContext(t.ctx, q, args...)
 }
 
-// tx runs fn in one write transaction and, after a successful commit,
-// announces the changes and kicks the outbox.
+// tx runs fn as one atomic write and, once it is committed, announces the
+// changes and kicks the outbox. An error from fn undoes all of fn's writes
+// and nothing else.
 func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
+	if s.commits != nil {
+		return s.commits.do(ctx, fn)
+	}
 	s.stmts.prepare(ctx, s.w) // before BeginTx takes the writer connection
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	t := &txn{ctx: ctx, tx: sqlTx, s: s, now: s.clock.Now()}
+	t := &txn{ctx: ctx, tx: txConn{tx: sqlTx}, raw: sqlTx, s: s, now: s.clock.Now()}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -60,13 +97,18 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	s.announce(t)
+	return nil
+}
+
+// announce publishes what a committed txn changed and kicks the outbox.
+func (s *Store) announce(t *txn) {
 	if len(t.changes) > 0 && s.onCommit != nil {
 		s.onCommit(t.changes)
 	}
 	if t.outbox && s.onOutbox != nil {
 		s.onOutbox()
 	}
-	return nil
 }
 
 // querier is what both *sql.DB and *sql.Tx offer, so read helpers serve
