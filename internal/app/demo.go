@@ -14,15 +14,18 @@ const DemoPassword = "relevo-demo"
 
 // demoUsers are the demo logins, one per role and a second agent to
 // transfer to.
+// Agents may hold five conversations at once, so the monitor's load and
+// capacity read like a real floor's.
 var demoUsers = []struct {
 	name, email string
 	role        desk.Role
+	maxChats    int
 }{
-	{"Ada Admin", "admin@demo.relevo", desk.RoleAdmin},
-	{"Sam Supervisor", "supervisor@demo.relevo", desk.RoleSupervisor},
-	{"Alice Agent", "agent@demo.relevo", desk.RoleAgent},
-	{"Bruno Agent", "agent2@demo.relevo", desk.RoleAgent},
-	{"Olga Auditor", "auditor@demo.relevo", desk.RoleAuditor},
+	{"Ada Admin", "admin@demo.relevo", desk.RoleAdmin, 0},
+	{"Sam Supervisor", "supervisor@demo.relevo", desk.RoleSupervisor, 0},
+	{"Alice Agent", "agent@demo.relevo", desk.RoleAgent, 5},
+	{"Bruno Agent", "agent2@demo.relevo", desk.RoleAgent, 5},
+	{"Olga Auditor", "auditor@demo.relevo", desk.RoleAuditor, 0},
 }
 
 // demoFlow is a small built-in flow so the demo bot owns its conversations
@@ -68,7 +71,7 @@ func loadDemo(ctx context.Context, s *store.Store, hash func(string) (string, er
 	}
 	d := &demo{s: s, ctx: ctx, drain: drain, users: map[string]desk.User{}}
 	for _, u := range demoUsers {
-		d.users[u.email], err = s.CreateUser(ctx, desk.User{Name: u.name, Email: u.email, Role: u.role}, h)
+		d.users[u.email], err = s.CreateUser(ctx, desk.User{Name: u.name, Email: u.email, Role: u.role, MaxChats: u.maxChats}, h)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}

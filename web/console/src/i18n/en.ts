@@ -329,6 +329,7 @@ export const en = {
     hideOffline: 'Hide offline agents',
     loadTitle: 'Open conversations against the maximum',
     load: '{open} of {max} chats',
+    loadNoMax: '{open} chats, no maximum set',
     pause: 'Pause',
     unpause: 'End pause',
     logout: 'Log out',

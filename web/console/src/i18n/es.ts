@@ -330,6 +330,7 @@ export const es: MessageSchema = {
     hideOffline: 'Ocultar agentes desconectados',
     loadTitle: 'Conversaciones abiertas frente al máximo',
     load: '{open} de {max} chats',
+    loadNoMax: '{open} chats, sin máximo',
     pause: 'Pausar',
     unpause: 'Terminar pausa',
     logout: 'Cerrar sesión',

@@ -330,6 +330,7 @@ export const ptBR: MessageSchema = {
     hideOffline: 'Ocultar agentes offline',
     loadTitle: 'Conversas abertas em relação ao máximo',
     load: '{open} de {max} chats',
+    loadNoMax: '{open} chats, sem máximo',
     pause: 'Pausar',
     unpause: 'Encerrar pausa',
     logout: 'Desconectar',
