@@ -81,7 +81,7 @@ try {
 
   await s.page.goto(`/reports?bot=${bot.id}&tab=agents`)
   await s.page.getByRole('heading', { name: 'Reports' }).waitFor()
-  await s.page.getByText('Alice Agent').first().waitFor()
+  await s.page.getByRole('table').first().getByText('Alice Agent').waitFor()
   await pause(800)
   await s.page.screenshot({ path: shot('reports') })
   await s.context.close()
