@@ -31,6 +31,7 @@ func runCSV(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("relevo-bench csv", flag.ContinueOnError)
 	conversations := fs.Int("conversations", 100_000, "conversations to seed (every one is a row)")
 	runs := fs.Int("runs", 3, "exports to time")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the exports to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,6 +61,11 @@ func runCSV(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	stopProfile, err := cpuProfile(*cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	fmt.Fprintf(out, "%-5s %10s %10s %10s %12s %14s %14s\n", "run", "rows", "MB", "first-ms", "total-ms", "heap-before", "heap-peak")
 	for r := 1; r <= *runs; r++ {
 		res, err := exportCSV(ctx, c)

@@ -319,9 +319,17 @@ func TestListPagesCoverEveryRowOnce(t *testing.T) {
 			}
 		}
 		enc := base64.RawURLEncoding.EncodeToString
-		for _, bad := range []string{"!!!", enc([]byte("x5")), enc([]byte("o-1")), enc([]byte("o2000000")), enc([]byte("ofive"))} {
+		for _, bad := range []string{"!!!", enc([]byte("x5")), enc([]byte("o-1")), enc([]byte("o2000000")), enc([]byte("ofive")),
+			enc([]byte("k")), enc([]byte("k5:")), enc([]byte("kx:abc")), enc([]byte("k-1:abc"))} {
 			_, _, err := w.s.ListConversations(w.ctx, desk.UserActor(ana), store.ConversationFilter{Cursor: bad})
 			wantCode(t, err, desk.CodeValidationFailed)
 		}
+		// A key cursor belongs to the updated order.
+		_, next, err := w.s.ListConversations(w.ctx, desk.UserActor(ana), store.ConversationFilter{Sort: store.SortUpdated, Limit: 1})
+		if err != nil || next == "" {
+			t.Fatalf("first page: %v %q", err, next)
+		}
+		_, _, err = w.s.ListConversations(w.ctx, desk.UserActor(ana), store.ConversationFilter{Sort: store.SortWaiting, Limit: 1, Cursor: next})
+		wantCode(t, err, desk.CodeValidationFailed)
 	})
 }

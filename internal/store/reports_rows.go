@@ -40,7 +40,10 @@ func (s *Store) ConversationDetails(ctx context.Context, ids []string) (map[stri
 	}
 	w := &where{}
 	w.add("m.conversation_id IN (" + w.in(ids) + ")")
-	w.add("m.event_type IN ('assigned', 'transferred', 'resolved')")
+	// COALESCE keeps the planner off the event-type index, which would walk
+	// every event of the database for each page: the page's conversations
+	// are few, and (conversation_id, seq) finds their messages directly.
+	w.add("COALESCE(m.event_type, '') IN ('assigned', 'transferred', 'resolved')")
 	rows, err := s.r.QueryContext(ctx, `SELECT m.conversation_id, m.event_type, COALESCE(m.event_to, ''), COALESCE(u.name, ''),
 		COALESCE(rs.name, ''), m.created_at
 		FROM messages m LEFT JOIN users u ON u.id = m.event_to LEFT JOIN reasons rs ON rs.id = m.reason_id`+

@@ -8,9 +8,12 @@ export type OpenPhase = 'bot' | 'waiting' | 'human'
 
 /**
  * loadOpen reads every conversation of phase, of botId ('all': every bot
- * of the user), longest wait first, narrowed by the list filters in
+ * of the user), narrowed by the list filters in
  * filters (the monitor's). current tells whether the caller still wants
- * the answer (a newer read started): if not, it stops early.
+ * the answer (a newer read started): if not, it stops early. Callers
+ * sort by wait themselves, so the pages are read in the updated order,
+ * whose pages cost the same however deep (the waiting order's unread part
+ * is the viewer's, which the floor does not care about).
  */
 export async function loadOpen(
   phase: OpenPhase,
@@ -22,7 +25,7 @@ export async function loadOpen(
   let cursor: string | undefined
   for (;;) {
     const page = (await api.get('/api/v1/conversations', {
-      query: { phase, bot: botId !== 'all' ? botId : undefined, ...filters, sort: 'waiting', limit: 200, cursor },
+      query: { phase, bot: botId !== 'all' ? botId : undefined, ...filters, sort: 'updated', limit: 200, cursor },
     })) as Page<Conversation>
     if (!current()) return items
     items.push(...page.items)
