@@ -99,7 +99,7 @@ type reasonRequest struct {
 	BotID string `json:"bot_id"`
 }
 
-// tagRequest is a new conversation tag; color is a CSS hex colour.
+// tagRequest is a new conversation tag; color is #rrggbb (desk.TagColor).
 type tagRequest struct {
 	Name  string `json:"name" required:"true"`
 	Color string `json:"color"`

@@ -82,8 +82,17 @@ func happySettings(t *testing.T, w *world) {
 	if !has(ids(a.get("/api/v1/reasons").want(200).items()), str(rs["id"])) {
 		t.Error("GET /reasons misses the new reason")
 	}
-	tg := a.post("/api/v1/tags", map[string]any{"name": "Urgent", "color": "#ff0000"}).want(200).obj()
-	checkFields(t, "POST /tags", tg, map[string]string{"id": "string", "name": "string"})
+	tg := a.post("/api/v1/tags", map[string]any{"name": "Urgent", "color": "#FF0000"}).want(200).obj()
+	checkFields(t, "POST /tags", tg, map[string]string{"id": "string", "name": "string", "color": "string"})
+	if tg["color"] != "#ff0000" {
+		t.Errorf("POST /tags: color %v, want #ff0000", tg["color"])
+	}
+	// A tag's colour is #rrggbb and nothing else, refused on its field.
+	for _, c := range []string{"#f00", "#ff000080", "red"} {
+		if d := a.post("/api/v1/tags", map[string]any{"name": "Bad " + c, "color": c}).fails(422, "validation_failed"); d["field"] != "color" {
+			t.Errorf("POST /tags color %q: details %v, want field color", c, d)
+		}
+	}
 	if !has(ids(a.get("/api/v1/tags").want(200).items()), str(tg["id"])) {
 		t.Error("GET /tags misses the new tag")
 	}

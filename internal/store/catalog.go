@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/relevo/relevo/internal/desk"
@@ -75,20 +74,17 @@ func scanReason(sc scanner) (r desk.Reason, err error) {
 	return r, sc.Scan(&r.ID, &r.Name, &r.BotID)
 }
 
-// tagColor is a CSS hex colour; anything else could smuggle CSS into the
-// console.
-var tagColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$`)
-
 // CreateTag adds a tag; names are unique.
 func (s *Store) CreateTag(ctx context.Context, tag desk.Tag) (desk.Tag, error) {
 	name, err := cleanText("name", tag.Name, true, 64)
 	if err != nil {
 		return desk.Tag{}, err
 	}
-	tag.Name, tag.Color = name, strings.TrimSpace(tag.Color)
-	if tag.Color != "" && !tagColor.MatchString(tag.Color) {
-		return desk.Tag{}, desk.Invalid("color", "must be a hex colour like #1e88e5")
+	color, err := desk.TagColor(tag.Color)
+	if err != nil {
+		return desk.Tag{}, err
 	}
+	tag.Name, tag.Color = name, color
 	tag.ID = s.ids.New()
 	err = s.tx(ctx, func(t *txn) error {
 		_, err := t.exec(`INSERT INTO tags (id, name, color) VALUES ($1, $2, $3)`, tag.ID, tag.Name, tag.Color)

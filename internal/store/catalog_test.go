@@ -73,7 +73,7 @@ func TestListReasonsIncludesGlobalOnes(t *testing.T) {
 func TestCreateTagRejectsDuplicateName(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		s, ctx := db.Store, context.Background()
-		vip, err := s.CreateTag(ctx, desk.Tag{Name: " VIP ", Color: "#1e88e5"})
+		vip, err := s.CreateTag(ctx, desk.Tag{Name: " VIP ", Color: " #1E88E5 "})
 		if err != nil || vip.Name != "VIP" || vip.Color != "#1e88e5" {
 			t.Fatalf("CreateTag = %+v, %v", vip, err)
 		}
@@ -105,6 +105,8 @@ func TestCreateTagValidates(t *testing.T) {
 			{"no name", "name", desk.Tag{}},
 			{"long name", "name", desk.Tag{Name: strings.Repeat("t", 65)}},
 			{"colour not hex", "color", desk.Tag{Name: "t", Color: "red;background:url(x)"}},
+			{"colour short", "color", desk.Tag{Name: "t", Color: "#fff"}},
+			{"colour with alpha", "color", desk.Tag{Name: "t", Color: "#11223344"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := s.CreateTag(ctx, tc.tag)

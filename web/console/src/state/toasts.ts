@@ -50,13 +50,15 @@ export function fail(e: unknown): void {
 /**
  * fieldError is the field an API error points at (details.field) and what
  * to say next to it, or null when it names none. A taken email is a
- * conflict on field email.
+ * conflict on field email. own words a form's fields its own way: by field
+ * name, and "taken" for a conflict (a tag's name, not a user's email).
  */
-export function fieldError(e: unknown): { field: string; text: string } | null {
+export function fieldError(e: unknown, own: Record<string, string> = {}): { field: string; text: string } | null {
   if (!(e instanceof ApiError) || typeof e.details.field !== 'string') return null
   const { t, te } = i18n.global
   const field = e.details.field
-  if (e.code === 'conflict') return { field, text: t('fields.taken') }
+  if (e.code === 'conflict') return { field, text: own.taken ?? t('fields.taken') }
+  if (own[field]) return { field, text: own[field] }
   const key = `fields.${field}`
   return { field, text: te(key) ? t(key, { n: session.passwordMin }) : e.message }
 }

@@ -5,7 +5,9 @@
 import { reactive } from 'vue'
 import { api } from '../../api/client'
 import type { Bot, Role, Team, User } from '../../api/types'
-import { session } from '../session'
+import { byName, search } from './common'
+
+export { canWrite } from './common'
 
 export interface UserDraft {
   name: string
@@ -26,11 +28,6 @@ export const users = reactive({
   error: null as unknown,
 })
 
-/** canWrite: only admins change users (the API decides; this hides buttons). */
-export function canWrite(): boolean {
-  return session.me?.role === 'admin'
-}
-
 export async function loadUsers(): Promise<void> {
   users.error = null
   try {
@@ -47,17 +44,14 @@ export async function loadUsers(): Promise<void> {
 
 /** search matches name or email, ignoring case and accents. */
 export function searchUsers(q: string): User[] {
-  const norm = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
-  const n = norm(q.trim())
-  if (!n) return users.list
-  return users.list.filter((u) => norm(u.name).includes(n) || norm(u.email).includes(n))
+  return search(users.list, q, (u) => [u.name, u.email])
 }
 
 function put(u: User): void {
   const i = users.list.findIndex((x) => x.id === u.id)
   if (i >= 0) users.list[i] = u
   else users.list.push(u)
-  users.list.sort((a, b) => a.name.localeCompare(b.name))
+  byName(users.list)
 }
 
 export async function createUser(d: UserDraft): Promise<User> {
