@@ -99,7 +99,8 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	}
 	wa := whatsapp.New(waOpts)
 	a.Widget = webchat.New(webchat.Options{Store: a.Store, Publish: publish, Log: a.Log, Files: widgetFiles(),
-		PublicURL: cfg.PublicURL, UploadDir: filepath.Join(cfg.DataDir, "uploads")})
+		PublicURL: cfg.PublicURL, UploadDir: filepath.Join(cfg.DataDir, "uploads"),
+		MessageRate: float64(cfg.WidgetRate), MessageBurst: cfg.WidgetBurst})
 	senders := map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: poster}, desk.ChannelWhatsApp: wa, desk.ChannelWeb: a.Widget}
 	for t, s := range opt.Senders {
 		senders[t] = s
@@ -122,7 +123,8 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	if cfg.FastHashing {
 		hash = func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
 	}
-	a.Server, err = httpapi.New(httpapi.Config{Version: Version, Demo: cfg.Demo, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash},
+	a.Server, err = httpapi.New(httpapi.Config{Version: Version, Demo: cfg.Demo, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash,
+		TokenRate: float64(cfg.TokenRate), TokenBurst: cfg.TokenBurst},
 		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Widget: a.Widget, Extra: a.extraRoutes()})
 	if err != nil {
 		a.Close()

@@ -216,7 +216,7 @@ func TestParseFlagsDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := app.Config{Addr: "127.0.0.1:8080", DataDir: "./data", LockMax: 30 * time.Second, PublicURL: "http://127.0.0.1:8080",
-		SQLiteSync: "full"}
+		SQLiteSync: "full", TokenRate: 100, TokenBurst: 200, WidgetRate: 2, WidgetBurst: 20}
 	if cfg != want {
 		t.Errorf("defaults %+v, want %+v", cfg, want)
 	}
@@ -228,7 +228,8 @@ func TestParseFlagsEnvTwinsAndFlagsWin(t *testing.T) {
 		"RELEVO_ADDR": "0.0.0.0:9000", "RELEVO_DATA": "/var/relevo", "RELEVO_DATABASE_URL": "postgres://env/db",
 		"RELEVO_NATS_URL": "nats://env:4222", "RELEVO_PUBLIC_URL": "https://env.example", "RELEVO_LOCK_MAX": "5s",
 		"RELEVO_DEMO": "true", "RELEVO_ADMIN_EMAIL": "boss@example.com", "RELEVO_ADMIN_PASSWORD": "boss-password",
-		"RELEVO_SQLITE_SYNCHRONOUS": "normal",
+		"RELEVO_SQLITE_SYNCHRONOUS": "normal", "RELEVO_TOKEN_RATE": "1000", "RELEVO_TOKEN_BURST": "2000",
+		"RELEVO_WIDGET_RATE": "5", "RELEVO_WIDGET_BURST": "50",
 	}
 	getenv := func(k string) string { return env[k] }
 	cfg, err := app.ParseFlags(nil, getenv)
@@ -237,19 +238,19 @@ func TestParseFlagsEnvTwinsAndFlagsWin(t *testing.T) {
 	}
 	want := app.Config{Addr: "0.0.0.0:9000", DataDir: "/var/relevo", DatabaseURL: "postgres://env/db", NATSURL: "nats://env:4222",
 		PublicURL: "https://env.example", LockMax: 5 * time.Second, Demo: true, AdminEmail: "boss@example.com", AdminPassword: "boss-password",
-		SQLiteSync: "normal"}
+		SQLiteSync: "normal", TokenRate: 1000, TokenBurst: 2000, WidgetRate: 5, WidgetBurst: 50}
 	if cfg != want {
 		t.Errorf("from the environment:\n got %+v\nwant %+v", cfg, want)
 	}
 	cfg, err = app.ParseFlags([]string{"--addr", "127.0.0.1:7000", "--data=/tmp/d", "--database-url", "postgres://flag/db",
 		"--nats-url", "nats://flag:4222", "--public-url", "https://flag.example", "--lock-max", "2s", "--demo=false",
-		"--sqlite-synchronous", "full"}, getenv)
+		"--sqlite-synchronous", "full", "--token-rate", "7", "--token-burst=14", "--widget-rate", "1", "--widget-burst", "3"}, getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want = app.Config{Addr: "127.0.0.1:7000", DataDir: "/tmp/d", DatabaseURL: "postgres://flag/db", NATSURL: "nats://flag:4222",
 		PublicURL: "https://flag.example", LockMax: 2 * time.Second, AdminEmail: "boss@example.com", AdminPassword: "boss-password",
-		SQLiteSync: "full"}
+		SQLiteSync: "full", TokenRate: 7, TokenBurst: 14, WidgetRate: 1, WidgetBurst: 3}
 	if cfg != want {
 		t.Errorf("flags over the environment:\n got %+v\nwant %+v", cfg, want)
 	}
@@ -265,6 +266,9 @@ func TestParseFlagsRejectsBadInput(t *testing.T) {
 		{"--sqlite-synchronous", "off"}, {"--sqlite-synchronous", "FULL"},
 		{"--lock-max", "soon"}, {"--lock-max", "0s"}, {"--lock-max", "-1s"}, {"--lock-max", "11m"},
 		{"--no-such-flag"}, {"extra-argument"},
+		{"--token-rate", "0"}, {"--token-rate", "-5"}, {"--token-rate", "100001"}, {"--token-rate", "fast"}, {"--token-rate", "2.5"},
+		{"--token-burst", "0"}, {"--token-burst", "200001"}, {"--widget-rate", "0"}, {"--widget-rate", "1e9"},
+		{"--widget-burst", "-1"}, {"--widget-burst", ""},
 	} {
 		if _, err := app.ParseFlags(args, none); err == nil {
 			t.Errorf("ParseFlags(%q) accepted", args)
@@ -277,5 +281,15 @@ func TestParseFlagsRejectsBadInput(t *testing.T) {
 		return ""
 	}); err == nil {
 		t.Error("RELEVO_LOCK_MAX=forever accepted")
+	}
+	// A bad rate says which flag and what it takes.
+	_, err := app.ParseFlags(nil, func(k string) string {
+		if k == "RELEVO_TOKEN_RATE" {
+			return "0"
+		}
+		return ""
+	})
+	if err == nil || !strings.Contains(err.Error(), "--token-rate") || !strings.Contains(err.Error(), "100000") {
+		t.Errorf("RELEVO_TOKEN_RATE=0: %v", err)
 	}
 }

@@ -8,8 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/relevo/relevo/internal/desk"
 )
 
 // Config is everything `relevo serve` takes. Each flag has an environment
@@ -28,6 +31,21 @@ type Config struct {
 	AdminPassword string
 	// FastHashing uses cheap password hashing (tests and the demo only).
 	FastHashing bool
+	// TokenRate and TokenBurst bound each API token without a rate_limit
+	// of its own: requests a second, and how many at once.
+	TokenRate, TokenBurst int
+	// WidgetRate and WidgetBurst bound each web widget visitor's messages
+	// and uploads the same way.
+	WidgetRate, WidgetBurst int
+}
+
+// rateFlag is one of the rate limit flags: an integer within bounds.
+type rateFlag struct {
+	name     string
+	def      string
+	min, max int
+	dst      *int
+	raw      *string
 }
 
 // ParseFlags reads args and the environment. Flags win over the
@@ -49,6 +67,21 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 	lockMax := fs.String("lock-max", env("lock-max", "30s"), "longest processing lock")
 	fs.StringVar(&c.SQLiteSync, "sqlite-synchronous", env("sqlite-synchronous", "full"),
 		"SQLite durability: full (an acknowledged write survives power loss) or normal (survives a crash of the process only)")
+	rates := []rateFlag{
+		{name: "token-rate", def: "100", min: desk.MinRate, max: desk.MaxRate, dst: &c.TokenRate},
+		{name: "token-burst", def: "200", min: 1, max: desk.MaxBurst, dst: &c.TokenBurst},
+		{name: "widget-rate", def: "2", min: desk.MinRate, max: desk.MaxRate, dst: &c.WidgetRate},
+		{name: "widget-burst", def: "20", min: 1, max: desk.MaxBurst, dst: &c.WidgetBurst},
+	}
+	usage := map[string]string{
+		"token-rate":   "requests a second per API token without a rate_limit of its own",
+		"token-burst":  "requests at once per API token without a rate_limit of its own",
+		"widget-rate":  "messages and uploads a second per web widget visitor",
+		"widget-burst": "messages and uploads at once per web widget visitor",
+	}
+	for i := range rates {
+		rates[i].raw = fs.String(rates[i].name, env(rates[i].name, rates[i].def), usage[rates[i].name])
+	}
 	demo := fs.Bool("demo", env("demo", "") == "true" || env("demo", "") == "1", "load demo data and print the logins")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -62,6 +95,13 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 	}
 	if c.SQLiteSync != "full" && c.SQLiteSync != "normal" {
 		return c, errors.New("--sqlite-synchronous must be full or normal")
+	}
+	for _, f := range rates {
+		n, err := strconv.Atoi(strings.TrimSpace(*f.raw))
+		if err != nil || n < f.min || n > f.max {
+			return c, fmt.Errorf("--%s must be a whole number from %d to %d, got %q", f.name, f.min, f.max, *f.raw)
+		}
+		*f.dst = n
 	}
 	c.LockMax, c.Demo = d, *demo
 	c.AdminEmail, c.AdminPassword = getenv("RELEVO_ADMIN_EMAIL"), getenv("RELEVO_ADMIN_PASSWORD")

@@ -123,6 +123,9 @@ func (s *Server) createTemplate(w http.ResponseWriter, r *http.Request) {
 type tokenRequest struct {
 	Name  string `json:"name" required:"true"`
 	BotID string `json:"bot_id"`
+	// RateLimit is the token's own rate, requests a second (burst twice
+	// that); absent or null: the server's default.
+	RateLimit *int `json:"rate_limit"`
 }
 
 type tokenResponse struct {
@@ -131,6 +134,7 @@ type tokenResponse struct {
 	BotID     string    `json:"bot_id"`
 	Token     string    `json:"token"`
 	CreatedAt time.Time `json:"created_at"`
+	RateLimit *int      `json:"rate_limit"`
 }
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
@@ -150,8 +154,43 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	t, err := s.store.CreateToken(r.Context(), in.Name, in.BotID, actorOf(r).User.ID, hash)
-	s.respond(w, r, tokenResponse{ID: t.ID, Name: t.Name, BotID: t.BotID, Token: plain, CreatedAt: t.CreatedAt}, err)
+	t, err := s.store.CreateTokenRate(r.Context(), in.Name, in.BotID, actorOf(r).User.ID, hash, in.RateLimit)
+	s.respond(w, r, tokenResponse{ID: t.ID, Name: t.Name, BotID: t.BotID, Token: plain, CreatedAt: t.CreatedAt, RateLimit: t.RateLimit}, err)
+}
+
+// tokenPatchRequest is PATCH /api/v1/tokens/{id}. rate_limit must be sent:
+// null is a request (back to the server's default), so a missing field
+// must not be mistaken for one.
+type tokenPatchRequest struct {
+	RateLimit *int `json:"rate_limit" required:"true"`
+	sent      bool
+}
+
+// UnmarshalJSON records whether rate_limit was in the body at all.
+func (p *tokenPatchRequest) UnmarshalJSON(b []byte) error {
+	type plain tokenPatchRequest // drops the method, so no recursion
+	var probe struct {
+		RateLimit json.RawMessage `json:"rate_limit"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return err
+	}
+	p.sent = probe.RateLimit != nil
+	return json.Unmarshal(b, (*plain)(p))
+}
+
+func (s *Server) patchToken(w http.ResponseWriter, r *http.Request) {
+	var in tokenPatchRequest
+	if err := decodeJSON(w, r, &in, defaultBodyLimit); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	if !in.sent {
+		writeError(w, r, s.log, desk.Invalid("rate_limit", "required: requests a second, or null for the server's default"))
+		return
+	}
+	t, err := s.store.SetTokenRate(r.Context(), r.PathValue("id"), in.RateLimit)
+	s.respond(w, r, t, err)
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {

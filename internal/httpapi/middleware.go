@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpkit"
@@ -75,7 +77,13 @@ func (s *Server) authenticate(r *http.Request, access Access) (desk.Actor, error
 			}
 			return desk.Actor{}, err
 		}
-		if err := s.tokenLimit.Allow(tok.ID); err != nil {
+		// The token's own rate is read with it, so a change made on any node
+		// holds here from the next request on.
+		every, burst := s.tokenLimit.Limit(), s.tokenLimit.Burst()
+		if tok.RateLimit != nil {
+			every, burst = rate.Limit(*tok.RateLimit), desk.TokenBurst(*tok.RateLimit)
+		}
+		if err := s.tokenLimit.AllowAt(tok.ID, every, burst); err != nil {
 			return desk.Actor{}, err
 		}
 		return desk.Actor{Integration: true, BotID: tok.BotID}, nil

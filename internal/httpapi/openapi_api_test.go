@@ -24,7 +24,7 @@ var apiMDRoutes = []string{
 	"GET /api/v1/bots", "POST /api/v1/bots", "GET /api/v1/bots/{id}", "PATCH /api/v1/bots/{id}",
 	"GET /api/v1/channels", "POST /api/v1/channels", "PATCH /api/v1/channels/{id}",
 	"GET /api/v1/reasons", "POST /api/v1/reasons", "GET /api/v1/tags", "POST /api/v1/tags",
-	"POST /api/v1/templates", "GET /api/v1/templates", "POST /api/v1/tokens",
+	"POST /api/v1/templates", "GET /api/v1/templates", "POST /api/v1/tokens", "PATCH /api/v1/tokens/{id}",
 
 	"POST /api/v1/channels/{id}/inbound",
 

@@ -87,6 +87,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Pattern: "/api/v1/templates", Tag: "settings", Summary: "Create a template", Access: AccessAdmin, Request: newTemplateRequest{}, Response: desk.Template{}, Errors: codes(invalid, conflict), Handler: s.createTemplate},
 		{Method: "GET", Pattern: "/api/v1/tokens", Tag: "settings", Summary: "List API tokens (never their secrets)", Access: AccessAdmin, Response: page[store.Token]{}, Handler: s.listTokens},
 		{Method: "POST", Pattern: "/api/v1/tokens", Tag: "settings", Summary: "Create an API token, shown this once", Access: AccessAdmin, Request: tokenRequest{}, Response: tokenResponse{}, Errors: codes(invalid), Handler: s.createToken},
+		{Method: "PATCH", Pattern: "/api/v1/tokens/{id}", Tag: "settings", Summary: "Change an API token's own rate limit (null: the server's default)", Access: AccessAdmin, Request: tokenPatchRequest{}, Response: store.Token{}, Errors: codes(invalid, notFound), Handler: s.patchToken},
 		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Tag: "settings", Summary: "Revoke an API token", Access: AccessAdmin, Errors: codes(notFound), Handler: s.revokeToken},
 
 		{Method: "POST", Pattern: "/api/v1/channels/{id}/inbound", Tag: "channels", Summary: "A customer message through the API channel", Access: AccessIntegration, Request: inboundRequest{}, Response: inboundResponse{}, Errors: codes(invalid, notFound), Handler: s.inbound},

@@ -32,8 +32,8 @@ type Config struct {
 	// (defaults 10 and 15 minutes).
 	LoginMaxFailures int
 	LoginWindow      time.Duration
-	// TokenRate and TokenBurst bound each API token's requests per second
-	// (defaults 100 and 200).
+	// TokenRate and TokenBurst bound the requests per second of each API
+	// token without a rate_limit of its own (defaults 100 and 200).
 	TokenRate  float64
 	TokenBurst int
 	// PasswordHasher hashes new passwords (tests use cheap parameters).
@@ -55,7 +55,8 @@ type Server struct {
 	whatsapp WhatsApp
 	// widget serves the web chat widget's routes (nil: none).
 	widget Widget
-	// tokenLimit bounds each API token's request rate.
+	// tokenLimit bounds each API token's request rate: the configured
+	// default, or the token's own rate_limit.
 	tokenLimit *httpkit.Limiter
 }
 
@@ -102,7 +103,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 		cfg.LoginWindow = 15 * time.Minute
 	}
 	if cfg.TokenRate <= 0 {
-		cfg.TokenRate, cfg.TokenBurst = 100, 200
+		cfg.TokenRate = 100
+	}
+	if cfg.TokenBurst <= 0 {
+		cfg.TokenBurst = desk.TokenBurst(int(cfg.TokenRate))
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()

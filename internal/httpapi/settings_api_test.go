@@ -105,6 +105,9 @@ func happySettings(t *testing.T, w *world) {
 	}
 	tok := a.post("/api/v1/tokens", map[string]any{"name": "crm", "bot_id": w.botA.ID}).want(200).obj()
 	checkFields(t, "POST /tokens", tok, map[string]string{"id": "string", "token": "string"})
+	if got := a.do("PATCH", "/api/v1/tokens/"+str(tok["id"]), map[string]any{"rate_limit": 50}).want(200).obj(); got["rate_limit"] != float64(50) {
+		t.Errorf("PATCH /tokens/{id}: %v, want rate_limit 50", got)
+	}
 	for _, it := range a.get("/api/v1/tokens").want(200).items() {
 		if _, ok := it["token"]; ok {
 			t.Errorf("GET /tokens shows a secret: %v", it)

@@ -15,7 +15,9 @@ import (
 // twice: buckets idle longer than a full refill are swept, and past maxKeys
 // every new key shares one overflow bucket, so a flood of fresh keys
 // (spoofed IPv6 addresses, minted tokens) gets one budget between them
-// instead of memory.
+// instead of memory. A key may carry a rate of its own (AllowAt: an API
+// token's rate_limit, read with the token), so one limiter serves keys at
+// different rates.
 type Limiter struct {
 	mu       sync.Mutex
 	every    rate.Limit
@@ -30,6 +32,9 @@ type Limiter struct {
 type bucket struct {
 	lim  *rate.Limiter
 	seen time.Time
+	// idle is how long this bucket may go unused before it is swept: past a
+	// full refill at its own rate, a fresh bucket is the same as this one.
+	idle time.Duration
 }
 
 // Per is n events per period, as a rate.
@@ -48,25 +53,38 @@ func (l *Limiter) Limit() rate.Limit { return l.every }
 // Burst is how many requests a key may make at once.
 func (l *Limiter) Burst() int { return l.burst }
 
-// Allow takes a token for key, or returns rate_limited with the wait.
-func (l *Limiter) Allow(key string) error {
+// Allow takes a token for key at the limiter's rate and burst, or returns
+// rate_limited with the wait.
+func (l *Limiter) Allow(key string) error { return l.AllowAt(key, l.every, l.burst) }
+
+// AllowAt is Allow for a key with a rate and burst of its own. A key whose
+// rate or burst changed since its last request starts a fresh bucket at the
+// new values: the change holds from this request on, and raising a limit
+// frees the client at once instead of leaving it to refill from empty.
+// Keys past maxKeys share the overflow bucket at the limiter's own rate.
+func (l *Limiter) AllowAt(key string, every rate.Limit, burst int) error {
 	now := l.now()
 	l.mu.Lock()
-	idle := time.Duration(float64(l.burst)/float64(l.every)*float64(time.Second)) + time.Minute
 	if since := now.Sub(l.swept); since > time.Minute || (len(l.buckets) >= l.maxKeys && since > time.Second) {
 		for k, b := range l.buckets {
-			if now.Sub(b.seen) > idle {
+			if now.Sub(b.seen) > b.idle {
 				delete(l.buckets, k)
 			}
 		}
 		l.swept = now
 	}
 	var lim *rate.Limiter
-	if b := l.buckets[key]; b != nil {
+	b := l.buckets[key]
+	if b != nil && (b.lim.Limit() != every || b.lim.Burst() != burst) {
+		delete(l.buckets, key)
+		b = nil
+	}
+	if b != nil {
 		b.seen, lim = now, b.lim
 	} else if len(l.buckets) < l.maxKeys {
-		lim = rate.NewLimiter(l.every, l.burst)
-		l.buckets[key] = &bucket{lim: lim, seen: now}
+		lim = rate.NewLimiter(every, burst)
+		idle := time.Duration(float64(burst)/float64(every)*float64(time.Second)) + time.Minute
+		l.buckets[key] = &bucket{lim: lim, seen: now, idle: idle}
 	} else {
 		lim = l.overflow
 	}

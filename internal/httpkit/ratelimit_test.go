@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/relevo/relevo/internal/desk"
 )
 
@@ -60,5 +62,37 @@ func TestLimiterMapIsBounded(t *testing.T) {
 	}
 	if n := l.size(); n != 1 {
 		t.Fatalf("%d buckets after the sweep, want 1", n)
+	}
+}
+
+// A key with a rate of its own gets its own burst in the same limiter, and
+// a changed rate holds from the next request: a fresh bucket at the new
+// values (the clock stands still, so nothing refills in between).
+func TestLimiterAllowAtPerKeyRate(t *testing.T) {
+	now := time.Unix(1000, 0)
+	l := NewLimiter(100, 200, 100)
+	l.now = func() time.Time { return now }
+	count := func(key string, every float64, burst, n int) (ok int) {
+		for range n {
+			if l.AllowAt(key, rate.Limit(every), burst) == nil {
+				ok++
+			}
+		}
+		return ok
+	}
+	if ok := count("slow", 5, 10, 15); ok != 10 {
+		t.Fatalf("a key at 5/s, burst 10: %d of 15 allowed", ok)
+	}
+	if ok := count("default", 100, 200, 15); ok != 15 {
+		t.Fatalf("a key at the default: %d of 15 allowed", ok)
+	}
+	if ok := count("slow", 5, 10, 1); ok != 0 {
+		t.Fatal("the slow key's bucket refilled with no time passing")
+	}
+	if ok := count("slow", 100, 200, 150); ok != 150 {
+		t.Fatalf("after raising the slow key's rate: %d of 150 allowed", ok)
+	}
+	if ok := count("slow", 1, 2, 5); ok != 2 {
+		t.Fatalf("after lowering it to 1/s, burst 2: %d of 5 allowed", ok)
 	}
 }

@@ -19,20 +19,33 @@ type Token struct {
 	BotID     string    `json:"bot_id"`
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
+	// RateLimit is the token's own request rate (requests a second, burst
+	// desk.TokenBurst); nil is the server's default.
+	RateLimit *int `json:"rate_limit"`
 }
 
-const tokenCols = `id, name, bot_id, created_by, created_at`
+const tokenCols = `id, name, bot_id, created_by, created_at, rate_limit`
 
-// CreateToken stores a new token under tokenHash.
+// CreateToken stores a new token under tokenHash, at the server's default
+// rate.
 func (s *Store) CreateToken(ctx context.Context, name, botID, createdBy, tokenHash string) (Token, error) {
+	return s.CreateTokenRate(ctx, name, botID, createdBy, tokenHash, nil)
+}
+
+// CreateTokenRate stores a new token under tokenHash with its own rate
+// limit (nil: the server's default).
+func (s *Store) CreateTokenRate(ctx context.Context, name, botID, createdBy, tokenHash string, rateLimit *int) (Token, error) {
 	name, err := cleanText("name", name, true, 200)
 	if err != nil {
+		return Token{}, err
+	}
+	if err := desk.CheckTokenRate(rateLimit); err != nil {
 		return Token{}, err
 	}
 	if tokenHash == "" {
 		return Token{}, fmt.Errorf("store: create token: empty hash")
 	}
-	tok := Token{ID: s.ids.New(), Name: name, BotID: botID, CreatedBy: createdBy}
+	tok := Token{ID: s.ids.New(), Name: name, BotID: botID, CreatedBy: createdBy, RateLimit: rateLimit}
 	err = s.tx(ctx, func(t *txn) error {
 		if botID != "" {
 			if missing, err := t.firstMissing(`SELECT id FROM bots WHERE id IN`, []string{botID}); err != nil {
@@ -42,8 +55,8 @@ func (s *Store) CreateToken(ctx context.Context, name, botID, createdBy, tokenHa
 			}
 		}
 		tok.CreatedAt = t.now
-		_, err := t.exec(`INSERT INTO tokens (id, name, bot_id, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			tok.ID, tok.Name, tok.BotID, tokenHash, tok.CreatedBy, ms(t.now))
+		_, err := t.exec(`INSERT INTO tokens (id, name, bot_id, token_hash, created_by, created_at, rate_limit)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, tok.ID, tok.Name, tok.BotID, tokenHash, tok.CreatedBy, ms(t.now), rateLimit)
 		if s.d.isUnique(err) {
 			return desk.Errorf(desk.CodeConflict, "token already exists")
 		}
@@ -92,12 +105,39 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	})
 }
 
+// SetTokenRate changes a live token's own rate limit (nil: back to the
+// server's default). Every node reads it with the token on the next request.
+func (s *Store) SetTokenRate(ctx context.Context, id string, rateLimit *int) (Token, error) {
+	if err := desk.CheckTokenRate(rateLimit); err != nil {
+		return Token{}, err
+	}
+	var tok Token
+	err := s.tx(ctx, func(t *txn) error {
+		var err error
+		tok, err = scanToken(t.queryRow(`UPDATE tokens SET rate_limit = $2 WHERE id = $1 AND revoked_at IS NULL
+			RETURNING `+tokenCols, id, rateLimit))
+		if errors.Is(err, sql.ErrNoRows) {
+			return desk.NotFound("token")
+		}
+		if err != nil {
+			return fmt.Errorf("store: set token rate: %w", err)
+		}
+		return nil
+	})
+	return tok, err
+}
+
 func scanToken(sc scanner) (Token, error) {
 	var tok Token
 	var created int64
-	if err := sc.Scan(&tok.ID, &tok.Name, &tok.BotID, &tok.CreatedBy, &created); err != nil {
+	var rate sql.NullInt64
+	if err := sc.Scan(&tok.ID, &tok.Name, &tok.BotID, &tok.CreatedBy, &created, &rate); err != nil {
 		return tok, err
 	}
 	tok.CreatedAt = fromMS(created)
+	if rate.Valid {
+		n := int(rate.Int64)
+		tok.RateLimit = &n
+	}
 	return tok, nil
 }

@@ -70,3 +70,53 @@ func TestRevokedTokenIsNotFound(t *testing.T) {
 		}
 	})
 }
+
+// A token's own rate is stored with it, read with it by hash (what the
+// limiter uses on every request), changed and cleared; out of bounds it is
+// refused and nothing changes.
+func TestTokenRateLimitIsStored(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
+		s, ctx := db.Store, context.Background()
+		five, zero := 5, 0
+		tok, err := s.CreateTokenRate(ctx, "Slow", "", "u", "hash-slow", &five)
+		if err != nil || tok.RateLimit == nil || *tok.RateLimit != 5 {
+			t.Fatalf("CreateTokenRate = %+v, %v", tok, err)
+		}
+		rate := func() *int {
+			t.Helper()
+			got, err := s.TokenByHash(ctx, "hash-slow")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.RateLimit
+		}
+		if r := rate(); r == nil || *r != 5 {
+			t.Fatalf("TokenByHash rate %v, want 5", r)
+		}
+		_, err = s.CreateTokenRate(ctx, "Zero", "", "u", "hash-zero", &zero)
+		wantCode(t, err, desk.CodeValidationFailed)
+		big := desk.MaxRate + 1
+		_, err = s.SetTokenRate(ctx, tok.ID, &big)
+		wantCode(t, err, desk.CodeValidationFailed)
+		if r := rate(); r == nil || *r != 5 {
+			t.Fatalf("a refused change left rate %v", r)
+		}
+		max := desk.MaxRate
+		if got, err := s.SetTokenRate(ctx, tok.ID, &max); err != nil || got.RateLimit == nil || *got.RateLimit != max || got.Name != "Slow" {
+			t.Fatalf("SetTokenRate max = %+v, %v", got, err)
+		}
+		if got, err := s.SetTokenRate(ctx, tok.ID, nil); err != nil || got.RateLimit != nil {
+			t.Fatalf("SetTokenRate nil = %+v, %v", got, err)
+		}
+		if r := rate(); r != nil {
+			t.Fatalf("rate after clearing: %v", *r)
+		}
+		_, err = s.SetTokenRate(ctx, "missing", &five)
+		wantCode(t, err, desk.CodeNotFound)
+		if err := s.RevokeToken(ctx, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.SetTokenRate(ctx, tok.ID, &five)
+		wantCode(t, err, desk.CodeNotFound)
+	})
+}

@@ -44,5 +44,5 @@ func TestMessagesAreRateLimitedPerToken(t *testing.T) {
 		other.say("1", "I am fine")
 		// Reading is not limited by the sending budget.
 		v.get("/widget/v1/messages").want(200)
-	}, func(o *web.Options) { o.MessagesPer10s = 3 })
+	}, func(o *web.Options) { o.MessageRate, o.MessageBurst = 0.3, 3 })
 }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/relevo/relevo/internal/channel/misconfig"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpkit"
@@ -34,8 +36,10 @@ type Options struct {
 	SessionTTL time.Duration
 	// SessionsPerMinute bounds new sessions per client IP (default 10).
 	SessionsPerMinute int
-	// MessagesPer10s bounds a token's messages and uploads (default 20).
-	MessagesPer10s int
+	// MessageRate and MessageBurst bound a visitor's messages and uploads
+	// per session token: a second, and at once (defaults 2 and 20).
+	MessageRate  float64
+	MessageBurst int
 	// SendQueue is how many frames may wait for one socket before it is
 	// closed as too slow (default 64).
 	SendQueue int
@@ -77,8 +81,11 @@ func New(o Options) *Service {
 	if o.SessionsPerMinute <= 0 {
 		o.SessionsPerMinute = 10
 	}
-	if o.MessagesPer10s <= 0 {
-		o.MessagesPer10s = 20
+	if o.MessageRate <= 0 {
+		o.MessageRate = 2
+	}
+	if o.MessageBurst <= 0 {
+		o.MessageBurst = 20
 	}
 	if o.SendQueue <= 0 {
 		o.SendQueue = 64
@@ -88,7 +95,7 @@ func New(o Options) *Service {
 	}
 	s := &Service{store: o.Store, publish: o.Publish, log: o.Log, uploads: o.UploadDir, maxUpload: o.MaxUpload, ttl: o.SessionTTL,
 		sessions: httpkit.NewLimiter(httpkit.Per(o.SessionsPerMinute, time.Minute), o.SessionsPerMinute, maxLimiterKeys),
-		messages: httpkit.NewLimiter(httpkit.Per(o.MessagesPer10s, 10*time.Second), o.MessagesPer10s, maxLimiterKeys), misconfig: misconfig.New(o.Log)}
+		messages: httpkit.NewLimiter(rate.Limit(o.MessageRate), o.MessageBurst, maxLimiterKeys), misconfig: misconfig.New(o.Log)}
 	if u, err := url.Parse(o.PublicURL); err == nil {
 		s.publicHost = u.Host
 	}

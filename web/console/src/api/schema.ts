@@ -884,7 +884,8 @@ export interface paths {
         delete: operations["deleteTokensById"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an API token's own rate limit (null: the server's default) */
+        patch: operations["patchTokensById"];
         trace?: never;
     };
     "/api/v1/uploads": {
@@ -1802,14 +1803,19 @@ export interface components {
             created_by: string;
             id: string;
             name: string;
+            rate_limit: number | null;
         };
         TokenPage: {
             items: components["schemas"]["Token"][];
             next_cursor: string | null;
         };
+        TokenPatchRequest: {
+            rate_limit: number | null;
+        };
         TokenRequest: {
             bot_id?: string;
             name: string;
+            rate_limit?: number | null;
         };
         TokenResponse: {
             bot_id: string;
@@ -1817,6 +1823,7 @@ export interface components {
             created_at: string;
             id: string;
             name: string;
+            rate_limit: number | null;
             token: string;
         };
         TransferRequest: {
@@ -4223,6 +4230,39 @@ export interface operations {
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    patchTokensById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenPatchRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
         };
     };
