@@ -9,7 +9,7 @@ import { api, ApiError } from '../api/client'
 import type { Conversation, Phase, Role, User, UserStatus } from '../api/types'
 import { loadOpen } from './openConversations'
 import { session, socket } from './session'
-import { apiQuery, filtering, matches } from './monitorFilters'
+import { apiQuery, matches } from './monitorFilters'
 
 export type FloorPhase = 'bot' | 'waiting' | 'human'
 export const FLOOR_PHASES: FloorPhase[] = ['bot', 'waiting', 'human']
@@ -127,13 +127,14 @@ export function setSort(p: FloorPhase, longestFirst: boolean): void {
 }
 
 /**
- * shownCounters are the numbers at the top. For every bot, unfiltered,
- * they are the server's; for one bot or with a filter they are counted
- * from the live lists, which hold every open conversation that matches
- * (the server's pushes count the whole floor: see state/monitorFilters.ts).
+ * shownCounters are the numbers at the top, counted from the live lists,
+ * which hold every open conversation of the user's bots that the filters
+ * let through: a conversation.updated frame moves them at once. (The
+ * server's monitor.counters pushes are coalesced to four a second, so a
+ * change could wait up to 250 ms for one; they still bring each agent's
+ * load.)
  */
 export function shownCounters(): Counters {
-  if (monitor.botId === 'all' && !filtering()) return monitor.counters
   const l = monitor.lists
   return { total: l.bot.length + l.waiting.length + l.human.length, bot: l.bot.length, waiting: l.waiting.length, human: l.human.length }
 }
