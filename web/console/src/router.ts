@@ -34,7 +34,7 @@ export const router = createRouter({
       meta: { supervisor: true },
       children: [
         { path: '', name: 'settings', redirect: { name: sections[0].route } },
-        ...sections.map((s) => ({ path: s.path, name: s.route, component: s.component })),
+        ...sections.map((s) => ({ path: s.path, name: s.route, component: s.component, meta: { admin: !!s.adminOnly } })),
       ],
     },
     { path: '/queues', name: 'queues', component: QueuesView, meta: { supervisor: true } },
@@ -65,6 +65,8 @@ router.beforeEach(async (to) => {
   // The monitor, the reports and the settings are for supervisors and
   // admins; the API refuses the others too.
   if (to.meta.supervisor && !supervises()) return { name: 'dashboard' }
+  // An admins' settings section (the API answers it to admins alone).
+  if (to.meta.admin && session.me?.role !== 'admin') return { name: 'settings' }
   return true
 })
 

@@ -31,6 +31,7 @@ export type Team = S['Team']
 export type Channel = Omit<S['Channel'], 'type'> & { type: ChannelType }
 export type Reason = S['Reason']
 export type Tag = S['Tag']
+export type Token = S['Token']
 export type ConversationAction = S['ConversationAction']
 export type Template = S['Template']
 export type Contact = S['Contact']

@@ -5,13 +5,18 @@
 import type { Component } from 'vue'
 import type { MessageSchema } from '../../i18n/en'
 
+/** The top-level i18n blocks with a title: a section may keep its texts in one. */
+type OwnBlock = { [K in keyof MessageSchema]: MessageSchema[K] extends { title: string } ? K : never }[keyof MessageSchema]
+
 export interface SettingsSection {
   /** path under /settings. */
   path: string
   /** route name. */
   route: string
-  /** the nav's label: a key of settings.nav. */
-  label: keyof MessageSchema['settings']['nav']
+  /** the nav's label: a key of settings.nav, or the title of the section's own i18n block. */
+  label: keyof MessageSchema['settings']['nav'] | `${OwnBlock}.title`
+  /** adminOnly: the API answers the section to admins alone, so supervisors don't get it. */
+  adminOnly?: boolean
   component: () => Promise<Component>
 }
 
@@ -20,4 +25,10 @@ export const sections: SettingsSection[] = [
   { path: 'teams', route: 'settings-teams', label: 'teams', component: () => import('./TeamsSettings.vue') },
   { path: 'reasons', route: 'settings-reasons', label: 'reasons', component: () => import('./ReasonsSettings.vue') },
   { path: 'tags', route: 'settings-tags', label: 'tags', component: () => import('./TagsSettings.vue') },
+  { path: 'tokens', route: 'settings-tokens', label: 'settingsTokens.title', adminOnly: true, component: () => import('./TokensSettings.vue') },
 ]
+
+/** labelKey is the i18n key of a section's nav label. */
+export function labelKey(s: SettingsSection): string {
+  return s.label.includes('.') ? s.label : `settings.nav.${s.label}`
+}
