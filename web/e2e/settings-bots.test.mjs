@@ -1,5 +1,6 @@
 // Settings → Bots on the demo server, in a real browser: the admin edits
-// "Acme Sales" (no flow: new conversations queue at once). A delay over 30
+// "Acme Sales" (no flow: new conversations queue at once), after creating
+// a bot (a missing name is said in place). A delay over 30
 // days is refused next to the auto-close field; then the Portuguese queued
 // and assigned notices are written and previewed ({agent} filled in),
 // auto-close set to 2 h 30 min, a handover keyword added. The API then
@@ -84,6 +85,22 @@ test('bots: notices per language with a preview, auto-close in hours and minutes
   await page.getByLabel('Search bots').fill('sales')
   await table.getByRole('cell', { name: 'Acme Support', exact: true }).waitFor({ state: 'detached' })
   await bothSchemes(page, 'bots')
+  await page.getByLabel('Search bots').fill('')
+
+  // A new bot: a name is needed, said in place; then it is listed with
+  // its member and the default delay.
+  await page.getByRole('button', { name: 'New bot' }).click()
+  const create = page.getByRole('dialog', { name: 'New bot' })
+  await create.getByRole('group', { name: 'Members' }).getByLabel('Alice Agent').check()
+  await create.getByRole('button', { name: 'Create bot' }).click()
+  await create.getByText('Enter a name.').waitFor()
+  assert.equal(await create.getByLabel('Name').getAttribute('aria-invalid'), 'true')
+  await create.getByLabel('Name').fill('Acme Billing')
+  await create.getByRole('button', { name: 'Create bot' }).click()
+  await create.waitFor({ state: 'detached' })
+  const billing = table.getByRole('row').filter({ hasText: 'Acme Billing' })
+  await billing.getByRole('cell', { name: '1', exact: true }).waitFor()
+  await billing.getByRole('cell', { name: '24 h', exact: true }).waitFor()
 
   await row.getByRole('button', { name: 'Edit Acme Sales' }).click()
   const form = page.getByRole('dialog', { name: 'Edit Acme Sales' })
