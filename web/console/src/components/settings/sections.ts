@@ -23,6 +23,7 @@ export interface SettingsSection {
 export const sections: SettingsSection[] = [
   { path: 'users', route: 'settings-users', label: 'users', component: () => import('./UsersSettings.vue') },
   { path: 'teams', route: 'settings-teams', label: 'teams', component: () => import('./TeamsSettings.vue') },
+  { path: 'bots', route: 'settings-bots', label: 'bots', component: () => import('./BotsSettings.vue') },
   { path: 'reasons', route: 'settings-reasons', label: 'reasons', component: () => import('./ReasonsSettings.vue') },
   { path: 'tags', route: 'settings-tags', label: 'tags', component: () => import('./TagsSettings.vue') },
   { path: 'tokens', route: 'settings-tokens', label: 'settingsTokens.title', adminOnly: true, component: () => import('./TokensSettings.vue') },
