@@ -169,6 +169,8 @@ test('the CSV download equals the JSON rows, and a finished session is found by 
   await page.waitForURL((u) => u.searchParams.get('protocol') === world.resolvedProtocol)
   const found = page.getByTestId('report-row')
   await found.filter({ hasText: world.resolvedProtocol }).waitFor()
+  // The rows of the previous query stay on screen until the search answers.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="report-row"]').length === 1)
   assert.equal(await found.count(), 1)
   await found.getByRole('cell', { name: 'Resolved' }).waitFor()
   await found.getByRole('cell', { name: 'Rita Report 4' }).waitFor()
