@@ -84,7 +84,7 @@ func TestDurationsHealthThreshold(t *testing.T) {
 			}
 		}
 		for _, v := range []string{"-1h", "-1", "1.5", "abc", "9999999h", "99999999999999999999", "0.5s", "0"} {
-			d := s.get("/api/v1/monitor/health?threshold=" + url.QueryEscape(v)).fails(422, "validation_failed")
+			d := s.get("/api/v1/monitor/health?threshold="+url.QueryEscape(v)).fails(422, "validation_failed")
 			if d["field"] != "threshold" {
 				t.Errorf("?threshold=%s: details %v, want the field", v, d)
 			}
