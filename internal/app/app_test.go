@@ -265,6 +265,7 @@ func TestParseFlagsRejectsBadInput(t *testing.T) {
 	for _, args := range [][]string{
 		{"--sqlite-synchronous", "off"}, {"--sqlite-synchronous", "FULL"},
 		{"--lock-max", "soon"}, {"--lock-max", "0s"}, {"--lock-max", "-1s"}, {"--lock-max", "11m"},
+		{"--lock-max", "0"}, {"--lock-max", "601"}, {"--lock-max", "1.5s"}, {"--lock-max", "9999999h"},
 		{"--no-such-flag"}, {"extra-argument"},
 		{"--token-rate", "0"}, {"--token-rate", "-5"}, {"--token-rate", "100001"}, {"--token-rate", "fast"}, {"--token-rate", "2.5"},
 		{"--token-burst", "0"}, {"--token-burst", "200001"}, {"--widget-rate", "0"}, {"--widget-rate", "1e9"},

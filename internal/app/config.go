@@ -64,7 +64,7 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.DatabaseURL, "database-url", env("database-url", ""), "a postgres:// URL switches to PostgreSQL")
 	fs.StringVar(&c.NATSURL, "nats-url", env("nats-url", ""), "external NATS; empty = embedded")
 	fs.StringVar(&c.PublicURL, "public-url", env("public-url", ""), "the URL customers and browsers reach this server at")
-	lockMax := fs.String("lock-max", env("lock-max", "30s"), "longest processing lock")
+	lockMax := fs.String("lock-max", env("lock-max", "30s"), "longest processing lock: whole seconds or a duration (30s)")
 	fs.StringVar(&c.SQLiteSync, "sqlite-synchronous", env("sqlite-synchronous", "full"),
 		"SQLite durability: full (an acknowledged write survives power loss) or normal (survives a crash of the process only)")
 	rates := []rateFlag{
@@ -89,10 +89,13 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	d, err := time.ParseDuration(*lockMax)
-	if err != nil || d <= 0 || d > 10*time.Minute {
-		return c, errors.New("--lock-max must be a duration between 0 and 10m, like 30s")
+	// Read as the API reads durations (desk.ParseSeconds): "30" and "30s"
+	// are the same lock, and a fraction of a second is refused alike.
+	lock, err := desk.ParseSeconds(*lockMax)
+	if err != nil || lock <= 0 || lock.Duration() > 10*time.Minute {
+		return c, errors.New("--lock-max must be whole seconds or a duration from 1s to 10m, like 30 or 30s")
 	}
+	d := lock.Duration()
 	if c.SQLiteSync != "full" && c.SQLiteSync != "normal" {
 		return c, errors.New("--sqlite-synchronous must be full or normal")
 	}

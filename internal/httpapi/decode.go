@@ -29,6 +29,25 @@ func queryInt(r *http.Request, name string, def, min, max int) (int, error) {
 	return n, nil
 }
 
+// querySeconds reads a duration query parameter (?threshold=300 or
+// ?threshold=5m, desk.ParseSeconds), def when absent or empty; outside
+// [min, max] is refused, as queryInt does.
+func querySeconds(r *http.Request, name string, def, min, max desk.Seconds) (desk.Seconds, error) {
+	raw := r.URL.Query().Get(name)
+	if raw == "" {
+		return def, nil
+	}
+	n, err := desk.ParseSeconds(raw)
+	if err != nil {
+		return 0, desk.InvalidSeconds(name, err.Error())
+	}
+	if n < min || n > max {
+		return 0, desk.Invalid(name, "must be between %d and %d seconds", min, max).
+			WithDetail("min", min).WithDetail("max", max)
+	}
+	return n, nil
+}
+
 // parseTimeParam reads an RFC 3339 time or a 2006-01-02 date (midnight UTC)
 // from the query; nil when absent. Results are in UTC, as API.md promises.
 func parseTimeParam(r *http.Request, name string) (*time.Time, error) {

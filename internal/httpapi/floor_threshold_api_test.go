@@ -32,9 +32,9 @@ func TestMonitorWaitingThreshold(t *testing.T) {
 		for _, bad := range []any{0, 29, 86401, -5} {
 			s.do("PUT", "/api/v1/me/monitor-preferences", lists(map[string]any{"waiting_threshold_seconds": bad})).fails(422, "validation_failed")
 		}
-		// Not a whole number: the decoder's bad_request, like every field.
+		// Not a duration: refused on the field (durations_api_test.go has the rest).
 		for _, bad := range []any{"soon", 30.5} {
-			s.do("PUT", "/api/v1/me/monitor-preferences", lists(map[string]any{"waiting_threshold_seconds": bad})).fails(400, "bad_request")
+			s.do("PUT", "/api/v1/me/monitor-preferences", lists(map[string]any{"waiting_threshold_seconds": bad})).fails(422, "validation_failed")
 		}
 		// A PUT of the hide lists alone keeps the threshold.
 		if p := s.do("PUT", "/api/v1/me/monitor-preferences", lists(nil)).want(200).obj(); num(p["waiting_threshold_seconds"]) != 30 {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/relevo/relevo/internal/desk"
 )
@@ -19,9 +18,9 @@ func (s *Server) getMonitorPreferences(w http.ResponseWriter, r *http.Request) {
 // lists, each replacing what was stored (an empty list hides nothing), and
 // optionally the waiting threshold (absent: the stored one stays).
 type monitorPreferencesRequest struct {
-	HiddenAgentIDs          *[]string `json:"hidden_agent_ids" required:"true"`
-	HiddenTeamIDs           *[]string `json:"hidden_team_ids" required:"true"`
-	WaitingThresholdSeconds *int      `json:"waiting_threshold_seconds,omitempty"`
+	HiddenAgentIDs          *[]string     `json:"hidden_agent_ids" required:"true"`
+	HiddenTeamIDs           *[]string     `json:"hidden_team_ids" required:"true"`
+	WaitingThresholdSeconds *desk.Seconds `json:"waiting_threshold_seconds,omitempty"`
 }
 
 // putMonitorPreferences replaces the caller's hidden agents and teams;
@@ -45,11 +44,12 @@ func (s *Server) putMonitorPreferences(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	if req.WaitingThresholdSeconds != nil {
 		// Checked here so an explicit 0 is refused rather than defaulted.
-		if err := desk.CheckWaitingThreshold(*req.WaitingThresholdSeconds); err != nil {
+		// A Seconds is at most ~2^33, so int holds it on 64-bit platforms.
+		if err := desk.CheckWaitingThreshold(int(*req.WaitingThresholdSeconds)); err != nil {
 			writeError(w, r, s.log, err)
 			return
 		}
-		in.WaitingThresholdSeconds = *req.WaitingThresholdSeconds
+		in.WaitingThresholdSeconds = int(*req.WaitingThresholdSeconds)
 	} else {
 		stored, err := s.store.MonitorPreferences(r.Context(), a.User.ID)
 		if err != nil {
@@ -86,7 +86,7 @@ func (s *Server) monitorHealth(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	threshold, err := queryInt(r, "threshold", prefs.WaitingThresholdSeconds, 1, 7*24*3600)
+	threshold, err := querySeconds(r, "threshold", desk.Seconds(prefs.WaitingThresholdSeconds), 1, 7*24*3600)
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return
@@ -101,6 +101,6 @@ func (s *Server) monitorHealth(w http.ResponseWriter, r *http.Request) {
 		}
 		scope = bots
 	}
-	h, err := s.store.QueueHealth(r.Context(), scope, time.Duration(threshold)*time.Second)
+	h, err := s.store.QueueHealth(r.Context(), scope, threshold.Duration())
 	s.respond(w, r, h, err)
 }

@@ -49,8 +49,9 @@ type Answer struct {
 }
 
 // Param documents one query parameter. Type is a JSON Schema type
-// ("string", "integer", "number", "boolean"; empty means string) or one of
-// the string formats "date-time" and "date". Required is set only where
+// ("string", "integer", "number", "boolean"; empty means string), one of
+// the string formats "date-time" and "date", or "duration" (whole seconds
+// or a Go duration string, as desk.Seconds takes them). Required is set only where
 // the handler refuses a request without it.
 type Param struct {
 	Name, Type, Description string
@@ -304,6 +305,8 @@ func paramSchema(t string) *schema {
 		return &schema{Type: schemaType{"string"}}
 	case "date-time", "date":
 		return &schema{Type: schemaType{"string"}, Format: t}
+	case "duration":
+		return durationSchema()
 	}
 	return &schema{Type: schemaType{t}}
 }

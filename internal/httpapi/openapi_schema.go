@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/widgetapi"
 )
 
@@ -38,6 +39,7 @@ type schema struct {
 	Required             []string           `json:"required,omitempty"`
 	AdditionalProperties *schema            `json:"additionalProperties,omitempty"`
 	AnyOf                []*schema          `json:"anyOf,omitempty"`
+	OneOf                []*schema          `json:"oneOf,omitempty"`
 	AllOf                []*schema          `json:"allOf,omitempty"`
 	Enum                 []string           `json:"enum,omitempty"`
 }
@@ -104,7 +106,14 @@ var (
 	rawMessageType    = reflect.TypeFor[json.RawMessage]()
 	jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
 	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+	secondsType       = reflect.TypeFor[desk.Seconds]()
 )
+
+// durationSchema is a desk.Seconds as a request takes it: whole seconds
+// or a Go duration string. Answers write it as whole seconds (integer).
+func durationSchema() *schema {
+	return &schema{OneOf: []*schema{{Type: schemaType{"integer"}}, {Type: schemaType{"string"}}}}
+}
 
 // implements also counts methods on *t, which encoding/json uses for
 // addressable values.
@@ -122,6 +131,8 @@ func (g *schemaGen) schemaFor(t reflect.Type) *schema {
 		return &schema{Type: schemaType{"string"}, Format: "date-time"}
 	case t == rawMessageType:
 		return &schema{}
+	case t == secondsType && g.request:
+		return durationSchema()
 	case t.Kind() == reflect.Pointer:
 		return nullable(g.schemaFor(t.Elem()))
 	case implements(t, textMarshalerType) && !implements(t, jsonMarshalerType):
@@ -175,6 +186,10 @@ func nullable(s *schema) *schema {
 	switch {
 	case s.Ref != "":
 		return &schema{AnyOf: []*schema{s, {Type: schemaType{"null"}}}}
+	case len(s.OneOf) > 0:
+		c := *s
+		c.OneOf = append(slices.Clip(s.OneOf), &schema{Type: schemaType{"null"}})
+		return &c
 	case len(s.Type) == 0:
 		return s
 	}

@@ -106,6 +106,11 @@ func decodeError(err error, limit int64) error {
 		if field == "" {
 			field = "(body)"
 		}
+		if typeErr.Type == secondsType {
+			// desk.Seconds read the value and refused it: a well-formed
+			// body with a value out of the rule, so 422 on that field.
+			return desk.InvalidSeconds(field, typeErr.Value)
+		}
 		return desk.Errorf(desk.CodeBadRequest, "%s: expected %s, got %s", field, jsonTypeName(typeErr.Type), typeErr.Value).
 			WithDetail("field", field).WithDetail("expected", jsonTypeName(typeErr.Type))
 	case errors.As(err, &deskErr):
@@ -118,6 +123,8 @@ func decodeError(err error, limit int64) error {
 		return desk.Errorf(desk.CodeBadRequest, "request body has an invalid value: %v", err)
 	}
 }
+
+var secondsType = reflect.TypeFor[desk.Seconds]()
 
 // jsonTypeName names a Go type the way a JSON client thinks of it.
 func jsonTypeName(t reflect.Type) string {

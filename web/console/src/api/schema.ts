@@ -1242,7 +1242,7 @@ export interface components {
             to: string;
         };
         BotRequest: {
-            auto_close_after?: number | null;
+            auto_close_after?: number | string | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
             member_ids?: string[] | null;
@@ -1525,10 +1525,10 @@ export interface components {
         MonitorPreferencesRequest: {
             hidden_agent_ids: string[] | null;
             hidden_team_ids: string[] | null;
-            waiting_threshold_seconds?: number | null;
+            waiting_threshold_seconds?: number | string | null;
         };
         NewBotRequest: {
-            auto_close_after?: number | null;
+            auto_close_after?: number | string | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
             member_ids?: string[] | null;
@@ -3647,8 +3647,8 @@ export interface operations {
             query?: {
                 /** @description bot ids, comma-separated (default: the caller's bots) */
                 bot?: string;
-                /** @description seconds (default: the caller's waiting_threshold_seconds, 300 until set) */
-                threshold?: number;
+                /** @description whole seconds (300) or a duration ("5m"); default: the caller's waiting_threshold_seconds, 300 until set */
+                threshold?: number | string;
             };
             header?: never;
             path?: never;
