@@ -14,6 +14,7 @@ func TestEveryRouteAnswersItsHappyPath(t *testing.T) {
 		happyOps(t, w)
 		happyAuth(t, w)
 		happySettings(t, w)
+		happyCanned(t, w)
 		happyConversations(t, w)
 		happyContacts(t, w)
 		happySupervision(t, w)

@@ -159,6 +159,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Canned replies the caller may use: their own and their bots' (or one bot's), searched over shortcut and text, at most 50 */
+        get: operations["getCannedReplies"];
+        put?: never;
+        /** Create a canned reply: a bot's (its supervisors and admins) or personal */
+        post: operations["postCannedReplies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canned-replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a canned reply */
+        delete: operations["deleteCannedRepliesById"];
+        options?: never;
+        head?: never;
+        /** Change a canned reply */
+        patch: operations["patchCannedRepliesById"];
+        trace?: never;
+    };
     "/api/v1/channels": {
         parameters: {
             query?: never;
@@ -1307,6 +1343,25 @@ export interface components {
             id: string;
             title: string;
         };
+        CannedPatchRequest: {
+            shortcut?: string | null;
+            text?: string | null;
+        };
+        CannedReply: {
+            bot_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            owner_id: string | null;
+            shortcut: string;
+            text: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CannedReplyPage: {
+            items: components["schemas"]["CannedReply"][];
+            next_cursor: string | null;
+        };
         Channel: {
             bot_id: string;
             config: unknown;
@@ -1535,6 +1590,12 @@ export interface components {
             name: string | null;
             notices?: components["schemas"]["NoticesRequest"] | null;
             webhook_url?: string | null;
+        };
+        NewCannedRequest: {
+            bot_id?: string | null;
+            personal?: boolean;
+            shortcut: string;
+            text: string;
         };
         NewChannelRequest: {
             bot_id: string;
@@ -2535,6 +2596,128 @@ export interface operations {
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    getCannedReplies: {
+        parameters: {
+            query?: {
+                /** @description one bot id (default: all of the caller's bots) */
+                bot?: string;
+                /** @description text the shortcut or the text contains */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReplyPage"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    postCannedReplies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCannedRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    deleteCannedRepliesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    patchCannedRepliesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedPatchRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
         };
     };

@@ -211,6 +211,10 @@ export const en = {
     pick: 'Pick a tag',
     remove: 'Remove the tag {tag}',
   },
+  canned: {
+    list: 'Canned replies',
+    personal: 'yours',
+  },
   composer: {
     mode: 'Write',
     reply: 'Reply',

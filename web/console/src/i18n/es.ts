@@ -212,6 +212,10 @@ export const es: MessageSchema = {
     pick: 'Elige una etiqueta',
     remove: 'Quitar la etiqueta {tag}',
   },
+  canned: {
+    list: 'Respuestas rápidas',
+    personal: 'tuya',
+  },
   composer: {
     mode: 'Escribir',
     reply: 'Responder',

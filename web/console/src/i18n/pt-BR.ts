@@ -212,6 +212,10 @@ export const ptBR: MessageSchema = {
     pick: 'Escolha uma etiqueta',
     remove: 'Remover a etiqueta {tag}',
   },
+  canned: {
+    list: 'Respostas prontas',
+    personal: 'sua',
+  },
   composer: {
     mode: 'Escrever',
     reply: 'Responder',
