@@ -44,13 +44,16 @@ export function close(): void {
   picker.active = 0
 }
 
-/** comboboxAttrs is the ARIA combobox state of the composer's text box. */
+/**
+ * comboboxAttrs is the autocomplete state of the composer's text box. It
+ * stays a (multi-line) textbox, as the autocomplete pattern of editors
+ * does: ARIA's combobox is a one-line input, and the text box keeps its
+ * role and name for everyone who finds it by them.
+ */
 export function comboboxAttrs(): Record<string, string | undefined> {
   const open = pickerOpen()
   return {
-    role: 'combobox',
     'aria-autocomplete': 'list',
-    'aria-expanded': open ? 'true' : 'false',
     'aria-controls': open ? CANNED_LIST_ID : undefined,
     'aria-activedescendant': open ? optionId(picker.active) : undefined,
   }
