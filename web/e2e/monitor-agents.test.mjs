@@ -63,6 +63,12 @@ test('sessions under each agent live, time in status, chat from the row, waits o
   await inbound(customer, channel.id, 'ma-1', 'Sara Session', 'ma-m1', 'Hello')
   const first = await inbound(customer, channel.id, 'ma-1', 'Sara Session', 'ma-m2', 'Talk to a person')
   const id = first.conversation_id
+  // The bot's flow hands it over on its own time: an agent sees it only
+  // once it waits in the queue.
+  for (let i = 0; (await customer.get(`/api/v1/conversations/${id}`)).phase !== 'waiting'; i++) {
+    if (i > 100) throw new Error('the conversation never reached the queue')
+    await new Promise((r) => setTimeout(r, 100))
+  }
   const alice = await Api.login(env.server.url, USERS.agent)
   const taken = await alice.post(`/api/v1/conversations/${id}/assign`, {})
   const sessions = row.getByRole('list', { name: 'Sessions of Alice Agent' })
