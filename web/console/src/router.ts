@@ -9,14 +9,16 @@ import { setUnauthenticatedHandler } from './api/client'
 import LoginView from './views/LoginView.vue'
 import DashboardView from './views/DashboardView.vue'
 import DeskView from './views/DeskView.vue'
-import MonitorView from './views/MonitorView.vue'
-import FollowView from './views/FollowView.vue'
-import QueuesView from './views/QueuesView.vue'
-import SetupView from './views/SetupView.vue'
-import SettingsView from './views/SettingsView.vue'
 import { sections } from './components/settings/sections'
-// Reports (and the chart library it alone loads) are a chunk of their own.
+// The agent's desk is in the first load; the floor, the reports (and the
+// chart library they alone use), the settings and the one-time setup page
+// are chunks of their own, fetched when first opened.
+const MonitorView = () => import('./views/MonitorView.vue')
+const FollowView = () => import('./views/FollowView.vue')
+const QueuesView = () => import('./views/QueuesView.vue')
 const ReportsView = () => import('./views/ReportsView.vue')
+const SettingsView = () => import('./views/SettingsView.vue')
+const SetupView = () => import('./views/SetupView.vue')
 
 export const router = createRouter({
   history: createWebHistory('/'),
