@@ -10,6 +10,7 @@ import { reactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { Attachment, Conversation, Message, Page } from '../api/types'
 import { compareTimes, serverNow } from '../lib/clock'
+import { Replay } from '../lib/replay'
 import { session, socket } from './session'
 import { upsert, patchRow, setOpen } from './queue'
 
@@ -57,7 +58,7 @@ export const current = reactive({
   silent: false,
 })
 
-let buffered: Array<{ type: string; seq: number; data: unknown }> = []
+const buffered = new Replay<{ type: string; seq: number; data: unknown }>()
 let typingTimer: ReturnType<typeof setTimeout> | null = null
 let readTimer: ReturnType<typeof setTimeout> | null = null
 
@@ -152,7 +153,7 @@ export async function openConversation(id: string, { silent = false } = {}): Pro
   current.typing = ''
   current.loading = true
   setOpen(id)
-  buffered = []
+  buffered.start()
   try {
     // Messages first, then the conversation: its seq then covers every
     // message read, and frames that arrived meanwhile are replayed.
@@ -163,9 +164,7 @@ export async function openConversation(id: string, { silent = false } = {}): Pro
     current.hasOlder = page.items.length >= PAGE && (page.items[0]?.seq ?? 0) > 1
     setConv(conv)
     current.lastSeq = Math.max(conv.seq, ...page.items.map((m) => m.seq))
-    const replay = buffered
-    buffered = []
-    for (const f of replay) apply(f.type, f.seq, f.data)
+    for (const f of buffered.take()) apply(f.type, f.seq, f.data)
     if (conv.unread_count > 0 || conv.marked_unread) void markRead()
   } catch (e) {
     if (current.id === id) current.error = e instanceof ApiError ? e.code : 'network'
@@ -313,7 +312,7 @@ socket.on((f) => {
   }
   const seq = f.seq ?? 0
   if (current.loading) {
-    buffered.push({ type: f.type, seq, data: f.data })
+    buffered.hold({ type: f.type, seq, data: f.data })
     return
   }
   if (seq > 0 && seq <= current.lastSeq) return // a duplicate

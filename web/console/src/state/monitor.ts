@@ -4,6 +4,7 @@
 // then kept live by the socket's frames (monitor.counters, agent.status,
 // conversation.updated): the monitor never polls.
 import { compareTimes } from '../lib/clock'
+import { Replay } from '../lib/replay'
 import { reactive, shallowReactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { Conversation, Phase, Role, User, UserStatus } from '../api/types'
@@ -51,8 +52,6 @@ interface StatusFrame {
 export const monitor = reactive({
   /** botId is the picked bot, or 'all' (every bot of the user). */
   botId: 'all',
-  /** counters are the server's, over every bot of the user. */
-  counters: { total: 0, bot: 0, waiting: 0, human: 0 } as Counters,
   agents: [] as AgentRow[],
   /**
    * lists hold every open conversation of the floor by phase, sorted. They
@@ -158,17 +157,13 @@ function loadPhase(p: FloorPhase, gen: number): Promise<Conversation[]> {
   return loadOpen(p, monitor.botId, () => gen === generation, apiQuery())
 }
 
-/**
- * arrived keeps the conversation frames that come while a read is on its
- * way: the read may have been answered before their change committed, so
- * they are applied again on top of it (upsert drops what is older).
- */
-let arrived: Conversation[] | null = null
+/** arrived: the frames that overtake a read, applied again on top of it. */
+const arrived = new Replay<Conversation>()
 
 /** loadMonitor reads the floor of the picked bot. */
 export async function loadMonitor(): Promise<void> {
   const gen = ++generation
-  arrived = []
+  arrived.start()
   monitor.loading = true
   monitor.error = ''
   try {
@@ -179,7 +174,6 @@ export async function loadMonitor(): Promise<void> {
     ])
     if (gen !== generation) return
     const byId = new Map((users.items as User[]).map((u) => [u.id, u]))
-    monitor.counters = m.counters
     monitor.agents = m.agents.map((a) => ({
       id: a.id,
       name: a.name,
@@ -196,13 +190,13 @@ export async function loadMonitor(): Promise<void> {
       monitor.lists[p] = lists[i].sort(order(p))
       for (const c of lists[i]) phaseOf.set(c.id, p)
     })
-    for (const c of arrived ?? []) upsert(c)
+    for (const c of arrived.take()) upsert(c)
   } catch (e) {
     if (gen === generation) monitor.error = e instanceof ApiError ? e.code : 'network'
   } finally {
     if (gen === generation) {
       monitor.loading = false
-      arrived = null
+      arrived.take()
     }
   }
 }
@@ -225,7 +219,6 @@ function upsert(c: Conversation): void {
 }
 
 function onCounters(d: CountersFrame): void {
-  monitor.counters = d.counters
   // The frame lists who had something open since the last recount; a
   // missing agent has nothing open.
   const open = new Map(d.agents.map((a) => [a.id, a.open]))
@@ -250,7 +243,7 @@ socket.on((f) => {
       onStatus(f.data as StatusFrame)
       break
     case 'conversation.updated':
-      arrived?.push(f.data as Conversation)
+      arrived.hold(f.data as Conversation)
       upsert(f.data as Conversation)
       break
   }

@@ -7,6 +7,7 @@ import { reactive } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { Conversation, Team } from '../api/types'
 import { compareTimes } from '../lib/clock'
+import { Replay } from '../lib/replay'
 import { catalog } from './catalog'
 import { waitStart } from './monitor'
 import { loadOpen } from './openConversations'
@@ -34,8 +35,8 @@ export const queues = reactive({
 
 let generation = 0
 
-/** arrived keeps the frames that come during a read, applied again on top of it (see state/monitor.ts). */
-let arrived: Conversation[] | null = null
+/** arrived: the frames that overtake a read, applied again on top of it. */
+const arrived = new Replay<Conversation>()
 
 function wanted(c: Conversation): boolean {
   return (c.phase === 'waiting' || c.phase === 'human') && (queues.botId === 'all' || c.bot_id === queues.botId)
@@ -45,7 +46,7 @@ function wanted(c: Conversation): boolean {
 export async function loadQueues(): Promise<void> {
   const gen = ++generation
   const current = () => gen === generation
-  arrived = []
+  arrived.start()
   queues.loading = true
   queues.error = ''
   try {
@@ -54,13 +55,13 @@ export async function loadQueues(): Promise<void> {
     const items: Record<string, Conversation> = {}
     for (const c of [...waiting, ...human]) items[c.id] = c
     queues.items = items
-    for (const c of arrived ?? []) upsert(c)
+    for (const c of arrived.take()) upsert(c)
   } catch (e) {
     if (current()) queues.error = e instanceof ApiError ? e.code : 'network'
   } finally {
     if (current()) {
       queues.loading = false
-      arrived = null
+      arrived.take()
     }
   }
 }
@@ -111,7 +112,7 @@ export async function unassign(id: string): Promise<void> {
 
 socket.on((f) => {
   if (!queues.active || f.type !== 'conversation.updated') return
-  arrived?.push(f.data as Conversation)
+  arrived.hold(f.data as Conversation)
   upsert(f.data as Conversation)
 })
 
