@@ -34,7 +34,7 @@ func runRealtime(ctx context.Context, args []string, out io.Writer) error {
 // untimed) and runs the fan-out against it.
 func relevoFanout(ctx context.Context, c fanoutConfig) (fanoutResult, error) {
 	raiseFileLimit(uint64(2*c.sockets + 1000))
-	n, err := newNode(ctx, app.Options{})
+	n, err := newNode(ctx, app.Options{}, c.databaseURL)
 	if err != nil {
 		return fanoutResult{}, err
 	}
@@ -54,7 +54,11 @@ func relevoFanout(ctx context.Context, c fanoutConfig) (fanoutResult, error) {
 	if err := n.start(); err != nil {
 		return fanoutResult{}, err
 	}
-	return runFanout(ctx, fanoutTarget{name: "relevo (SQLite)", base: n.url(), channelID: n.ch.ID,
+	name := "relevo (SQLite)"
+	if c.databaseURL != "" {
+		name = "relevo (PostgreSQL)"
+	}
+	return runFanout(ctx, fanoutTarget{name: name, base: n.url(), channelID: n.ch.ID,
 		api: apiClients(n.url(), tokens, c.senders), emails: emails, contacts: contacts}, c)
 }
 

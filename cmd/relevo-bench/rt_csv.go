@@ -39,7 +39,7 @@ func runCSV(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New("-conversations must be 1..2000000, -runs 1..20")
 	}
 	fmt.Fprintf(out, "relevo-bench csv: %s\n", machine())
-	n, err := newNode(ctx, app.Options{})
+	n, err := newNode(ctx, app.Options{}, "")
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ import (
 type fanoutConfig struct {
 	sockets, rate, conversations, senders int
 	duration, warmup, drain               time.Duration
-	cpuprofile                            string
+	cpuprofile, databaseURL               string
 	decode                                bool
 }
 
@@ -37,6 +37,7 @@ func fanoutFlags(name string, c *fanoutConfig) *flag.FlagSet {
 	fs.IntVar(&c.conversations, "conversations", 100, "waiting conversations the messages go to, in turn")
 	fs.IntVar(&c.senders, "senders", 32, "concurrent HTTP senders (the most requests in flight)")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed part to this file")
+	fs.StringVar(&c.databaseURL, "database-url", "", "run the node on PostgreSQL, in a fresh schema of this server (dropped after); empty: SQLite")
 	fs.BoolVar(&c.decode, "decode", true, "agents decode every frame (rtclient Read); false: they only look for the "+
 		"message in the raw bytes (ReadRaw), leaving more of the shared CPU to the server")
 	return fs

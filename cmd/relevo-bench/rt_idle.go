@@ -50,7 +50,7 @@ func runIdle(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "relevo-bench idle: %s\n", machine())
 	limit := raiseFileLimit(uint64(*sockets + 2000))
-	n, err := newNode(ctx, app.Options{})
+	n, err := newNode(ctx, app.Options{}, "")
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func runMonitors(ctx context.Context, args []string, out io.Writer) error {
 			publish(cs)
 		}
 	}
-	n, err := newNode(ctx, app.Options{WrapPublish: wrap})
+	n, err := newNode(ctx, app.Options{WrapPublish: wrap}, "")
 	if err != nil {
 		return err
 	}

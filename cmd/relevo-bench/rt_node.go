@@ -34,6 +34,7 @@ const rtPassword = "bench-password-1"
 type node struct {
 	app  *app.App
 	dir  string
+	drop func() // the PostgreSQL schema, when there is one
 	bot  desk.Bot
 	ch   desk.Channel
 	hash string
@@ -41,21 +42,31 @@ type node struct {
 
 // newNode builds the node without listening yet: setup that needs no HTTP
 // (users, tokens, seeding) goes straight to the store before start.
-func newNode(ctx context.Context, opt app.Options) (*node, error) {
+// databaseURL, when set, puts the node on a fresh schema of that
+// PostgreSQL server (dropped at close) instead of SQLite.
+func newNode(ctx context.Context, opt app.Options, databaseURL string) (*node, error) {
 	dir, err := os.MkdirTemp("", "relevo-rt-")
 	if err != nil {
 		return nil, err
+	}
+	drop := func() {}
+	if databaseURL != "" {
+		if databaseURL, drop, err = freshSchema(databaseURL); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
 	}
 	opt.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	// RELEVO_SQLITE_SYNCHRONOUS, as for relevo serve: "normal" measures the
 	// node without an fsync per commit (default full).
 	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: dir, FastHashing: true, LockMax: 30 * time.Second,
-		SQLiteSync: os.Getenv("RELEVO_SQLITE_SYNCHRONOUS")}, opt)
+		SQLiteSync: os.Getenv("RELEVO_SQLITE_SYNCHRONOUS"), DatabaseURL: databaseURL}, opt)
 	if err != nil {
+		drop()
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	n := &node{app: a, dir: dir}
+	n := &node{app: a, dir: dir, drop: drop}
 	if n.bot, err = a.Store.CreateBot(ctx, desk.Bot{Name: "Bench"}); err == nil {
 		n.ch, err = a.Store.CreateChannel(ctx, desk.Channel{BotID: n.bot.ID, Type: desk.ChannelAPI, Name: "bench api"})
 	}
@@ -76,6 +87,7 @@ func (n *node) url() string { return n.app.URL() }
 
 func (n *node) close() {
 	_ = n.app.Close()
+	n.drop()
 	os.RemoveAll(n.dir)
 }
 

@@ -16,9 +16,12 @@ const (
 	ChangeTyping ChangeType = "typing"
 )
 
-// Change is what one committed state change announces. It carries ids and
-// the conversation's seq, not the objects: subscribers read the truth from
-// the store, so a lost or late change never shows stale data.
+// Change is what one committed state change announces. Across nodes it
+// carries ids and the conversation's seq, not the objects: subscribers
+// there read the truth from the store, so a lost or late change never
+// shows stale data. On the node that wrote it, it also carries what the
+// transaction wrote (Conversation, Message), so that node builds its
+// frames without reading back.
 type Change struct {
 	Type           ChangeType `json:"type"`
 	ConversationID string     `json:"conversation_id,omitempty"`
@@ -32,6 +35,13 @@ type Change struct {
 	// Move is set on conversation.updated when the phase, assignee
 	// or team changed, so live counters move without counting rows.
 	Move *Move `json:"move,omitempty"`
+	// Conversation is the conversation as this change's transaction
+	// committed it (tags included, no per-user read state) and Message
+	// the message it created: set by the store on the node that wrote,
+	// never sent over the bus (json "-"), nil when a subscriber must read
+	// the store. Every local subscriber gets the same pointers: read-only.
+	Conversation *Conversation `json:"-"`
+	Message      *Message      `json:"-"`
 }
 
 // Move is a conversation's placement before and after a change.

@@ -37,10 +37,19 @@ type Options struct {
 	Registry  *prometheus.Registry
 }
 
+// changeReader reads back what a change from another node names.
+type changeReader interface {
+	GetConversation(ctx context.Context, a desk.Actor, id string) (desk.Conversation, error)
+	GetMessage(ctx context.Context, id string) (desk.Message, error)
+}
+
 // Hub holds this node's sockets and routes changes to them.
 type Hub struct {
-	opt     Options
-	store   *store.Store
+	opt   Options
+	store *store.Store
+	// reads is where routing reads a change's conversation and message
+	// when the change does not carry them (the store; tests count them).
+	reads   changeReader
 	log     *slog.Logger
 	metrics *metrics
 
@@ -78,7 +87,7 @@ func New(opt Options) *Hub {
 		opt.Registry = prometheus.NewRegistry()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Hub{opt: opt, store: opt.Store, log: opt.Log, metrics: newMetrics(opt.Registry),
+	return &Hub{opt: opt, store: opt.Store, reads: opt.Store, log: opt.Log, metrics: newMetrics(opt.Registry),
 		sockets: map[*socket]struct{}{}, byUser: map[string]map[*socket]struct{}{},
 		tally: newTally(), ctx: ctx, cancel: cancel}
 }

@@ -42,20 +42,31 @@ func (h *Hub) OnChange(c desk.Change) {
 }
 
 func (h *Hub) conversationChange(ctx context.Context, c desk.Change) {
-	conv, err := h.store.GetConversation(ctx, desk.SystemActor, c.ConversationID)
-	if err != nil {
-		h.log.Warn("realtime: read conversation", "id", c.ConversationID, "err", err)
-		return
+	// A change made on this node carries what its transaction wrote; one
+	// from another node (the bus carries ids) is read back.
+	var conv desk.Conversation
+	if c.Conversation != nil {
+		conv = *c.Conversation
+	} else {
+		var err error
+		if conv, err = h.reads.GetConversation(ctx, desk.SystemActor, c.ConversationID); err != nil {
+			h.log.Warn("realtime: read conversation", "id", c.ConversationID, "err", err)
+			return
+		}
 	}
 	var frame []byte
 	switch c.Type {
 	case desk.ChangeConversation:
 		// Encoded per socket below: each viewer gets its own allowed_actions.
 	default:
-		m, err := h.store.GetMessage(ctx, c.MessageID)
-		if err != nil {
-			h.log.Warn("realtime: read message", "id", c.MessageID, "err", err)
-			return
+		m := c.Message
+		if m == nil {
+			got, err := h.reads.GetMessage(ctx, c.MessageID)
+			if err != nil {
+				h.log.Warn("realtime: read message", "id", c.MessageID, "err", err)
+				return
+			}
+			m = &got
 		}
 		t := FrameMessageCreated
 		if c.Type == desk.ChangeMessageUpdated {

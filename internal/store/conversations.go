@@ -25,13 +25,16 @@ func (s *Store) GetConversation(ctx context.Context, actor desk.Actor, id string
 
 // conversationCols selects a conversation as seen by the user in $1 (read
 // state is per user; pass "" for none).
-const conversationCols = `c.id, c.protocol, c.bot_id, c.channel_id, c.channel_type, c.contact_id, ct.name, ct.phone,
-	c.phase, c.assignee_id, c.team_id, c.waiting_since, c.last_message_at, c.window_expires_at,
-	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at,
+const conversationCols = conversationRowCols + `
 	COALESCE(r.marked_unread, 0),
 	(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.author_type = 'contact'
 		AND m.seq > COALESCE(r.last_read_seq, 0)),
 	` + lastMessageCol
+
+// conversationRowCols are the conversation's own columns and its contact's.
+const conversationRowCols = `c.id, c.protocol, c.bot_id, c.channel_id, c.channel_type, c.contact_id, ct.name, ct.phone,
+	c.phase, c.assignee_id, c.team_id, c.waiting_since, c.last_message_at, c.window_expires_at,
+	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at,`
 
 // lastMessageCol is the preview of the latest message the customer sees,
 // as one "author kind text" string: one correlated subquery (walking the

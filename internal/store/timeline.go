@@ -92,6 +92,7 @@ func (t *txn) addMessage(c *desk.Conversation, m *desk.Message) error {
 	if err != nil {
 		return fmt.Errorf("store: insert message: %w", err)
 	}
+	t.changes[len(t.changes)-1].Message = insertedMessage(*m, event)
 	if m.Author.Type == desk.AuthorContact {
 		return t.customerWrote(c.ID, seq, m.CreatedAt)
 	}

@@ -80,7 +80,13 @@ func (t *txn) queryRow(q string, args ...any) *sql.Row {
 // tx runs fn as one atomic write and, once it is committed, announces the
 // changes and kicks the outbox. An error from fn undoes all of fn's writes
 // and nothing else.
-func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
+func (s *Store) tx(ctx context.Context, write func(*txn) error) error {
+	fn := func(t *txn) error {
+		if err := write(t); err != nil {
+			return err
+		}
+		return t.attachPayloads()
+	}
 	if s.commits != nil {
 		return s.commits.do(ctx, fn)
 	}
