@@ -14,7 +14,7 @@ import (
 // A change carries what its transaction wrote: the conversation equals a
 // read of it right after the commit (per-user read state aside, which
 // frames leave out) and the message a read of the message. Writes here are
-// one at a time, so the read sees exactly that commit.
+// mostly one at a time; a read that a later commit overtook is skipped.
 func TestChangesCarryWhatTheTransactionWrote(t *testing.T) {
 	var mu sync.Mutex
 	var s *store.Store
@@ -37,6 +37,11 @@ func TestChangesCarryWhatTheTransactionWrote(t *testing.T) {
 				read, err := s.GetConversation(context.Background(), desk.SystemActor, c.ConversationID)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if read.Seq != c.Conversation.Seq {
+					// A later write (an outbox delivery on PostgreSQL, which
+					// has no single committer) committed before this read.
+					continue
 				}
 				read.UnreadCount, read.MarkedUnread = 0, false
 				if a, b := jsonOf(t, *c.Conversation), jsonOf(t, read); a != b {
