@@ -159,6 +159,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bots/{id}/flow/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run one customer message through a flow (given, or the bot's saved one) without a customer: writes and sends nothing */
+        post: operations["postBotsByIdFlowSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/canned-replies": {
         parameters: {
             query?: never;
@@ -1779,6 +1796,46 @@ export interface components {
             name: string;
             password: string;
         };
+        SimulateHandover: {
+            node_id: string;
+            note?: string;
+            team_id?: string;
+        };
+        SimulateInput: {
+            payload?: string;
+            text?: string;
+        };
+        SimulateReply: {
+            buttons: components["schemas"]["Button"][];
+            text: string;
+        };
+        SimulateRequest: {
+            attributes?: {
+                [key: string]: string;
+            } | null;
+            flow?: unknown;
+            input: components["schemas"]["SimulateInput"];
+            state?: components["schemas"]["SimulateStateIn"] | null;
+        };
+        SimulateResponse: {
+            attributes: {
+                [key: string]: string;
+            };
+            done: boolean;
+            handover?: components["schemas"]["SimulateHandover"] | null;
+            replies: components["schemas"]["SimulateReply"][];
+            state: components["schemas"]["SimulateState"];
+        };
+        SimulateState: {
+            done?: boolean;
+            node?: string;
+            retries?: number;
+        };
+        SimulateStateIn: {
+            done?: boolean;
+            node?: string;
+            retries?: number;
+        };
         StatusRequest: {
             pause_reason?: string;
             status: string;
@@ -2596,6 +2653,39 @@ export interface operations {
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    postBotsByIdFlowSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulateResponse"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
         };
     };
