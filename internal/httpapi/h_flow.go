@@ -10,60 +10,60 @@ import (
 	"github.com/relevo/relevo/internal/httpkit"
 )
 
-// simulateRequest is POST /api/v1/bots/{id}/flow/simulate: one customer
+// flowSimulateRequest is POST /api/v1/bots/{id}/flow/simulate: one customer
 // message run through a flow with no customer, no conversation and no
 // channel, so the flow editor can try unsaved edits.
-type simulateRequest struct {
+type flowSimulateRequest struct {
 	// Flow is the flow to run; absent, the bot's saved flow.
 	Flow *json.RawMessage `json:"flow"`
 	// State is the previous answer's state; absent, the flow starts.
-	State *simulateStateIn `json:"state"`
+	State *flowSimulateStateIn `json:"state"`
 	// Attributes are the pretend contact's attributes, read by conditions.
 	Attributes map[string]string `json:"attributes"`
-	Input      simulateInput     `json:"input" required:"true"`
+	Input      flowSimulateInput `json:"input" required:"true"`
 }
 
-// simulateInput is what the customer sends: text, or the id of a quick
+// flowSimulateInput is what the customer sends: text, or the id of a quick
 // reply they pressed (payload), as a channel delivers it.
-type simulateInput struct {
+type flowSimulateInput struct {
 	Text    string `json:"text" text:"multiline"`
 	Payload string `json:"payload"`
 }
 
-// simulateStateIn is a state the client got back from the previous answer.
-type simulateStateIn struct {
+// flowSimulateStateIn is a state the client got back from the previous answer.
+type flowSimulateStateIn struct {
 	Node    string `json:"node"`
 	Retries int    `json:"retries"`
 	Done    bool   `json:"done"`
 }
 
-// simulateState is where the simulated conversation stands: send it back
+// flowSimulateState is where the simulated conversation stands: send it back
 // as is with the next message.
-type simulateState struct {
+type flowSimulateState struct {
 	Node    string `json:"node,omitempty"`
 	Retries int    `json:"retries,omitempty"`
 	Done    bool   `json:"done,omitempty"`
 }
 
-// simulateReply is one message the bot would send.
-type simulateReply struct {
+// flowSimulateReply is one message the bot would send.
+type flowSimulateReply struct {
 	Text    string        `json:"text"`
 	Buttons []desk.Button `json:"buttons"`
 }
 
-// simulateHandover is the handover the bot would ask for.
-type simulateHandover struct {
+// flowSimulateHandover is the handover the bot would ask for.
+type flowSimulateHandover struct {
 	TeamID string `json:"team_id,omitempty"`
 	Note   string `json:"note,omitempty"`
 	NodeID string `json:"node_id"`
 }
 
-type simulateResponse struct {
-	Replies  []simulateReply   `json:"replies"`
-	Handover *simulateHandover `json:"handover,omitempty"`
+type flowSimulateResponse struct {
+	Replies  []flowSimulateReply   `json:"replies"`
+	Handover *flowSimulateHandover `json:"handover,omitempty"`
 	// Attributes are the pretend contact's attributes after the step.
 	Attributes map[string]string `json:"attributes"`
-	State      simulateState     `json:"state"`
+	State      flowSimulateState `json:"state"`
 	// Done is set when the flow ended or handed over; the next message
 	// starts it again.
 	Done bool `json:"done"`
@@ -75,7 +75,7 @@ const maxPayload = 200
 // simulateFlow runs flow.Step once. It reads the bot and nothing else:
 // no conversation, message, contact or outbox row is written.
 func (s *Server) simulateFlow(w http.ResponseWriter, r *http.Request) {
-	var in simulateRequest
+	var in flowSimulateRequest
 	if err := httpkit.DecodeStrictJSON(w, r, &in, defaultBodyLimit); err != nil {
 		writeError(w, r, s.log, err)
 		return
@@ -96,19 +96,19 @@ func (s *Server) simulateFlow(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, out, err)
 }
 
-func simulate(b desk.Bot, in simulateRequest) (simulateResponse, error) {
+func simulate(b desk.Bot, in flowSimulateRequest) (flowSimulateResponse, error) {
 	if err := in.check(); err != nil {
-		return simulateResponse{}, err
+		return flowSimulateResponse{}, err
 	}
 	raw := []byte(b.Flow)
 	if in.Flow != nil {
 		raw = *in.Flow
 	} else if b.WebhookURL != "" || !b.HasFlow() {
-		return simulateResponse{}, desk.Invalid("flow", "the bot has no built-in flow: send one")
+		return flowSimulateResponse{}, desk.Invalid("flow", "the bot has no built-in flow: send one")
 	}
 	f, err := flow.Parse(raw)
 	if err != nil {
-		return simulateResponse{}, err
+		return flowSimulateResponse{}, err
 	}
 	var st flow.State
 	if in.State != nil {
@@ -117,7 +117,7 @@ func simulate(b desk.Bot, in simulateRequest) (simulateResponse, error) {
 	acts, next, err := f.Step(st, flow.Input{Text: in.Input.Text, Payload: in.Input.Payload, Attributes: in.Attributes})
 	if err != nil {
 		// Parse passed, so Step cannot fail; if it ever does, it is ours.
-		return simulateResponse{}, err
+		return flowSimulateResponse{}, err
 	}
 	attrs := maps.Clone(in.Attributes)
 	if attrs == nil {
@@ -126,24 +126,24 @@ func simulate(b desk.Bot, in simulateRequest) (simulateResponse, error) {
 	if a := acts.Save; a != nil {
 		attrs[a.Name] = a.Value
 	}
-	out := simulateResponse{Replies: make([]simulateReply, 0, len(acts.Send)), Attributes: attrs,
-		State: simulateState{Node: next.Node, Retries: next.Retries, Done: next.Done}, Done: next.Done}
+	out := flowSimulateResponse{Replies: make([]flowSimulateReply, 0, len(acts.Send)), Attributes: attrs,
+		State: flowSimulateState{Node: next.Node, Retries: next.Retries, Done: next.Done}, Done: next.Done}
 	for _, rep := range acts.Send {
 		buttons := rep.Buttons
 		if buttons == nil {
 			buttons = []desk.Button{}
 		}
-		out.Replies = append(out.Replies, simulateReply{Text: rep.Text, Buttons: buttons})
+		out.Replies = append(out.Replies, flowSimulateReply{Text: rep.Text, Buttons: buttons})
 	}
 	if h := acts.Handover; h != nil {
-		out.Handover = &simulateHandover{TeamID: h.TeamID, Note: h.Note, NodeID: h.NodeID}
+		out.Handover = &flowSimulateHandover{TeamID: h.TeamID, Note: h.Note, NodeID: h.NodeID}
 	}
 	return out, nil
 }
 
 // check holds the body to what a channel would deliver and the store
 // would keep.
-func (in simulateRequest) check() error {
+func (in flowSimulateRequest) check() error {
 	if in.Input.Text == "" && in.Input.Payload == "" {
 		return desk.Invalid("input", "text or payload required")
 	}

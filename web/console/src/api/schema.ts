@@ -1512,6 +1512,46 @@ export interface components {
             to: string;
             type: string;
         };
+        FlowSimulateHandover: {
+            node_id: string;
+            note?: string;
+            team_id?: string;
+        };
+        FlowSimulateInput: {
+            payload?: string;
+            text?: string;
+        };
+        FlowSimulateReply: {
+            buttons: components["schemas"]["Button"][];
+            text: string;
+        };
+        FlowSimulateRequest: {
+            attributes?: {
+                [key: string]: string;
+            } | null;
+            flow?: unknown;
+            input: components["schemas"]["FlowSimulateInput"];
+            state?: components["schemas"]["FlowSimulateStateIn"] | null;
+        };
+        FlowSimulateResponse: {
+            attributes: {
+                [key: string]: string;
+            };
+            done: boolean;
+            handover?: components["schemas"]["FlowSimulateHandover"] | null;
+            replies: components["schemas"]["FlowSimulateReply"][];
+            state: components["schemas"]["FlowSimulateState"];
+        };
+        FlowSimulateState: {
+            done?: boolean;
+            node?: string;
+            retries?: number;
+        };
+        FlowSimulateStateIn: {
+            done?: boolean;
+            node?: string;
+            retries?: number;
+        };
         HandoverRequest: {
             note?: string;
             team_id?: string;
@@ -1795,46 +1835,6 @@ export interface components {
             email: string;
             name: string;
             password: string;
-        };
-        SimulateHandover: {
-            node_id: string;
-            note?: string;
-            team_id?: string;
-        };
-        SimulateInput: {
-            payload?: string;
-            text?: string;
-        };
-        SimulateReply: {
-            buttons: components["schemas"]["Button"][];
-            text: string;
-        };
-        SimulateRequest: {
-            attributes?: {
-                [key: string]: string;
-            } | null;
-            flow?: unknown;
-            input: components["schemas"]["SimulateInput"];
-            state?: components["schemas"]["SimulateStateIn"] | null;
-        };
-        SimulateResponse: {
-            attributes: {
-                [key: string]: string;
-            };
-            done: boolean;
-            handover?: components["schemas"]["SimulateHandover"] | null;
-            replies: components["schemas"]["SimulateReply"][];
-            state: components["schemas"]["SimulateState"];
-        };
-        SimulateState: {
-            done?: boolean;
-            node?: string;
-            retries?: number;
-        };
-        SimulateStateIn: {
-            done?: boolean;
-            node?: string;
-            retries?: number;
         };
         StatusRequest: {
             pause_reason?: string;
@@ -2667,7 +2667,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SimulateRequest"];
+                "application/json": components["schemas"]["FlowSimulateRequest"];
             };
         };
         responses: {
@@ -2677,7 +2677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SimulateResponse"];
+                    "application/json": components["schemas"]["FlowSimulateResponse"];
                 };
             };
             400: components["responses"]["Error400BadRequest"];
