@@ -27,9 +27,10 @@ type simAnswer struct {
 		} `json:"buttons"`
 	} `json:"replies"`
 	Handover *struct {
-		TeamID string `json:"team_id"`
-		Note   string `json:"note"`
-		NodeID string `json:"node_id"`
+		TeamID  string `json:"team_id"`
+		Note    string `json:"note"`
+		NodeID  string `json:"node_id"`
+		Keyword bool   `json:"keyword"`
 	} `json:"handover"`
 	Attributes map[string]string `json:"attributes"`
 	State      json.RawMessage   `json:"state"`
@@ -85,6 +86,13 @@ func TestFlowSimulateRunsStepWithoutACustomer(t *testing.T) {
 		w.adm().post(path, map[string]any{"input": map[string]string{"text": "hi"}}).want(200).into(&saved)
 		if saved.Handover == nil || saved.Handover.NodeID != "welcome" || len(saved.Replies) != 0 {
 			t.Errorf("saved flow answer %+v", saved)
+		}
+
+		// A handover keyword wins over any step, as on inbound.
+		var kw simAnswer
+		sup.post(path, map[string]any{"flow": f, "state": b.State, "input": map[string]string{"text": "I want a HUMANO please"}}).want(200).into(&kw)
+		if kw.Handover == nil || !kw.Handover.Keyword || len(kw.Replies) != 0 || !kw.Done {
+			t.Errorf("keyword answer %+v", kw)
 		}
 
 		// Nothing was written: no conversation, and the saved flow is as it was.

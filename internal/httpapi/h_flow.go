@@ -8,6 +8,7 @@ import (
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/flow"
 	"github.com/relevo/relevo/internal/httpkit"
+	"github.com/relevo/relevo/internal/store"
 )
 
 // flowSimulateRequest is POST /api/v1/bots/{id}/flow/simulate: one customer
@@ -55,7 +56,11 @@ type flowSimulateReply struct {
 type flowSimulateHandover struct {
 	TeamID string `json:"team_id,omitempty"`
 	Note   string `json:"note,omitempty"`
-	NodeID string `json:"node_id"`
+	// NodeID is the flow node that handed over; empty for a keyword.
+	NodeID string `json:"node_id,omitempty"`
+	// Keyword is set when the text held one of the bot's handover
+	// keywords: inbound hands over before the flow runs.
+	Keyword bool `json:"keyword,omitempty"`
 }
 
 type flowSimulateResponse struct {
@@ -72,7 +77,9 @@ type flowSimulateResponse struct {
 // maxPayload bounds a pressed button's id, as the API channel's inbound does.
 const maxPayload = 200
 
-// simulateFlow runs flow.Step once. It reads the bot and nothing else:
+// simulateFlow runs one customer message as inbound and the flow runner
+// would: the bot's handover keywords first, then flow.Step. It reads the
+// bot and nothing else:
 // no conversation, message, contact or outbox row is written.
 func (s *Server) simulateFlow(w http.ResponseWriter, r *http.Request) {
 	var in flowSimulateRequest
@@ -109,6 +116,15 @@ func simulate(b desk.Bot, in flowSimulateRequest) (flowSimulateResponse, error) 
 	f, err := flow.Parse(raw)
 	if err != nil {
 		return flowSimulateResponse{}, err
+	}
+	if flow.WantsHuman(in.Input.Text, b.HandoverKeywords) {
+		// As inbound does: asking for a person wins over any step.
+		attrs := in.Attributes
+		if attrs == nil {
+			attrs = map[string]string{}
+		}
+		return flowSimulateResponse{Replies: []flowSimulateReply{}, Attributes: attrs, State: flowSimulateState{Done: true}, Done: true,
+			Handover: &flowSimulateHandover{Note: store.KeywordHandoverNote, Keyword: true}}, nil
 	}
 	var st flow.State
 	if in.State != nil {

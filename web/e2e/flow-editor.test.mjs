@@ -4,7 +4,8 @@
 // problem on that step's field (focused) and nothing saved; fixed, with a
 // new greeting, it saves and a new customer through the API channel gets
 // the new greeting from the bot. A supervisor reads the flow and tries it
-// but cannot change it. axe-core in light and dark.
+// but cannot change it; a handover keyword hands over there as with a real
+// customer. axe-core in light and dark.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { serverAndBrowser, newPage, login, screenshot, demoBot, inbound, Api, USERS } from './harness.mjs'
@@ -115,6 +116,8 @@ test('a supervisor reads the flow and tries it, but cannot change it', async () 
   assert.ok(await page.getByRole('region', { name: 'Step 1: welcome' }).getByLabel('Text sent to the customer').isDisabled())
   await say(page, 'hi')
   await page.getByRole('log', { name: 'Conversation with the bot' }).getByRole('button', { name: 'Where is my order?' }).waitFor()
+  await say(page, 'I want an agent')
+  await page.getByText('Handed over to people: the message holds a handover keyword.').waitFor()
   await page.getByRole('button', { name: 'JSON' }).click()
   await page.getByLabel('The flow as JSON (read only)').getByText('"start": "welcome"').waitFor()
   await auditBoth(page, 'flow editor read only')

@@ -1513,7 +1513,8 @@ export interface components {
             type: string;
         };
         FlowSimulateHandover: {
-            node_id: string;
+            keyword?: boolean;
+            node_id?: string;
             note?: string;
             team_id?: string;
         };

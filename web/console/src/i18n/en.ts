@@ -821,6 +821,7 @@ export const en = {
       noAttributes: 'None yet.',
       handover: 'Handed over to people.',
       handoverTeam: 'Handed over to people (team {team}).',
+      handoverKeyword: 'Handed over to people: the message holds a handover keyword.',
       ended: 'The flow ended; the next message starts it again.',
       invalid: 'The flow has problems: fix them to try it.',
       who: { customer: 'Customer:', bot: 'Bot:', system: 'Desk:' },

@@ -822,6 +822,7 @@ export const es: MessageSchema = {
       noAttributes: 'Ninguno aún.',
       handover: 'Pasado a personas.',
       handoverTeam: 'Pasado a personas (equipo {team}).',
+      handoverKeyword: 'Pasado a personas: el mensaje tiene una palabra de traspaso.',
       ended: 'El flujo terminó; el próximo mensaje lo inicia de nuevo.',
       invalid: 'El flujo tiene problemas: corrígelos para probarlo.',
       who: { customer: 'Cliente:', bot: 'Bot:', system: 'Mesa:' },

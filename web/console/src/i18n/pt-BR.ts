@@ -822,6 +822,7 @@ export const ptBR: MessageSchema = {
       noAttributes: 'Nenhum ainda.',
       handover: 'Passado para pessoas.',
       handoverTeam: 'Passado para pessoas (equipe {team}).',
+      handoverKeyword: 'Passado para pessoas: a mensagem tem uma palavra de transferência.',
       ended: 'O fluxo terminou; a próxima mensagem o inicia de novo.',
       invalid: 'O fluxo tem problemas: corrija-os para testá-lo.',
       who: { customer: 'Cliente:', bot: 'Bot:', system: 'Atendimento:' },
