@@ -8,28 +8,17 @@
 // customer. axe-core in light and dark.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { serverAndBrowser, newPage, login, screenshot, demoBot, inbound, Api, USERS } from './harness.mjs'
-import { audit } from './axe.mjs'
+import { serverAndBrowser, newPage, login, screenshot, botSetup, inbound, USERS } from './harness.mjs'
+import { auditBoth } from './axe.mjs'
 
 const env = serverAndBrowser()
-/** @type {{ admin: Api, bot: any, channel: any, customer: Api }} */
+/** @type {Awaited<ReturnType<typeof botSetup>>} */
 let support
 
 before(async () => {
   await env.ready
-  const admin = await Api.login(env.server.url, USERS.admin)
-  const { bot, channel } = await demoBot(admin, 'Acme Support', 'api')
-  const tok = await admin.post('/api/v1/tokens', { name: 'e2e flow editor', bot_id: bot.id })
-  support = { admin, bot, channel, customer: new Api(env.server.url, { token: tok.token }) }
+  support = await botSetup(env.server.url, 'Acme Support')
 })
-
-async function auditBoth(page, label) {
-  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme })
-    await audit(page, `${label} (${colorScheme})`)
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-}
 
 /** openFlow goes from Settings → Bots to the Acme Support bot's flow. */
 async function openFlow(page) {
