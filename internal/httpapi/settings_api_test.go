@@ -61,6 +61,7 @@ func happySettings(t *testing.T, w *world) {
 	if !has(ids(a.get("/api/v1/bots").want(200).items()), bid) {
 		t.Error("GET /bots misses the new bot")
 	}
+	a.post("/api/v1/bots/"+w.botA.ID+"/flow/simulate", map[string]any{"input": map[string]string{"text": "hi"}}).want(200)
 
 	ch := a.post("/api/v1/channels", map[string]any{"bot_id": bid, "type": "whatsapp", "name": "C whatsapp",
 		"config": map[string]string{"phone_number_id": "555", "waba_id": "1", "access_token": "tok", "app_secret": "s",

@@ -7,6 +7,8 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/relevo/relevo/internal/desk"
@@ -25,7 +27,7 @@ var errEmptyBody = errors.New("httpkit: empty body")
 // handlers pass it straight to WriteError. Unknown fields are accepted: the API grows by
 // adding fields, and old servers must not reject newer clients.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any, limit int64) error {
-	err := decodeBody(w, r, dst, limit)
+	err := decodeBody(w, r, dst, limit, false)
 	if errors.Is(err, errEmptyBody) {
 		return desk.Errorf(desk.CodeBadRequest, "request body is empty")
 	}
@@ -36,14 +38,26 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any, limit int64) er
 // (POST .../assign with no agent_id): an empty body leaves dst untouched
 // and is no error.
 func DecodeOptionalJSON(w http.ResponseWriter, r *http.Request, dst any, limit int64) error {
-	err := decodeBody(w, r, dst, limit)
+	err := decodeBody(w, r, dst, limit, false)
 	if errors.Is(err, errEmptyBody) {
 		return nil
 	}
 	return err
 }
 
-func decodeBody(w http.ResponseWriter, r *http.Request, dst any, limit int64) error {
+// DecodeStrictJSON is DecodeJSON refusing fields dst does not have (422
+// validation_failed, details.field the unknown name). It is for bodies that
+// describe a whole run, where a misspelt field would silently change what
+// runs instead of being a newer client's extra.
+func DecodeStrictJSON(w http.ResponseWriter, r *http.Request, dst any, limit int64) error {
+	err := decodeBody(w, r, dst, limit, true)
+	if errors.Is(err, errEmptyBody) {
+		return desk.Errorf(desk.CodeBadRequest, "request body is empty")
+	}
+	return err
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, dst any, limit int64, strict bool) error {
 	if r.Body == nil {
 		return errEmptyBody
 	}
@@ -57,6 +71,9 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any, limit int64) er
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	dec := json.NewDecoder(r.Body)
+	if strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(dst); err != nil {
 		if err := decodeError(err, limit); errors.Is(err, errEmptyBody) || typeErr == nil {
 			return err
@@ -117,6 +134,13 @@ func decodeError(err error, limit int64) error {
 		return deskErr // a custom UnmarshalJSON already said what is wrong
 	case errors.As(err, &invalid):
 		return err // dst is not a pointer: our bug, so a 500
+	case strings.HasPrefix(err.Error(), unknownField):
+		// encoding/json has no type for it; the name is the client's own.
+		name, uerr := strconv.Unquote(strings.TrimPrefix(err.Error(), unknownField))
+		if uerr != nil {
+			name = strings.TrimPrefix(err.Error(), unknownField)
+		}
+		return desk.Invalid(name, "unknown field")
 	default:
 		// Left: errors from UnmarshalJSON/UnmarshalText methods (a bad time,
 		// say). They describe the client's own input, so the text may go back.
@@ -125,6 +149,9 @@ func decodeError(err error, limit int64) error {
 }
 
 var secondsType = reflect.TypeFor[desk.Seconds]()
+
+// unknownField starts encoding/json's error for a field DisallowUnknownFields refused.
+const unknownField = "json: unknown field "
 
 // jsonTypeName names a Go type the way a JSON client thinks of it.
 func jsonTypeName(t reflect.Type) string {

@@ -2,6 +2,7 @@ package httpkit
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -116,5 +117,22 @@ func TestDecodeJSONReportsBadTimeAsBadRequest(t *testing.T) {
 	}
 	if err := DecodeJSON(httptest.NewRecorder(), req, &dst, DefaultBodyLimit); !desk.IsCode(err, desk.CodeBadRequest) {
 		t.Errorf("err = %v; want bad_request", err)
+	}
+}
+
+func TestDecodeStrictJSONRefusesUnknownFields(t *testing.T) {
+	var dst struct {
+		Name string `json:"name"`
+	}
+	req := httptest.NewRequest("POST", "/x", strings.NewReader(`{"name":"Ana","nmae":"typo"}`))
+	err := DecodeStrictJSON(httptest.NewRecorder(), req, &dst, DefaultBodyLimit)
+	var de *desk.Error
+	if !errors.As(err, &de) || de.Code != desk.CodeValidationFailed || de.Details["field"] != "nmae" {
+		t.Errorf("err = %#v; want validation_failed on field nmae", err)
+	}
+	// The same body is fine for the lenient decoder.
+	req = httptest.NewRequest("POST", "/x", strings.NewReader(`{"name":"Ana","nmae":"typo"}`))
+	if err := DecodeJSON(httptest.NewRecorder(), req, &dst, DefaultBodyLimit); err != nil {
+		t.Errorf("DecodeJSON: %v", err)
 	}
 }

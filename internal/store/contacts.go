@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/relevo/relevo/internal/desk"
 )
@@ -21,14 +20,6 @@ type ContactPatch struct {
 	Name, Phone, Email *string
 	Attributes         *map[string]string
 }
-
-// Bounds of contact attributes: enough for what a bot collects, small
-// enough that a runaway integration cannot bloat every conversation read.
-const (
-	maxAttributes     = 100
-	maxAttributeKey   = 64
-	maxAttributeValue = 1000
-)
 
 // GetContact reads one contact.
 func (s *Store) GetContact(ctx context.Context, id string) (desk.Contact, error) {
@@ -107,16 +98,8 @@ func checkContact(c *desk.Contact) error {
 	if c.Email != "" && !strings.Contains(c.Email, "@") {
 		return desk.Invalid("email", "must be an email address")
 	}
-	if len(c.Attributes) > maxAttributes {
-		return desk.Invalid("attributes", "at most %d attributes", maxAttributes)
-	}
-	for k, v := range c.Attributes {
-		if k == "" || utf8.RuneCountInString(k) > maxAttributeKey {
-			return desk.Invalid("attributes", "names must have 1 to %d characters", maxAttributeKey)
-		}
-		if utf8.RuneCountInString(v) > maxAttributeValue {
-			return desk.Invalid("attributes", "%s: at most %d characters", k, maxAttributeValue)
-		}
+	if err := desk.CheckAttributes(c.Attributes); err != nil {
+		return err
 	}
 	if c.Attributes == nil {
 		c.Attributes = map[string]string{}

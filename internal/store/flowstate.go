@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/relevo/relevo/internal/desk"
 )
@@ -71,11 +70,8 @@ func (s *Store) SetFlowState(ctx context.Context, convID string, prev, next []by
 // a flow's question collected, shown in the contact panel. The attribute
 // limits of contacts apply.
 func (s *Store) SaveAttribute(ctx context.Context, contactID, name, value string) (desk.Contact, error) {
-	if name == "" || utf8.RuneCountInString(name) > maxAttributeKey {
-		return desk.Contact{}, desk.Invalid("attributes", "names must have 1 to %d characters", maxAttributeKey)
-	}
-	if utf8.RuneCountInString(value) > maxAttributeValue {
-		return desk.Contact{}, desk.Invalid("attributes", "%s: at most %d characters", name, maxAttributeValue)
+	if err := desk.CheckAttribute(name, value); err != nil {
+		return desk.Contact{}, err
 	}
 	var out desk.Contact
 	err := s.tx(ctx, func(t *txn) error {
@@ -93,8 +89,8 @@ func (s *Store) SaveAttribute(ctx context.Context, contactID, name, value string
 			return nil
 		}
 		c.Attributes[name] = value
-		if len(c.Attributes) > maxAttributes {
-			return desk.Invalid("attributes", "at most %d attributes", maxAttributes)
+		if len(c.Attributes) > desk.MaxAttributes {
+			return desk.Invalid("attributes", "at most %d attributes", desk.MaxAttributes)
 		}
 		attrs, err := json.Marshal(c.Attributes)
 		if err != nil {

@@ -67,3 +67,15 @@ export async function audit(page, label, { frame, include } = {}) {
     throw err
   }
 }
+
+/**
+ * auditBoth runs audit in the light and the dark scheme, leaving the page light.
+ * @param {import('playwright-core').Page} page @param {string} label
+ */
+export async function auditBoth(page, label) {
+  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
+    await page.emulateMedia({ colorScheme })
+    await audit(page, `${label} (${colorScheme})`)
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}

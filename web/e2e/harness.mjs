@@ -213,9 +213,19 @@ export class Api {
  * salesSetup finds the demo's "Acme Sales" bot (no flow: new conversations
  * go straight to the queue) and its API channel, and makes a bot token.
  */
-export async function salesSetup(base) {
+export function salesSetup(base) {
+  return botSetup(base, 'Acme Sales')
+}
+
+/**
+ * botSetup finds a demo bot by name and its API channel, and makes a bot
+ * token: the admin's Api, the bot, the channel and the customer (an Api
+ * with the token, for inbound).
+ * @param {string} base @param {string} name
+ */
+export async function botSetup(base, name) {
   const admin = await Api.login(base, USERS.admin)
-  const { bot, channel } = await demoBot(admin, 'Acme Sales', 'api')
+  const { bot, channel } = await demoBot(admin, name, 'api')
   const tok = await admin.post('/api/v1/tokens', { name: 'e2e customer', bot_id: bot.id })
   return { admin, bot, channel, customer: new Api(base, { token: tok.token }) }
 }

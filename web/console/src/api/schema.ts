@@ -159,6 +159,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bots/{id}/flow/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run one customer message through a flow (given, or the bot's saved one) without a customer: writes and sends nothing */
+        post: operations["postBotsByIdFlowSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/canned-replies": {
         parameters: {
             query?: never;
@@ -1495,6 +1512,47 @@ export interface components {
             to: string;
             type: string;
         };
+        FlowSimulateHandover: {
+            keyword?: boolean;
+            node_id?: string;
+            note?: string;
+            team_id?: string;
+        };
+        FlowSimulateInput: {
+            payload?: string;
+            text?: string;
+        };
+        FlowSimulateReply: {
+            buttons: components["schemas"]["Button"][];
+            text: string;
+        };
+        FlowSimulateRequest: {
+            attributes?: {
+                [key: string]: string;
+            } | null;
+            flow?: unknown;
+            input: components["schemas"]["FlowSimulateInput"];
+            state?: components["schemas"]["FlowSimulateStateIn"] | null;
+        };
+        FlowSimulateResponse: {
+            attributes: {
+                [key: string]: string;
+            };
+            done: boolean;
+            handover?: components["schemas"]["FlowSimulateHandover"] | null;
+            replies: components["schemas"]["FlowSimulateReply"][];
+            state: components["schemas"]["FlowSimulateState"];
+        };
+        FlowSimulateState: {
+            done?: boolean;
+            node?: string;
+            retries?: number;
+        };
+        FlowSimulateStateIn: {
+            done?: boolean;
+            node?: string;
+            retries?: number;
+        };
         HandoverRequest: {
             note?: string;
             team_id?: string;
@@ -2596,6 +2654,39 @@ export interface operations {
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    postBotsByIdFlowSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowSimulateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowSimulateResponse"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
         };
     };
