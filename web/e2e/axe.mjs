@@ -67,3 +67,21 @@ export async function audit(page, label, { frame, include } = {}) {
     throw err
   }
 }
+
+/**
+ * auditSchemes audits page in the light and the dark colour scheme (the
+ * settings screens' tests do both), calling each after each audit (a
+ * screenshot, say), and leaves the page light.
+ *
+ * @param {import('playwright-core').Page} page
+ * @param {string} label
+ * @param {(scheme: 'light' | 'dark') => Promise<void>} [each]
+ */
+export async function auditSchemes(page, label, each) {
+  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
+    await page.emulateMedia({ colorScheme })
+    await audit(page, `${label} (${colorScheme})`)
+    if (each) await each(colorScheme)
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}

@@ -10,19 +10,13 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { serverAndBrowser, newPage, login, screenshot, Api, USERS } from './harness.mjs'
-import { audit } from './axe.mjs'
+import { auditSchemes } from './axe.mjs'
 
 const env = serverAndBrowser()
 
-/** @param {import('playwright-core').Page} page @param {string} label */
-async function bothSchemes(page, label) {
-  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme })
-    await audit(page, `${label} (${colorScheme})`)
-    await screenshot(page, `settings-${label}-${colorScheme}`)
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-}
+/** bothSchemes audits in light and dark, with a screenshot of each. */
+const bothSchemes = (/** @type {import('playwright-core').Page} */ page, /** @type {string} */ label) =>
+  auditSchemes(page, label, (scheme) => screenshot(page, `settings-${label}-${scheme}`))
 
 /** The browser logs every 4xx answer; 422 is the one the test provokes. */
 const expected = (/** @type {string} */ e) => !/status of 422/.test(e)
