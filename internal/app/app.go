@@ -106,7 +106,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		senders[t] = s
 	}
 	a.Outbox.Store = a.Store
-	a.Outbox.Routes = jobs.Routes{Channels: senders, BotEvent: bot.EventSender{Poster: poster},
+	a.Outbox.Routes = jobs.Routes{Channels: senders, BotEvent: bot.EventSender{Poster: poster, Store: a.Store},
 		Flow: bot.FlowRunner{Store: a.Store, Log: a.Log}}
 	reg := prometheus.NewRegistry()
 	a.Hub = realtime.New(realtime.Options{Store: a.Store, Publish: publish, Log: a.Log, Clock: a.Clock,
@@ -125,7 +125,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	}
 	a.Server, err = httpapi.New(httpapi.Config{Version: Version, Demo: cfg.Demo, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash,
 		TokenRate: float64(cfg.TokenRate), TokenBurst: cfg.TokenBurst},
-		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Widget: a.Widget, Extra: a.extraRoutes()})
+		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Widget: a.Widget, Webhook: poster, Extra: a.extraRoutes()})
 	if err != nil {
 		a.Close()
 		return nil, err

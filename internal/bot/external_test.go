@@ -144,7 +144,7 @@ func outbox(s *store.Store, db *storetest.DB, rc *receiver) *jobs.Outbox {
 	p := webhook.Poster{HTTP: rc.Client(), Now: db.Clock.Now}
 	return &jobs.Outbox{Store: s, Log: slog.New(slog.DiscardHandler), Routes: jobs.Routes{
 		Channels: map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: p}},
-		BotEvent: bot.EventSender{Poster: p}}}
+		BotEvent: bot.EventSender{Poster: p, Store: s}}}
 }
 
 // call is the bot calling Relevo's API with its token.

@@ -27,7 +27,18 @@ const (
 	// EventOutbound is sent for API channels only: a message for the
 	// integration to deliver to the customer (Outbound).
 	EventOutbound EventType = "message.outbound"
+	// EventPing is the test event an admin sends from the bot's settings
+	// (Ping): it belongs to no conversation and needs no answer but a 2xx.
+	EventPing EventType = "ping"
 )
+
+// Ping is the body of EventPing, signed like every event.
+type Ping struct {
+	ID        string    `json:"id"`
+	Type      EventType `json:"type"`
+	BotID     string    `json:"bot_id"`
+	CreatedAt time.Time `json:"created_at"`
+}
 
 // Event is the body POSTed to a bot's webhook for a conversation event or
 // a customer message. ID is unique per event, so a bot that sees one twice

@@ -78,7 +78,8 @@ type Bot struct {
 	// writes one of them while the bot owns it; empty means the defaults
 	// ("agent", "human", "humano", "asesor", "atendente").
 	HandoverKeywords []string `json:"handover_keywords"`
-	// WebhookSecret signs POSTs to WebhookURL. Shown to admins only.
+	// WebhookSecret signs POSTs to WebhookURL. Answered once (creation,
+	// rotation); afterwards admins see "********" (ViewBot).
 	WebhookSecret string    `json:"webhook_secret,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
 }

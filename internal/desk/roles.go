@@ -130,9 +130,13 @@ func ViewChannel(a Actor, c Channel) Channel {
 	return c
 }
 
-// ViewBot is b as a may see it: the webhook secret for admins only.
+// ViewBot is b as a may see it. Nobody reads the webhook secret back: it
+// is answered once, when the bot is created or the secret rotated; admins
+// see the mask (there is one), others nothing.
 func ViewBot(a Actor, b Bot) Bot {
-	if !SeesSecrets(a) {
+	if SeesSecrets(a) && b.WebhookSecret != "" {
+		b.WebhookSecret = ChannelSecretMask
+	} else {
 		b.WebhookSecret = ""
 	}
 	return b

@@ -257,7 +257,7 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
 		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices.notices(), Flow: in.Flow, WebhookURL: in.WebhookURL,
 		HandoverKeywords: in.HandoverKeywords})
-	s.respond(w, r, b, err)
+	s.respond(w, r, desk.ViewBot(actorOf(r), b), err)
 }
 
 func deref(p *string) string {

@@ -15,6 +15,7 @@ func TestEveryRouteAnswersItsHappyPath(t *testing.T) {
 		happyAuth(t, w)
 		happySettings(t, w)
 		happyCanned(t, w)
+		happyBotWebhook(t, w)
 		happyConversations(t, w)
 		happyContacts(t, w)
 		happySupervision(t, w)

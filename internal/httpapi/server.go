@@ -9,9 +9,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
+	"github.com/relevo/relevo/internal/bot"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpkit"
 	"github.com/relevo/relevo/internal/store"
+	"github.com/relevo/relevo/internal/webhook"
 )
 
 // Config holds the HTTP layer's settings.
@@ -55,6 +57,8 @@ type Server struct {
 	whatsapp WhatsApp
 	// widget serves the web chat widget's routes (nil: none).
 	widget Widget
+	// botEvents sends bots' test events and logs them.
+	botEvents bot.EventSender
 	// tokenLimit bounds each API token's request rate: the configured
 	// default, or the token's own rate_limit.
 	tokenLimit *httpkit.Limiter
@@ -74,6 +78,8 @@ type Deps struct {
 	WhatsApp WhatsApp
 	// Widget serves /widget.js and /widget/v1/ (the web chat widget).
 	Widget Widget
+	// Webhook posts the bots' test events (zero: a default client).
+	Webhook webhook.Poster
 	// Extra routes mounted outside the table (the console, the widget):
 	// a pattern and its handler.
 	Extra map[string]http.Handler
@@ -114,7 +120,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry), sockets: d.Sockets, whatsapp: d.WhatsApp, widget: d.Widget,
+	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry), sockets: d.Sockets, whatsapp: d.WhatsApp, widget: d.Widget, botEvents: bot.EventSender{Poster: d.Webhook, Store: d.Store},
 		tokenLimit: httpkit.NewLimiter(rate.Limit(cfg.TokenRate), cfg.TokenBurst, maxTokenBuckets)}
 	s.routes = s.routeTable()
 	doc, err := buildOpenAPI(s.routes, cfg.Version)

@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/relevo/relevo/internal/desk"
 )
 
 // happySettings walks every settings route as the admin, and the reads
@@ -194,11 +196,12 @@ func TestSettingsHideSecretsFromNonAdmins(t *testing.T) {
 	if body := string(s.get("/api/v1/channels").want(200).Body); strings.Contains(body, "sekret") {
 		t.Errorf("supervisor lists channel secrets: %s", body)
 	}
-	secret := str(w.adm().get("/api/v1/bots/" + w.botA.ID).want(200).obj()["webhook_secret"])
-	if secret == "" {
-		t.Fatal("the admin does not see the bot's webhook secret")
+	// Nobody reads the secret back, admins included: they see the mask.
+	secret := w.botA.WebhookSecret
+	if got := str(w.adm().get("/api/v1/bots/" + w.botA.ID).want(200).obj()["webhook_secret"]); secret == "" || got != desk.ChannelSecretMask {
+		t.Fatalf("the admin reads webhook_secret %q", got)
 	}
-	for _, c := range []*client{s, w.login(w.agent)} {
+	for _, c := range []*client{w.adm(), s, w.login(w.agent)} {
 		if b := string(c.get("/api/v1/bots/" + w.botA.ID).want(200).Body); strings.Contains(b, secret) {
 			t.Errorf("non-admin reads the webhook secret: %s", b)
 		}

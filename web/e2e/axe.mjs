@@ -69,13 +69,19 @@ export async function audit(page, label, { frame, include } = {}) {
 }
 
 /**
- * auditBoth runs audit in the light and the dark scheme, leaving the page light.
- * @param {import('playwright-core').Page} page @param {string} label
+ * auditBoth audits page in the light and the dark colour scheme (the
+ * settings screens' tests do both), calling each after each audit (a
+ * screenshot, say), and leaves the page light.
+ *
+ * @param {import('playwright-core').Page} page
+ * @param {string} label
+ * @param {(scheme: 'light' | 'dark') => Promise<void>} [each]
  */
-export async function auditBoth(page, label) {
+export async function auditBoth(page, label, each) {
   for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
     await page.emulateMedia({ colorScheme })
     await audit(page, `${label} (${colorScheme})`)
+    if (each) await each(colorScheme)
   }
   await page.emulateMedia({ colorScheme: 'light' })
 }

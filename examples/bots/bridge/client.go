@@ -132,7 +132,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Listen, "listen", env("BRIDGE_LISTEN", "127.0.0.1:8090"), "address for Relevo's webhook (set the bot's webhook_url to http://<this>/relevo)")
 	fs.StringVar(&f.RelevoURL, "relevo-url", env("RELEVO_URL", "http://127.0.0.1:8080"), "Relevo's base URL")
 	fs.StringVar(&f.Token, "token", env("RELEVO_TOKEN", ""), "the bot's API token (POST /api/v1/tokens with its bot_id)")
-	fs.StringVar(&f.Secret, "secret", env("RELEVO_WEBHOOK_SECRET", ""), "the bot's webhook_secret (GET /api/v1/bots/{id} as an admin)")
+	fs.StringVar(&f.Secret, "secret", env("RELEVO_WEBHOOK_SECRET", ""), "the bot's webhook_secret (answered when the bot is made or the secret rotated: POST /api/v1/bots/{id}/webhook/secret)")
 }
 
 // Check reports a missing setting.

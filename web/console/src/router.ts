@@ -38,6 +38,7 @@ export const router = createRouter({
         { path: '', name: 'settings', redirect: { name: sections[0].route } },
         ...sections.map((s) => ({ path: s.path, name: s.route, component: s.component, meta: { admin: !!s.adminOnly } })),
         { path: 'bots/:id/flow', name: 'settings-flow', component: () => import('./components/settings/flow/FlowEditor.vue') },
+        { path: 'bots/:id/webhook', name: 'settings-bot-webhook', component: () => import('./components/settings/webhook/BotWebhook.vue') },
       ],
     },
     { path: '/queues', name: 'queues', component: QueuesView, meta: { supervisor: true } },
