@@ -24,10 +24,16 @@ func TestChannelSecretsAreNeverReadBack(t *testing.T) {
 		if cfg["access_token"] != "********" || cfg["app_secret"] != "********" || cfg["verify_token"] != "ver-1" {
 			t.Fatalf("admin reads %v", cfg)
 		}
-		sup := w.login(w.sup).get("/api/v1/channels/" + id).want(200)
+		supC := w.login(w.sup)
+		sup := supC.get("/api/v1/channels/" + id).want(200)
 		if strings.Contains(string(sup.Body), "ver-1") {
 			t.Fatalf("supervisor reads %s", sup.Body)
 		}
+		// bot A's supervisor sees nothing of bot B's channels
+		if has(ids(supC.get("/api/v1/channels").want(200).items()), w.apiB.ID) {
+			t.Error("a supervisor of bot A lists bot B's channel")
+		}
+		supC.get("/api/v1/channels/"+w.apiB.ID).fails(404, "not_found")
 		// the config as read, saved back with a change: nothing secret changes
 		cfg["phone_number_id"] = "556"
 		a.do("PATCH", "/api/v1/channels/"+id, map[string]any{"config": cfg}).want(200)
