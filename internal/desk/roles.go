@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"encoding/json"
 	"strings"
 	"unicode/utf8"
 )
@@ -103,32 +102,6 @@ func CheckFirstAdmin(admins int) error {
 // SeesSecrets reports whether a may read secrets back: channel credentials
 // and bot webhook secrets are for admins only.
 func SeesSecrets(a Actor) bool { return a.Role() == RoleAdmin }
-
-// channelSecrets are the channel config fields only admins may read back.
-var channelSecrets = []string{"access_token", "app_secret", "verify_token", "secret"}
-
-// ChannelSecretMask is what non-admins see instead of a secret.
-const ChannelSecretMask = "********"
-
-// ViewChannel is c as a may see it: secrets masked for everyone but
-// admins; a config that does not parse is hidden whole.
-func ViewChannel(a Actor, c Channel) Channel {
-	if SeesSecrets(a) || len(c.Config) == 0 {
-		return c
-	}
-	var cfg map[string]json.RawMessage
-	if json.Unmarshal(c.Config, &cfg) != nil {
-		c.Config = json.RawMessage(`{}`)
-		return c
-	}
-	for _, k := range channelSecrets {
-		if _, ok := cfg[k]; ok {
-			cfg[k] = json.RawMessage(`"` + ChannelSecretMask + `"`)
-		}
-	}
-	c.Config, _ = json.Marshal(cfg)
-	return c
-}
 
 // ViewBot is b as a may see it. Nobody reads the webhook secret back: it
 // is answered once, when the bot is created or the secret rotated; admins

@@ -36,8 +36,10 @@ var docChecks sync.Map // string(document) → *docCheck
 
 func init() {
 	// The widget loader is JavaScript text; kin-openapi has no decoder for
-	// it, and reading it as plain text is what its schema says.
+	// it (nor for the test page's HTML), and reading them as plain text is
+	// what their schemas say.
 	openapi3filter.RegisterBodyDecoder("text/javascript", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 }
 
 // loadDocCheck loads and lints srv's document (once per document).

@@ -46,7 +46,7 @@ func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) {
 		c.Config = *in.Config
 	}
 	c, err := s.store.CreateChannel(r.Context(), c)
-	s.respond(w, r, c, err)
+	s.respond(w, r, desk.ViewChannel(actorOf(r), c), err)
 }
 
 func (s *Server) patchChannel(w http.ResponseWriter, r *http.Request) {
@@ -56,7 +56,7 @@ func (s *Server) patchChannel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.store.UpdateChannel(r.Context(), r.PathValue("id"), store.ChannelPatch{Name: in.Name, Config: in.Config})
-	s.respond(w, r, c, err)
+	s.respond(w, r, desk.ViewChannel(actorOf(r), c), err)
 }
 
 func (s *Server) listReasons(w http.ResponseWriter, r *http.Request) {

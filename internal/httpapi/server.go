@@ -22,6 +22,9 @@ type Config struct {
 	// Demo is set when the server runs the demo world (relevo serve --demo),
 	// so the console can say which parts are stand-ins.
 	Demo bool
+	// PublicURL is where browsers reach this server ("https://relevo.example",
+	// no trailing slash): the console builds snippets and URLs from it.
+	PublicURL string
 	// UploadDir is where uploaded files are written.
 	UploadDir string
 	// MaxUpload bounds one uploaded file (default 25 MiB).

@@ -79,6 +79,8 @@ func happySettings(t *testing.T, w *world) {
 	if !has(ids(a.get("/api/v1/channels").want(200).items()), cid) {
 		t.Error("GET /channels misses the new channel")
 	}
+	web := a.post("/api/v1/channels", map[string]any{"bot_id": bid, "type": "web", "name": "C web"}).want(200).obj()
+	checkFields(t, "POST /channels/{id}/secret", a.post("/api/v1/channels/"+str(web["id"])+"/secret", nil).want(200).obj(), map[string]string{"secret": "string"})
 
 	rs := a.post("/api/v1/reasons", map[string]any{"name": "Refund"}).want(200).obj()
 	checkFields(t, "POST /reasons", rs, map[string]string{"id": "string", "name": "string"})

@@ -11,10 +11,13 @@ import (
 )
 
 // ChannelPatch changes some fields of a channel; nil fields stay as they
-// are. Config replaces the whole configuration.
+// are. Config replaces the whole configuration, but for the secrets it
+// leaves out or sends masked (desk.KeepChannelSecrets). Secret sets a web
+// channel's identity-verification secret alone, in the same transaction.
 type ChannelPatch struct {
 	Name   *string
 	Config *json.RawMessage
+	Secret *string
 }
 
 // maxChannelConfig bounds a channel's configuration (ids and secrets).
@@ -28,6 +31,7 @@ func (s *Store) CreateChannel(ctx context.Context, c desk.Channel) (desk.Channel
 	if !c.Type.Valid() {
 		return desk.Channel{}, desk.Invalid("type", "must be web, whatsapp or api")
 	}
+	c.Config = desk.KeepChannelSecrets(nil, c.Config)
 	if err := checkChannel(&c); err != nil {
 		return desk.Channel{}, err
 	}
@@ -62,7 +66,15 @@ func (s *Store) UpdateChannel(ctx context.Context, id string, p ChannelPatch) (d
 			c.Name = *p.Name
 		}
 		if p.Config != nil {
-			c.Config = *p.Config
+			c.Config = desk.KeepChannelSecrets(c.Config, *p.Config)
+		}
+		if p.Secret != nil {
+			if err := desk.CheckIdentitySecret(c); err != nil {
+				return err
+			}
+			if c.Config, err = withSecret(c.Config, *p.Secret); err != nil {
+				return err
+			}
 		}
 		if err := checkChannel(&c); err != nil {
 			return err
@@ -151,3 +163,13 @@ func scanChannel(sc scanner) (desk.Channel, error) {
 
 // Helpers shared by the settings files (users, bots, teams, channels,
 // catalog, tokens, contacts).
+
+// withSecret is cfg with its "secret" set to secret.
+func withSecret(cfg json.RawMessage, secret string) (json.RawMessage, error) {
+	m := map[string]json.RawMessage{}
+	if len(cfg) > 0 && json.Unmarshal(cfg, &m) != nil {
+		return nil, desk.Errorf(desk.CodeChannelMisconfigured, "the channel's stored config cannot be read: save it again first")
+	}
+	m["secret"], _ = json.Marshal(secret)
+	return json.Marshal(m)
+}

@@ -10,6 +10,7 @@ import { Composer } from './views/Composer'
 import { Header } from './views/Header'
 import { MessageList } from './views/MessageList'
 import { Prechat } from './views/Prechat'
+import { onAccent } from '../../realtime/contrast'
 
 const channel = new URLSearchParams(location.search).get('channel') ?? ''
 const chat = new Chat(channel)
@@ -92,17 +93,3 @@ void ready.then(async () => {
   await chat.boot(user ?? {})
   toParent({ type: 'relevo:ready', color: chat.config?.color ?? '', title: chat.config?.name ?? '' })
 })
-
-/**
- * onAccent is the text colour on the channel's accent: white while it
- * reads at WCAG AA (4.5:1), else black (a pale accent such as #ffd400).
- */
-function onAccent(hex: string): string {
-  const v = hex.length === 4 ? [...hex.slice(1)].map((c) => c + c) : [hex.slice(1, 3), hex.slice(3, 5), hex.slice(5, 7)]
-  const [r, g, b] = v.map((x) => {
-    const c = parseInt(x, 16) / 255
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
-  }) as [number, number, number]
-  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
-  return 1.05 / (lum + 0.05) >= 4.5 ? '#fff' : '#000'
-}

@@ -316,6 +316,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn on or rotate a web channel's identity verification: a new secret, answered this once */
+        post: operations["postChannelsByIdSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{id}/templates/sync": {
         parameters: {
             query?: never;
@@ -1166,6 +1183,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/widget/try/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A test page of this server with a web channel's widget on it, to chat as a customer */
+        get: operations["getWidgetTryByChannelId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/widget/v1/channels/{id}/config": {
         parameters: {
             query?: never;
@@ -1636,6 +1670,9 @@ export interface components {
         HealthResponse: {
             status: string;
         };
+        IdentitySecretResponse: {
+            secret: string;
+        };
         InboundContact: {
             email?: string;
             external_id: string;
@@ -1902,6 +1939,7 @@ export interface components {
             demo: boolean;
             needs_setup: boolean;
             password_min_length: number;
+            public_url: string;
             version: string;
         };
         SetupRequest: {
@@ -3112,6 +3150,35 @@ export interface operations {
             422: components["responses"]["Error422ValidationFailed"];
             429: components["responses"]["Error429RateLimited"];
             500: components["responses"]["Error500Internal"];
+        };
+    };
+    postChannelsByIdSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentitySecretResponse"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     postChannelsByIdTemplatesSync: {
@@ -5100,6 +5167,31 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
+        };
+    };
+    getWidgetTryByChannelId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     getWidgetChannelsByIdConfig: {

@@ -19,6 +19,8 @@ export const session = reactive({
   needsSetup: false,
   /** passwordMin is the server's password rule (desk), for the forms' hints. */
   passwordMin: 8,
+  /** publicUrl is where customers' browsers reach the server (snippets, inbound URLs). */
+  publicUrl: '',
   /** serverRead: GET /api/v1/server has answered once. */
   serverRead: false,
 })
@@ -68,6 +70,7 @@ export async function loadServer(): Promise<void> {
     session.demo = info.demo
     session.needsSetup = info.needs_setup
     session.passwordMin = info.password_min_length
+    session.publicUrl = info.public_url
   } catch {
     // Only labels depend on it; the console works without.
   } finally {
