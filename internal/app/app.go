@@ -123,7 +123,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	if cfg.FastHashing {
 		hash = func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
 	}
-	a.Server, err = httpapi.New(httpapi.Config{Version: Version, Demo: cfg.Demo, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash,
+	a.Server, err = httpapi.New(httpapi.Config{Version: Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL, UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash,
 		TokenRate: float64(cfg.TokenRate), TokenBurst: cfg.TokenBurst},
 		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Widget: a.Widget, Extra: a.extraRoutes()})
 	if err != nil {

@@ -21,12 +21,15 @@ type ServerInfo struct {
 	// PasswordMinLength is desk's password rule, so forms can say it
 	// before the server refuses a password.
 	PasswordMinLength int `json:"password_min_length"`
+	// PublicURL is the server's public address (--public-url), from which
+	// the console builds the webhook and snippet URLs admins paste elsewhere.
+	PublicURL string `json:"public_url"`
 }
 
 func (s *Server) serverInfo(w http.ResponseWriter, r *http.Request) {
 	n, err := s.store.CountAdmins(r.Context())
 	s.respond(w, r, ServerInfo{Version: s.cfg.Version, Demo: s.cfg.Demo, NeedsSetup: n == 0,
-		PasswordMinLength: desk.MinPasswordLength}, err)
+		PasswordMinLength: desk.MinPasswordLength, PublicURL: s.cfg.PublicURL}, err)
 }
 
 // setupRequest is the first admin, made on the setup page.

@@ -20,6 +20,9 @@ type Config struct {
 	// Demo is set when the server runs the demo world (relevo serve --demo),
 	// so the console can say which parts are stand-ins.
 	Demo bool
+	// PublicURL is where browsers and Meta reach this server (--public-url):
+	// the console builds the URLs admins paste elsewhere from it.
+	PublicURL string
 	// UploadDir is where uploaded files are written.
 	UploadDir string
 	// MaxUpload bounds one uploaded file (default 25 MiB).

@@ -231,6 +231,23 @@ export interface paths {
         patch: operations["patchChannelsById"];
         trace?: never;
     };
+    "/api/v1/channels/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a WhatsApp channel against the Graph API: the number, the account, and what is wrong in words */
+        post: operations["postChannelsByIdCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{id}/inbound": {
         parameters: {
             query?: never;
@@ -242,6 +259,23 @@ export interface paths {
         put?: never;
         /** A customer message through the API channel */
         post: operations["postChannelsByIdInbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every template of a channel whatever its status, and when they were last synced */
+        get: operations["getChannelsByIdTemplates"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -888,6 +922,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Choose which roles are offered a template (admins always are); a sync keeps them */
+        patch: operations["patchTemplatesById"];
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -1371,15 +1422,31 @@ export interface components {
             name: string;
             type: string;
         };
+        ChannelCheck: {
+            ok: boolean;
+            phone?: components["schemas"]["CheckedPhone"] | null;
+            problems: components["schemas"]["ChannelProblem"][];
+            waba?: components["schemas"]["CheckedWABA"] | null;
+        };
         ChannelPage: {
             items: components["schemas"]["Channel"][];
             next_cursor: string | null;
+        };
+        ChannelProblem: {
+            code: string;
+            field: string;
+            message: string;
         };
         ChannelRequest: {
             bot_id?: string;
             config?: unknown;
             name?: string | null;
             type?: string;
+        };
+        ChannelTemplates: {
+            items: components["schemas"]["Template"][];
+            /** Format: date-time */
+            synced_at: string | null;
         };
         ChatMessage: {
             /** Format: date-time */
@@ -1392,6 +1459,15 @@ export interface components {
         ChatMessagePage: {
             items: components["schemas"]["ChatMessage"][];
             next_cursor: string | null;
+        };
+        CheckedPhone: {
+            display_number: string;
+            quality: string;
+            verified_name: string;
+        };
+        CheckedWABA: {
+            id: string;
+            name: string;
         };
         Colleague: {
             id: string;
@@ -1772,6 +1848,7 @@ export interface components {
             demo: boolean;
             needs_setup: boolean;
             password_min_length: number;
+            public_url: string;
             version: string;
         };
         SetupRequest: {
@@ -1853,6 +1930,9 @@ export interface components {
         TemplateRequest: {
             id: string;
             params?: string[] | null;
+        };
+        TemplateRolesRequest: {
+            roles: string[] | null;
         };
         TextRequest: {
             text: string;
@@ -2835,6 +2915,34 @@ export interface operations {
             500: components["responses"]["Error500Internal"];
         };
     };
+    postChannelsByIdCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelCheck"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
     postChannelsByIdInbound: {
         parameters: {
             query?: never;
@@ -2866,6 +2974,33 @@ export interface operations {
             413: components["responses"]["Error413PayloadTooLarge"];
             422: components["responses"]["Error422ValidationFailed"];
             429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    getChannelsByIdTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTemplates"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
         };
     };
@@ -4332,6 +4467,39 @@ export interface operations {
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    patchTemplatesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateRolesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
             413: components["responses"]["Error413PayloadTooLarge"];
             422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
