@@ -21,6 +21,8 @@ export const session = reactive({
   passwordMin: 8,
   /** serverRead: GET /api/v1/server has answered once. */
   serverRead: false,
+  /** publicUrl: where browsers and Meta reach the server (--public-url). */
+  publicUrl: '',
 })
 
 export const socket = new RealtimeSocket(() => {
@@ -68,6 +70,7 @@ export async function loadServer(): Promise<void> {
     session.demo = info.demo
     session.needsSetup = info.needs_setup
     session.passwordMin = info.password_min_length
+    session.publicUrl = info.public_url
   } catch {
     // Only labels depend on it; the console works without.
   } finally {
