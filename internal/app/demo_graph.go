@@ -71,9 +71,11 @@ func (t demoTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// demoGraph is the stand-in: the three calls Relevo makes, answered in
-// Meta's format (send a message, upload media, list templates), with the
-// Graph error envelope for anything else.
+// demoGraph is the stand-in: the calls Relevo makes, answered in Meta's
+// format (send a message, upload media, list templates, read the number and
+// the account for "check connection"), with the Graph error envelope for
+// anything else: a wrong access token gets code 190, as from Meta, so the
+// demo can show what a check says about it.
 type demoGraph struct{ n atomic.Int64 }
 
 // maxDemoUpload bounds what the stand-in reads of an upload (WhatsApp's
@@ -115,8 +117,12 @@ func (g *demoGraph) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				Components: []graphComponent{{Type: "BODY", Text: t.Body}}})
 		}
 		writeGraph(w, page)
+	case r.Method == http.MethodGet && path == demoPhoneID:
+		writeGraph(w, graphPhone{ID: demoPhoneID, DisplayNumber: "+1 555-010-0001", VerifiedName: "Acme Support (demo)", Quality: "GREEN"})
+	case r.Method == http.MethodGet && path == demoWABAID:
+		writeGraph(w, graphID{ID: demoWABAID, Name: "Acme (demo stand-in)"})
 	default:
-		graphError(w, http.StatusBadRequest, 100, "Unsupported request: the demo stand-in answers messages, media uploads and templates only")
+		graphError(w, http.StatusBadRequest, 100, "Unsupported request: the demo stand-in answers messages, media uploads, templates and the number's and account's profiles only")
 	}
 }
 
@@ -137,7 +143,14 @@ func graphError(w http.ResponseWriter, status, code int, msg string) {
 // The Graph API's answers, as far as the stand-in gives them.
 type (
 	graphID struct {
-		ID string `json:"id"`
+		ID   string `json:"id"`
+		Name string `json:"name,omitempty"`
+	}
+	graphPhone struct {
+		ID            string `json:"id"`
+		DisplayNumber string `json:"display_phone_number"`
+		VerifiedName  string `json:"verified_name"`
+		Quality       string `json:"quality_rating"`
 	}
 	graphContact struct {
 		Input string `json:"input"`

@@ -45,6 +45,10 @@ func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) {
 	if in.Config != nil {
 		c.Config = *in.Config
 	}
+	if err := withVerifyToken(&c); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
 	c, err := s.store.CreateChannel(r.Context(), c)
 	s.respond(w, r, desk.ViewChannel(actorOf(r), c), err)
 }

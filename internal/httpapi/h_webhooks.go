@@ -9,12 +9,15 @@ import (
 
 // WhatsApp is the WhatsApp Cloud API channel as the HTTP layer needs it:
 // Meta's webhook (handshake and notifications, answered by the channel
-// itself since Meta, not a Relevo client, reads the answer) and the
-// template sync admins trigger.
+// itself since Meta, not a Relevo client, reads the answer), the template
+// sync and the connection check admins trigger.
 type WhatsApp interface {
 	ServeVerify(w http.ResponseWriter, r *http.Request, channelID string)
 	ServeWebhook(w http.ResponseWriter, r *http.Request, channelID string)
 	SyncTemplates(ctx context.Context, channelID string) ([]desk.Template, error)
+	// Check calls the Graph API with the channel's settings and words
+	// what is wrong (h_whatsapp_settings.go).
+	Check(ctx context.Context, channelID string) (desk.ChannelCheck, error)
 }
 
 func (s *Server) whatsappVerify(w http.ResponseWriter, r *http.Request) {

@@ -233,23 +233,30 @@ func checkTemplate(tpl *desk.Template) (string, error) {
 	if len(tpl.Roles) == 0 {
 		tpl.Roles = append([]desk.Role(nil), allRoles...)
 	}
+	var stored string
+	tpl.Roles, stored, err = templateRoles(tpl.Roles)
+	return stored, err
+}
+
+// templateRoles checks a template's roles, drops repeats, and returns them
+// with their stored JSON.
+func templateRoles(in []desk.Role) ([]desk.Role, string, error) {
 	seen := map[desk.Role]bool{}
-	roles := make([]desk.Role, 0, len(tpl.Roles))
-	for _, r := range tpl.Roles {
+	roles := make([]desk.Role, 0, len(in))
+	for _, r := range in {
 		if !r.Valid() {
-			return "", desk.Invalid("roles", "unknown role %q", r)
+			return nil, "", desk.Invalid("roles", "unknown role %q", r)
 		}
 		if !seen[r] {
 			seen[r] = true
 			roles = append(roles, r)
 		}
 	}
-	tpl.Roles = roles
 	b, err := json.Marshal(roles)
 	if err != nil {
-		return "", fmt.Errorf("store: template roles: %w", err)
+		return nil, "", fmt.Errorf("store: template roles: %w", err)
 	}
-	return string(b), nil
+	return roles, string(b), nil
 }
 
 func getTemplate(ctx context.Context, q querier, id string) (desk.Template, error) {

@@ -63,6 +63,9 @@ type fakeGraph struct {
 	uploads []fakeUpload
 	// infoStatus, when set, answers GET /{media-id} with a Graph error.
 	infoStatus int
+	// objects answer GET /{id} (after the token check) for the phone
+	// number and the WABA; a test replaces one with an error.
+	objects map[string]fakeReply
 }
 
 type fakeUpload struct {
@@ -71,7 +74,10 @@ type fakeUpload struct {
 }
 
 func newFakeGraph(t testing.TB) *fakeGraph {
-	g := &fakeGraph{t: t, files: map[string]fakeFile{}}
+	g := &fakeGraph{t: t, files: map[string]fakeFile{}, objects: map[string]fakeReply{
+		pnid: {200, `{"verified_name":"Lucky Shrub","display_phone_number":"+1 555-078-3881","quality_rating":"GREEN","id":"` + pnid + `"}`},
+		waba: {200, `{"id":"` + waba + `","name":"Lucky Shrub Support"}`},
+	}}
 	g.Server = httptest.NewServer(http.HandlerFunc(g.serve))
 	t.Cleanup(g.Close)
 	return g
@@ -121,6 +127,9 @@ func (g *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		b := strings.ReplaceAll(string(fixture(g.t, page)), "GRAPH_URL", g.api())
 		writeRaw(w, 200, b)
+	case r.Method == "GET" && g.object(path) != nil:
+		o := g.object(path)
+		writeRaw(w, o.Status, o.Body)
 	case r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/files/"):
 		g.serveDownload(w, strings.TrimPrefix(r.URL.Path, "/files/"))
 	case r.Method == "GET" && !strings.Contains(path, "/"):
@@ -128,6 +137,23 @@ func (g *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		graphError(w, 400, 100, "Unsupported request", r.Method+" "+r.URL.Path)
 	}
+}
+
+// object is the answer to GET /{id} for a Graph object the fake knows.
+func (g *fakeGraph) object(id string) *fakeReply {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if o, ok := g.objects[id]; ok {
+		return &o
+	}
+	return nil
+}
+
+// setObject makes GET /{id} answer status and body.
+func (g *fakeGraph) setObject(id string, status int, body string) {
+	g.mu.Lock()
+	g.objects[id] = fakeReply{status, body}
+	g.mu.Unlock()
 }
 
 func (g *fakeGraph) serveSend(w http.ResponseWriter, body []byte) {

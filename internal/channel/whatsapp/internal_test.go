@@ -127,3 +127,41 @@ func TestDraftOfKnowsEveryFixture(t *testing.T) {
 		}
 	}
 }
+
+// Each Graph refusal "check connection" can meet is worded next to the
+// setting to change, and no text carries the token.
+func TestCheckProblemMapsGraphCodes(t *testing.T) {
+	cfg := Config{desk.WhatsAppConfig{AccessToken: "EAAGsecretTOKEN", AppSecret: "app-secret-1"}}
+	for _, c := range []struct {
+		name          string
+		err           error
+		id            string
+		field         string
+		code          desk.ProblemCode
+		wordsContains string
+	}{
+		{"expired token", parseGraphError(401, []byte(`{"error":{"message":"Error validating access token: Session has expired","code":190,"error_subcode":463}}`)),
+			"phone_number_id", "access_token", desk.ProblemTokenInvalid, "expired or revoked"},
+		{"unknown phone id", parseGraphError(400, []byte(`{"error":{"message":"Unsupported get request. Object with ID '1' does not exist","code":100,"error_subcode":33}}`)),
+			"phone_number_id", "phone_number_id", desk.ProblemUnknownID, "no phone number id"},
+		{"unknown WABA, code 33", parseGraphError(400, []byte(`{"error":{"message":"no object","code":33}}`)),
+			"waba_id", "waba_id", desk.ProblemUnknownID, "WhatsApp Business Account id"},
+		{"no permission, code 10", parseGraphError(403, []byte(`{"error":{"message":"(#10) Application does not have permission for this action","code":10}}`)),
+			"phone_number_id", "access_token", desk.ProblemPermission, "whatsapp_business_messaging"},
+		{"no permission, code 200", parseGraphError(403, []byte(`{"error":{"message":"(#200) Permissions error","code":200}}`)),
+			"waba_id", "access_token", desk.ProblemPermission, "whatsapp_business_management"},
+		{"Meta's other error keeps its words, not the token", parseGraphError(400, []byte(`{"error":{"message":"bad EAAGsecretTOKEN here","code":131009}}`)),
+			"waba_id", "waba_id", desk.ProblemGraph, "Meta answered: bad ******** here"},
+		{"a proxy's page", parseGraphError(502, []byte(`<html>bad gateway</html>`)),
+			"phone_number_id", "phone_number_id", desk.ProblemGraph, "HTTP 502"},
+		{"network", transportError{errors.New("dial tcp: connection refused")},
+			"phone_number_id", "graph_url", desk.ProblemUnreachable, "did not answer"},
+		{"not JSON", fmt.Errorf("whatsapp: unexpected Graph API answer: %w", errors.New("invalid character")),
+			"waba_id", "graph_url", desk.ProblemGraph, "not Meta's"},
+	} {
+		p := checkProblem(c.err, c.id, cfg)
+		if p.Field != c.field || p.Code != c.code || !strings.Contains(p.Message, c.wordsContains) || strings.Contains(p.Message, cfg.AccessToken) {
+			t.Errorf("%s: %+v, want field %s, code %s, words with %q", c.name, p, c.field, c.code, c.wordsContains)
+		}
+	}
+}

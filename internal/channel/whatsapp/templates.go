@@ -99,6 +99,9 @@ func (s *Service) SyncTemplates(ctx context.Context, channelID string) ([]desk.T
 			}
 		}
 	}
+	if err := s.store.MarkTemplatesSynced(ctx, ch.ID); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

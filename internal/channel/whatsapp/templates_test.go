@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/store/storetest"
@@ -24,9 +25,15 @@ func TestSyncTemplatesFollowsPagingAndKeepsRoles(t *testing.T) {
 		if _, err := e.s.CreateTemplate(ctx, desk.Template{ChannelID: e.ch.ID, Name: "retired", Language: "en_US", Body: "Bye"}); err != nil {
 			t.Fatal(err)
 		}
+		if _, synced, err := e.s.ChannelTemplates(ctx, e.ch.ID); err != nil || synced != nil {
+			t.Fatalf("synced at %v before any sync (%v)", synced, err)
+		}
 		got, err := e.wa.SyncTemplates(ctx, e.ch.ID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if _, synced, err := e.s.ChannelTemplates(ctx, e.ch.ID); err != nil || synced == nil || !synced.Equal(e.s.Now().Truncate(time.Millisecond)) {
+			t.Fatalf("synced at %v after the sync, want now (%v)", synced, err)
 		}
 		if len(got) != 5 {
 			t.Fatalf("synced %d templates, want all 5 of both pages", len(got))

@@ -299,6 +299,23 @@ export interface paths {
         patch: operations["patchChannelsById"];
         trace?: never;
     };
+    "/api/v1/channels/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a WhatsApp channel against the Graph API: the number, the account, and what is wrong in words */
+        post: operations["postChannelsByIdCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{id}/inbound": {
         parameters: {
             query?: never;
@@ -327,6 +344,23 @@ export interface paths {
         put?: never;
         /** Turn on or rotate a web channel's identity verification: a new secret, answered this once */
         post: operations["postChannelsByIdSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every template of a channel whatever its status, and when they were last synced */
+        get: operations["getChannelsByIdTemplates"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -973,6 +1007,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Choose which roles are offered a template (admins always are); a sync keeps them */
+        patch: operations["patchTemplatesById"];
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -1494,15 +1545,31 @@ export interface components {
             name: string;
             type: string;
         };
+        ChannelCheck: {
+            ok: boolean;
+            phone?: components["schemas"]["CheckedPhone"] | null;
+            problems: components["schemas"]["ChannelProblem"][];
+            waba?: components["schemas"]["CheckedWABA"] | null;
+        };
         ChannelPage: {
             items: components["schemas"]["Channel"][];
             next_cursor: string | null;
+        };
+        ChannelProblem: {
+            code: string;
+            field: string;
+            message: string;
         };
         ChannelRequest: {
             bot_id?: string;
             config?: unknown;
             name?: string | null;
             type?: string;
+        };
+        ChannelTemplates: {
+            items: components["schemas"]["Template"][];
+            /** Format: date-time */
+            synced_at: string | null;
         };
         ChatMessage: {
             /** Format: date-time */
@@ -1515,6 +1582,15 @@ export interface components {
         ChatMessagePage: {
             items: components["schemas"]["ChatMessage"][];
             next_cursor: string | null;
+        };
+        CheckedPhone: {
+            display_number: string;
+            quality: string;
+            verified_name: string;
+        };
+        CheckedWABA: {
+            id: string;
+            name: string;
         };
         Colleague: {
             id: string;
@@ -2021,6 +2097,9 @@ export interface components {
         TemplateRequest: {
             id: string;
             params?: string[] | null;
+        };
+        TemplateRolesRequest: {
+            roles: string[] | null;
         };
         TextRequest: {
             text: string;
@@ -3118,6 +3197,34 @@ export interface operations {
             500: components["responses"]["Error500Internal"];
         };
     };
+    postChannelsByIdCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelCheck"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
     postChannelsByIdInbound: {
         parameters: {
             query?: never;
@@ -3179,6 +3286,33 @@ export interface operations {
             422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
             503: components["responses"]["Error503ChannelMisconfigured"];
+        };
+    };
+    getChannelsByIdTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTemplates"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
         };
     };
     postChannelsByIdTemplatesSync: {
@@ -4644,6 +4778,39 @@ export interface operations {
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
             409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    patchTemplatesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateRolesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
             413: components["responses"]["Error413PayloadTooLarge"];
             422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];

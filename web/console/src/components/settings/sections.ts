@@ -27,6 +27,7 @@ export const sections: SettingsSection[] = [
   { path: 'reasons', route: 'settings-reasons', label: 'reasons', component: () => import('./ReasonsSettings.vue') },
   { path: 'tags', route: 'settings-tags', label: 'tags', component: () => import('./TagsSettings.vue') },
   { path: 'channels', route: 'settings-channels', label: 'channelsSettings.title', component: () => import('./ChannelsSettings.vue') },
+  { path: 'templates', route: 'settings-templates', label: 'waTemplates.title', component: () => import('./TemplatesSettings.vue') },
   { path: 'tokens', route: 'settings-tokens', label: 'settingsTokens.title', adminOnly: true, component: () => import('./TokensSettings.vue') },
 ]
 
