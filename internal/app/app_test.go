@@ -139,6 +139,20 @@ func TestDemoLoginsWorkAndEveryPhaseHasConversations(t *testing.T) {
 	}
 }
 
+// The demo has done every step of the guided start, so its admin's
+// dashboard shows no checklist.
+func TestDemoAdminHasNoChecklist(t *testing.T) {
+	a := open(t, app.Config{DataDir: t.TempDir(), Demo: true})
+	admin, _, err := a.Store.UserByEmail(context.Background(), "admin@demo.relevo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := a.Store.Onboarding(context.Background(), admin.ID)
+	if err != nil || !o.Complete {
+		t.Fatalf("demo admin's checklist: %+v, %v", o, err)
+	}
+}
+
 // Loading the demo again on the same data changes nothing.
 func TestDemoLoadsOnce(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, cfg app.Config) {

@@ -86,6 +86,12 @@ func (s *Server) authenticate(r *http.Request, access Access) (desk.Actor, error
 		if err := s.tokenLimit.AllowAt(tok.ID, every, burst); err != nil {
 			return desk.Actor{}, err
 		}
+		// At most one write a minute per token (store.TouchToken reads the
+		// time that came with the token); a failed write loses one "last
+		// used" mark, which is not worth refusing the request for.
+		if err := s.store.TouchToken(r.Context(), tok); err != nil {
+			s.log.Warn("token last use not recorded", "token_id", tok.ID, "err", err)
+		}
 		return desk.Actor{Integration: true, BotID: tok.BotID}, nil
 	}
 	if access == AccessIntegration {

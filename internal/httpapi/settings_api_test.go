@@ -101,6 +101,12 @@ func happySettings(t *testing.T, w *world) {
 	if !has(ids(a.get("/api/v1/tags").want(200).items()), str(tg["id"])) {
 		t.Error("GET /tags misses the new tag")
 	}
+	a.do("PATCH", "/api/v1/reasons/"+str(rs["id"]), map[string]any{"name": "Refunds"}).want(200)
+	a.do("DELETE", "/api/v1/reasons/"+str(rs["id"]), nil).want(204)
+	a.do("PATCH", "/api/v1/tags/"+str(tg["id"]), map[string]any{"name": "Very urgent"}).want(200)
+	a.do("DELETE", "/api/v1/tags/"+str(tg["id"]), nil).want(204)
+	a.get("/api/v1/me/onboarding").want(200)
+	a.do("PUT", "/api/v1/me/onboarding", map[string]any{"dismissed": true}).want(200)
 	tp := a.post("/api/v1/templates", map[string]any{"channel_id": w.waA.ID, "name": "followup", "language": "en",
 		"category": "UTILITY", "body": "Hi {{1}}", "roles": []string{"agent"}}).want(200).obj()
 	checkFields(t, "POST /templates", tp, map[string]string{"id": "string", "channel_id": "string", "name": "string",

@@ -29,6 +29,9 @@ func (s *Store) CreateReason(ctx context.Context, r desk.Reason) (desk.Reason, e
 				return desk.Invalid("bot_id", "no such bot")
 			}
 		}
+		if err := t.reasonNameFree(r, ""); err != nil {
+			return err
+		}
 		if _, err := t.exec(`INSERT INTO reasons (id, name, bot_id) VALUES ($1, $2, $3)`, r.ID, r.Name, r.BotID); err != nil {
 			return fmt.Errorf("store: create reason: %w", err)
 		}
@@ -43,24 +46,25 @@ func (s *Store) CreateReason(ctx context.Context, r desk.Reason) (desk.Reason, e
 // ListReasons lists reasons by name: all when botIDs is nil, else the
 // global ones and those of botIDs.
 func (s *Store) ListReasons(ctx context.Context, botIDs []string) ([]desk.Reason, error) {
-	q := `SELECT id, name, bot_id FROM reasons`
+	q := `SELECT id, name, bot_id FROM reasons WHERE deleted_at IS NULL`
 	if botIDs != nil {
-		q += ` WHERE bot_id = ''`
+		q += ` AND (bot_id = ''`
 		if len(botIDs) > 0 {
 			q += ` OR bot_id IN (` + paramList(1, len(botIDs)) + `)`
 		}
+		q += `)`
 	}
 	return queryList(ctx, s.r, "list reasons", q+` ORDER BY LOWER(name), name, id`, anyArgs(botIDs), scanReason)
 }
 
-// GetReason reads one reason.
+// GetReason reads one live reason (deleted ones are not found).
 func (s *Store) GetReason(ctx context.Context, id string) (desk.Reason, error) {
 	return getReason(ctx, s.r, id)
 }
 
 // getReason reads through q, so transactions need no second connection.
 func getReason(ctx context.Context, q querier, id string) (desk.Reason, error) {
-	r, err := scanReason(q.QueryRowContext(ctx, `SELECT id, name, bot_id FROM reasons WHERE id = $1`, id))
+	r, err := scanReason(q.QueryRowContext(ctx, `SELECT id, name, bot_id FROM reasons WHERE id = $1 AND deleted_at IS NULL`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, desk.NotFound("reason")
 	}

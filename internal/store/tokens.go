@@ -22,9 +22,12 @@ type Token struct {
 	// RateLimit is the token's own request rate (requests a second, burst
 	// desk.TokenBurst); nil is the server's default.
 	RateLimit *int `json:"rate_limit"`
+	// LastUsedAt is when a request last came with the token, to the minute
+	// (TouchToken); null when it never did.
+	LastUsedAt *time.Time `json:"last_used_at"`
 }
 
-const tokenCols = `id, name, bot_id, created_by, created_at, rate_limit`
+const tokenCols = `id, name, bot_id, created_by, created_at, rate_limit, last_used_at`
 
 // CreateToken stores a new token under tokenHash, at the server's default
 // rate.
@@ -127,12 +130,39 @@ func (s *Store) SetTokenRate(ctx context.Context, id string, rateLimit *int) (To
 	return tok, err
 }
 
+// TokenTouchEvery is how stale a token's last_used_at may get: a request
+// writes it only when the value it read with the token is older than this.
+const TokenTouchEvery = time.Minute
+
+// TouchToken records that tok was used now, unless the last_used_at read
+// with it is younger than TokenTouchEvery: most requests write nothing, and
+// the condition in the UPDATE makes nodes racing on the same minute write
+// it once.
+func (s *Store) TouchToken(ctx context.Context, tok Token) error {
+	now := s.Now()
+	if tok.LastUsedAt != nil && now.Sub(*tok.LastUsedAt) < TokenTouchEvery {
+		return nil
+	}
+	return s.tx(ctx, func(t *txn) error {
+		_, err := t.exec(`UPDATE tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3)`,
+			tok.ID, ms(t.now), ms(t.now.Add(-TokenTouchEvery)))
+		if err != nil {
+			return fmt.Errorf("store: touch token: %w", err)
+		}
+		return nil
+	})
+}
+
 func scanToken(sc scanner) (Token, error) {
 	var tok Token
 	var created int64
-	var rate sql.NullInt64
-	if err := sc.Scan(&tok.ID, &tok.Name, &tok.BotID, &tok.CreatedBy, &created, &rate); err != nil {
+	var rate, used sql.NullInt64
+	if err := sc.Scan(&tok.ID, &tok.Name, &tok.BotID, &tok.CreatedBy, &created, &rate, &used); err != nil {
 		return tok, err
+	}
+	if used.Valid {
+		at := fromMS(used.Int64)
+		tok.LastUsedAt = &at
 	}
 	tok.CreatedAt = fromMS(created)
 	if rate.Valid {

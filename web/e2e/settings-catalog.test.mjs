@@ -4,8 +4,9 @@
 // creates a transfer reason that an agent then picks in the desk's transfer
 // dialog; creates a tag, after a colour the server refuses is named next to
 // the field, and the agent puts it on a conversation. A supervisor reads
-// the three lists without a button that writes. axe-core audits each
-// section, light and dark.
+// the three lists without a button that writes. Then reasons and tags are
+// renamed (a taken name is named next to the field) and deleted after a
+// confirmation. axe-core audits each section and dialog, light and dark.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { serverAndBrowser, newPage, login, goOnline, inbound, screenshot, USERS } from './harness.mjs'
@@ -23,8 +24,8 @@ async function bothSchemes(page, label) {
   await page.emulateMedia({ colorScheme: 'light' })
 }
 
-/** The browser logs every 4xx answer; 422 is the one the test provokes. */
-const expected = (/** @type {string} */ e) => !/status of 422/.test(e)
+/** The browser logs every 4xx answer; 422 and 409 are the ones the tests provoke. */
+const expected = (/** @type {string} */ e) => !/status of 4(22|09)/.test(e)
 
 test('teams, transfer reasons and tags: written by an admin, used at the desk, read by a supervisor', async () => {
   await env.ready
@@ -83,7 +84,7 @@ test('teams, transfer reasons and tags: written by an admin, used at the desk, r
   await reason.getByLabel('Name').fill('Billing dispute')
   await reason.getByRole('button', { name: 'Create reason' }).click()
   await reason.waitFor({ state: 'detached' })
-  await table.getByRole('cell', { name: 'Billing dispute' }).waitFor()
+  await table.getByRole('cell', { name: 'Billing dispute', exact: true }).waitFor()
   await bothSchemes(page, 'reasons')
 
   // Tags: a colour the server refuses is named next to the field.
@@ -140,6 +141,9 @@ test('teams, transfer reasons and tags: written by an admin, used at the desk, r
   await supNav.getByRole('link', { name: 'Transfer reasons' }).click()
   await sup.page.getByRole('table').getByRole('cell', { name: 'Billing dispute' }).waitFor()
   assert.equal(await sup.page.getByRole('button', { name: 'New reason' }).count(), 0, 'a supervisor adds no reason')
+  for (const name of ['Rename Billing dispute', 'Delete Billing dispute']) {
+    assert.equal(await sup.page.getByRole('button', { name }).count(), 0, `a supervisor sees "${name}"`)
+  }
   await supNav.getByRole('link', { name: 'Tags' }).click()
   await sup.page.getByRole('table').getByRole('cell', { name: '#6b46c1' }).waitFor()
   assert.equal(await sup.page.getByRole('button', { name: 'New tag' }).count(), 0, 'a supervisor adds no tag')
@@ -148,4 +152,69 @@ test('teams, transfer reasons and tags: written by an admin, used at the desk, r
   assert.deepEqual(admin.errors.filter(expected), [], 'admin console errors')
   assert.deepEqual(agent.errors, [], 'agent console errors')
   assert.deepEqual(sup.errors, [], 'supervisor console errors')
+})
+
+test('transfer reasons and tags: renamed and deleted by an admin', async () => {
+  await env.ready
+  const admin = await newPage(env.browser, env.server.url)
+  const page = admin.page
+  await login(page, USERS.admin, '/settings/reasons')
+  const table = page.getByRole('table')
+  const add = async (/** @type {string} */ name) => {
+    await page.getByRole('button', { name: 'New reason' }).click()
+    const d = page.getByRole('dialog', { name: 'New transfer reason' })
+    await d.getByLabel('Name').fill(name)
+    await d.getByRole('button', { name: 'Create reason' }).click()
+    await d.waitFor({ state: 'detached' })
+  }
+  await add('Courier')
+  await add('Shipping')
+
+  // A name another reason has is refused next to the field; then renamed.
+  await page.getByRole('button', { name: 'Rename Courier' }).click()
+  const rename = page.getByRole('dialog', { name: 'Rename Courier' })
+  await rename.getByLabel('Name').fill('shipping')
+  await rename.getByRole('button', { name: 'Save' }).click()
+  await rename.getByText('Another reason of this bot already has this name.').waitFor()
+  assert.equal(await rename.getByLabel('Name').getAttribute('aria-invalid'), 'true')
+  await bothSchemes(page, 'reason-rename-taken')
+  await rename.getByLabel('Name').fill('Delivery')
+  await rename.getByRole('button', { name: 'Save' }).click()
+  await rename.waitFor({ state: 'detached' })
+  await table.getByRole('cell', { name: 'Delivery', exact: true }).waitFor()
+  assert.equal(await table.getByRole('cell', { name: 'Courier', exact: true }).count(), 0)
+
+  // Deleted after a confirmation that says what it keeps.
+  await page.getByRole('button', { name: 'Delete Delivery' }).click()
+  const confirm = page.getByRole('dialog', { name: 'Delete Delivery?' })
+  await confirm.getByText('Past transfers and the reports keep its name.').waitFor()
+  await bothSchemes(page, 'reason-delete')
+  await confirm.getByRole('button', { name: 'Delete' }).click()
+  await confirm.waitFor({ state: 'detached' })
+  await table.getByRole('cell', { name: 'Delivery', exact: true }).waitFor({ state: 'detached' })
+
+  // A tag: renamed and recoloured, then deleted.
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Tags' }).click()
+  await page.waitForURL('**/settings/tags')
+  await page.getByRole('button', { name: 'New tag' }).click()
+  const tag = page.getByRole('dialog', { name: 'New tag' })
+  await tag.getByLabel('Name').fill('Temp')
+  await tag.getByRole('button', { name: 'Create tag' }).click()
+  await tag.waitFor({ state: 'detached' })
+  await page.getByRole('button', { name: 'Rename Temp' }).click()
+  const edit = page.getByRole('dialog', { name: 'Change Temp' })
+  await edit.getByLabel('Name').fill('Temporary')
+  await edit.getByLabel('Colour', { exact: true }).fill('#2f855a')
+  await bothSchemes(page, 'tag-rename')
+  await edit.getByRole('button', { name: 'Save' }).click()
+  await edit.waitFor({ state: 'detached' })
+  const row = table.getByRole('row').filter({ hasText: 'Temporary' })
+  await row.getByRole('cell', { name: '#2f855a' }).waitFor()
+  await page.getByRole('button', { name: 'Delete Temporary' }).click()
+  const del = page.getByRole('dialog', { name: 'Delete Temporary?' })
+  await del.getByText('It is taken off every conversation that has it.').waitFor()
+  await del.getByRole('button', { name: 'Delete' }).click()
+  await row.waitFor({ state: 'detached' })
+
+  assert.deepEqual(admin.errors.filter(expected), [], 'admin console errors')
 })

@@ -1,7 +1,8 @@
 // Settings → API tokens on the demo server, in a real browser: the admin
 // creates a token for a bot with its own rate, is shown its secret once
 // and copies it (read back from the clipboard), and that secret works on
-// the API from here; the row shows the rate, a rate the server refuses is
+// the API from here; the row says it was never used, then, read again,
+// that it was used; the row shows the rate, a rate the server refuses is
 // named next to the field, the rate goes back to the server default, and
 // the revoked token is refused. Supervisors (the API lists tokens to
 // admins only) get no such section. axe-core audits it, light and dark.
@@ -68,9 +69,13 @@ test('API tokens: created with a rate and shown once, used, re-rated, revoked; n
   await shown.getByRole('button', { name: 'Done' }).click()
   await shown.waitFor({ state: 'detached' })
   assert.ok(!(await page.content()).includes(secret), 'the secret is gone from the page')
-  assert.equal(await status(secret), 200, 'the new token reads conversations')
-
   const row = table.getByRole('row').filter({ hasText: 'Sales CRM' })
+  await row.getByText('Never used').waitFor()
+  assert.equal(await status(secret), 200, 'the new token reads conversations')
+  // The list says when it was used, once read again.
+  await page.reload()
+  await row.getByText(/^Used /).waitFor()
+  assert.equal(await row.getByText('Never used').count(), 0)
   await row.getByRole('cell', { name: 'Acme Sales' }).waitFor()
   await row.getByText('5 requests/s').waitFor()
   const api = await Api.login(base, USERS.admin)
@@ -96,7 +101,7 @@ test('API tokens: created with a rate and shown once, used, re-rated, revoked; n
 
   // Back to the server default.
   await row.getByRole('button', { name: 'Server default' }).click()
-  await row.getByText('server default').waitFor()
+  await row.getByText(/^server default/).waitFor() // the rate's text, not the button "Server default"
   assert.equal((await stored()).rate_limit, null)
 
   // Revoked after a confirmation: the token is refused.

@@ -764,6 +764,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The guided start: each step ticked from what exists, whether I put it away */
+        get: operations["getMeOnboarding"];
+        /** Put the guided start away or bring it back; mark the snippet step done */
+        put: operations["putMeOnboarding"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/status": {
         parameters: {
             query?: never;
@@ -831,6 +849,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reasons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop offering a reason (past transfers and reports keep its name) */
+        delete: operations["deleteReasonsById"];
+        options?: never;
+        head?: never;
+        /** Rename a reason (past transfers keep the name they were made with) */
+        patch: operations["patchReasonsById"];
         trace?: never;
     };
     "/api/v1/reports/agents": {
@@ -951,6 +987,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a tag and take it off every conversation */
+        delete: operations["deleteTagsById"];
+        options?: never;
+        head?: never;
+        /** Rename or recolour a tag */
+        patch: operations["patchTagsById"];
         trace?: never;
     };
     "/api/v1/teams": {
@@ -1907,6 +1961,19 @@ export interface components {
                 [key: string]: components["schemas"]["NoticeTextsRequest"];
             } | null;
         };
+        Onboarding: {
+            complete: boolean;
+            dismissed: boolean;
+            steps: components["schemas"]["OnboardingStep"][];
+        };
+        OnboardingRequest: {
+            dismissed?: boolean | null;
+            snippet_done?: boolean | null;
+        };
+        OnboardingStep: {
+            done: boolean;
+            id: string;
+        };
         PauseRequest: {
             reason?: string;
         };
@@ -1954,6 +2021,9 @@ export interface components {
         ReasonPage: {
             items: components["schemas"]["Reason"][];
             next_cursor: string | null;
+        };
+        ReasonPatchRequest: {
+            name: string;
         };
         ReasonRef: {
             id: string;
@@ -2036,6 +2106,10 @@ export interface components {
             items: components["schemas"]["Tag"][];
             next_cursor: string | null;
         };
+        TagPatchRequest: {
+            color?: string | null;
+            name?: string | null;
+        };
         TagRequest: {
             color?: string;
             name: string;
@@ -2110,6 +2184,8 @@ export interface components {
             created_at: string;
             created_by: string;
             id: string;
+            /** Format: date-time */
+            last_used_at: string | null;
             name: string;
             rate_limit: number | null;
         };
@@ -4203,6 +4279,59 @@ export interface operations {
             500: components["responses"]["Error500Internal"];
         };
     };
+    getMeOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Onboarding"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    putMeOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OnboardingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Onboarding"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
     putMeStatus: {
         parameters: {
             query?: never;
@@ -4351,6 +4480,66 @@ export interface operations {
             400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    deleteReasonsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    patchReasonsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonPatchRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reason"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409Conflict"];
             413: components["responses"]["Error413PayloadTooLarge"];
             422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
@@ -4606,6 +4795,65 @@ export interface operations {
             400: components["responses"]["Error400BadRequest"];
             401: components["responses"]["Error401Unauthenticated"];
             403: components["responses"]["Error403Forbidden"];
+            409: components["responses"]["Error409Conflict"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    deleteTagsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    patchTagsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagPatchRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tag"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
             409: components["responses"]["Error409Conflict"];
             413: components["responses"]["Error413PayloadTooLarge"];
             422: components["responses"]["Error422ValidationFailed"];

@@ -26,3 +26,11 @@ export function search<T>(list: T[], q: string, texts: (x: T) => string[]): T[] 
 export function byName<T extends { name: string }>(list: T[]): T[] {
   return list.sort((a, b) => a.name.localeCompare(b.name))
 }
+
+/** upsert replaces x in list by id, or adds it, then sorts by name. */
+export function upsert<T extends { id: string; name: string }>(list: T[], x: T): void {
+  const i = list.findIndex((y) => y.id === x.id)
+  if (i >= 0) list[i] = x
+  else list.push(x)
+  byName(list)
+}

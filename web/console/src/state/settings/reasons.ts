@@ -6,7 +6,7 @@ import { reactive } from 'vue'
 import { api } from '../../api/client'
 import type { Bot, Reason } from '../../api/types'
 import { catalog } from '../catalog'
-import { byName, search } from './common'
+import { byName, search, upsert } from './common'
 
 export interface ReasonDraft {
   name: string
@@ -51,4 +51,18 @@ export async function createReason(d: ReasonDraft): Promise<Reason> {
     byName(catalog.reasons)
   }
   return r
+}
+
+export async function renameReason(id: string, name: string): Promise<Reason> {
+  const r = (await api.patch('/api/v1/reasons/{id}', { path: { id }, body: { name } })) as Reason
+  upsert(reasons.list, r)
+  if (catalog.loaded) upsert(catalog.reasons, r)
+  return r
+}
+
+/** deleteReason stops offering it; past transfers keep its name. */
+export async function deleteReason(id: string): Promise<void> {
+  await api.delete('/api/v1/reasons/{id}', { path: { id } })
+  reasons.list = reasons.list.filter((r) => r.id !== id)
+  if (catalog.loaded) catalog.reasons = catalog.reasons.filter((r) => r.id !== id)
 }

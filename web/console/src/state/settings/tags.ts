@@ -5,7 +5,7 @@ import { reactive } from 'vue'
 import { api } from '../../api/client'
 import type { Tag } from '../../api/types'
 import { catalog } from '../catalog'
-import { byName, search } from './common'
+import { byName, search, upsert } from './common'
 
 export interface TagDraft {
   name: string
@@ -43,4 +43,19 @@ export async function createTag(d: TagDraft): Promise<Tag> {
     byName(catalog.tags)
   }
   return t
+}
+
+/** updateTag renames and recolours a tag (an empty colour takes it away). */
+export async function updateTag(id: string, d: TagDraft): Promise<Tag> {
+  const t = (await api.patch('/api/v1/tags/{id}', { path: { id }, body: { name: d.name, color: d.color } })) as Tag
+  upsert(tags.list, t)
+  if (catalog.loaded) upsert(catalog.tags, t)
+  return t
+}
+
+/** deleteTag removes it, from every conversation too. */
+export async function deleteTag(id: string): Promise<void> {
+  await api.delete('/api/v1/tags/{id}', { path: { id } })
+  tags.list = tags.list.filter((t) => t.id !== id)
+  if (catalog.loaded) catalog.tags = catalog.tags.filter((t) => t.id !== id)
 }

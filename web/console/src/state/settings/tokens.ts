@@ -64,7 +64,8 @@ function put(t: Listed): void {
 /** createToken answers the new token and its secret, which is shown once. */
 export async function createToken(d: TokenDraft): Promise<{ token: Listed; secret: string }> {
   const body = { name: d.name, ...(d.bot_id ? { bot_id: d.bot_id } : {}), ...(d.rate !== null ? { rate_limit: d.rate } : {}) }
-  const { token: secret, ...token } = await api.post('/api/v1/tokens', { body })
+  const { token: secret, ...made } = await api.post('/api/v1/tokens', { body })
+  const token: Listed = { ...made, last_used_at: null }
   put(token)
   return { token, secret }
 }
@@ -73,6 +74,19 @@ export async function setRate(id: string, rate: number | null): Promise<Token> {
   const t = (await api.patch('/api/v1/tokens/{id}', { path: { id }, body: { rate_limit: rate } })) as Token
   put(t)
   return t
+}
+
+/**
+ * usedAgo says how long ago iso was in the user's language ("3 minutes
+ * ago"); the server writes a token's last use at most once a minute, so
+ * minutes are as exact as it gets.
+ */
+export function usedAgo(iso: string, now: number, locale: string): string {
+  const s = Math.max(0, (now - Date.parse(iso)) / 1000)
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
+  if (s < 3600) return rtf.format(-Math.floor(s / 60), 'minute')
+  if (s < 86400) return rtf.format(-Math.floor(s / 3600), 'hour')
+  return rtf.format(-Math.floor(s / 86400), 'day')
 }
 
 export async function revokeToken(id: string): Promise<void> {
