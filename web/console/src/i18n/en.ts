@@ -762,6 +762,11 @@ export const en = {
       notice: 'At most 1000 characters.',
     },
   },
+  collision: {
+    alsoHere: 'Also here:',
+    typing: '{name} (typing…)',
+    separator: ', ',
+  },
 }
 
 export type MessageSchema = typeof en

@@ -763,4 +763,9 @@ export const es: MessageSchema = {
       notice: 'Como máximo 1000 caracteres.',
     },
   },
+  collision: {
+    alsoHere: 'También aquí:',
+    typing: '{name} (escribiendo…)',
+    separator: ', ',
+  },
 }

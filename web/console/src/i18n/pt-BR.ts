@@ -763,4 +763,9 @@ export const ptBR: MessageSchema = {
       notice: 'No máximo 1000 caracteres.',
     },
   },
+  collision: {
+    alsoHere: 'Também aqui:',
+    typing: '{name} (digitando…)',
+    separator: ', ',
+  },
 }
