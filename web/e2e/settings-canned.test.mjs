@@ -1,7 +1,7 @@
 // Settings → Canned replies: a supervisor creates a bot's reply with
 // {contact.name} (a typo'd variable is refused next to the text), searches,
 // edits and deletes; an agent uses the reply with "/" and the customer
-// receives the name filled in; the agent keeps personal replies from the
+// receives the name filled in and the reply's file; the agent keeps personal replies from the
 // same section, read-only for the bot's. Axe in light and dark.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
@@ -9,6 +9,8 @@ import { serverAndBrowser, newPage, login, screenshot, inbound, Api, USERS } fro
 import { audit } from './axe.mjs'
 
 const env = serverAndBrowser({ sales: true })
+/** A real 1×1 PNG, the canned reply's file. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64')
 
 before(async () => {
   await env.ready
@@ -54,13 +56,16 @@ test('a supervisor makes a bot reply, a typo is refused in words, an agent sends
   await auditBoth(page, 'canned reply form with an error')
   await screenshot(page, 'settings-canned-01-typo')
 
-  // Fixed, it saves and is listed with its bot.
+  // Fixed, with a file, it saves and is listed with its bot and the file.
   await text.fill('Hello {contact.name}, how can I help?')
+  await dialog.getByLabel('File (optional)').setInputFiles({ name: 'prices.png', mimeType: 'image/png', buffer: PNG })
+  await dialog.getByText('Sent with it: prices.png').waitFor()
   await dialog.getByRole('button', { name: 'Save' }).click()
   await dialog.waitFor({ state: 'detached' })
   const row = page.getByRole('row', { name: /\/welcome/ })
   await row.getByRole('cell', { name: 'Acme Sales' }).waitFor()
   await row.getByText('Hello {contact.name}, how can I help?').waitFor()
+  await row.getByText('File: prices.png').waitFor()
 
   // A second one, found by the search (its text), then deleted.
   await page.getByRole('button', { name: 'New canned reply' }).click()
@@ -95,12 +100,14 @@ test('a supervisor makes a bot reply, a typo is refused in words, an agent sends
   await box.press('Enter')
   const filled = 'Hello Nora Lima, how can I help?'
   await waitUntil(async () => (await box.inputValue()) === filled, 'the filled reply')
+  // The reply's file waits in the composer with the text, already uploaded.
+  await alice.page.getByRole('list', { name: 'Attachments' }).getByText('prices.png').waitFor()
   await box.press('Enter')
   const got = await waitUntil(async () => {
     const msgs = (await customer.get(`/api/v1/conversations/${conv}/messages`)).items
     return msgs.find((/** @type {any} */ m) => m.author.type === 'agent' && m.text === filled)
   }, 'the customer to receive the filled reply')
-  assert.ok(got)
+  assert.deepEqual(got.attachments.map((/** @type {any} */ a) => a.name), ['prices.png'], 'the file went with it')
 
   // Her own replies: from the header; the bot's reply is there read-only.
   await alice.page.getByRole('link', { name: 'My canned replies' }).click()

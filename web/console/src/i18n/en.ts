@@ -791,6 +791,12 @@ export const en = {
     deleteBody: 'Nobody will be offered it in the composer any more.',
     deleted: '/{shortcut} was deleted.',
     none: 'No canned replies match.',
+    file: 'File (optional)',
+    fileHint: 'Sent with the text when the reply is used.',
+    fileChosen: 'Sent with it: {name}',
+    uploading: 'Uploading…',
+    removeFile: 'Remove {name}',
+    withFile: 'File: {name}',
     fields: {
       shortcut: 'Lowercase letters, digits, _ and -, up to 32 characters.',
       taken: 'This shortcut is already used here.',

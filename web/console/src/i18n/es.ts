@@ -792,6 +792,12 @@ export const es: MessageSchema = {
     deleteBody: 'Ya no se ofrecerá a nadie en el editor.',
     deleted: '/{shortcut} se eliminó.',
     none: 'Ninguna respuesta rápida coincide.',
+    file: 'Archivo (opcional)',
+    fileHint: 'Se envía con el texto al usar la respuesta.',
+    fileChosen: 'Se envía con ella: {name}',
+    uploading: 'Subiendo…',
+    removeFile: 'Quitar {name}',
+    withFile: 'Archivo: {name}',
     fields: {
       shortcut: 'Minúsculas, dígitos, _ y -, hasta 32 caracteres.',
       taken: 'Este atajo ya se usa aquí.',

@@ -792,6 +792,12 @@ export const ptBR: MessageSchema = {
     deleteBody: 'Ninguém mais a verá oferecida no editor.',
     deleted: '/{shortcut} foi excluída.',
     none: 'Nenhuma resposta pronta corresponde.',
+    file: 'Arquivo (opcional)',
+    fileHint: 'Enviado com o texto ao usar a resposta.',
+    fileChosen: 'Enviado com ela: {name}',
+    uploading: 'Enviando…',
+    removeFile: 'Remover {name}',
+    withFile: 'Arquivo: {name}',
     fields: {
       shortcut: 'Minúsculas, dígitos, _ e -, até 32 caracteres.',
       taken: 'Este atalho já é usado aqui.',

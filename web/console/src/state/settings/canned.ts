@@ -5,7 +5,7 @@
 // asks the server instead of filtering a full list.
 import { reactive } from 'vue'
 import { api } from '../../api/client'
-import type { Bot, CannedReply } from '../../api/types'
+import type { Attachment, Bot, CannedReply } from '../../api/types'
 import { session, supervises } from '../session'
 
 export interface CannedDraft {
@@ -13,6 +13,8 @@ export interface CannedDraft {
   scope: string
   shortcut: string
   text: string
+  /** attachment: the one file sent with the text, already uploaded; null for none. */
+  attachment: Attachment | null
 }
 
 export const canned = reactive({
@@ -71,13 +73,14 @@ function put(c: CannedReply): void {
 
 export async function createCanned(d: CannedDraft): Promise<CannedReply> {
   const scope = d.scope ? { bot_id: d.scope } : { personal: true }
-  const c = (await api.post('/api/v1/canned-replies', { body: { ...scope, shortcut: d.shortcut, text: d.text } })) as CannedReply
+  const body = { ...scope, shortcut: d.shortcut, text: d.text, attachment_ids: d.attachment ? [d.attachment.id] : [] }
+  const c = (await api.post('/api/v1/canned-replies', { body })) as CannedReply
   put(c)
   return c
 }
 
 export async function updateCanned(id: string, d: CannedDraft): Promise<CannedReply> {
-  const c = (await api.patch('/api/v1/canned-replies/{id}', { path: { id }, body: { shortcut: d.shortcut, text: d.text } })) as CannedReply
+  const c = (await api.patch('/api/v1/canned-replies/{id}', { path: { id }, body: { shortcut: d.shortcut, text: d.text, attachment_ids: d.attachment ? [d.attachment.id] : [] } })) as CannedReply
   put(c)
   return c
 }
