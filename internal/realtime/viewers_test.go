@@ -52,17 +52,25 @@ func noViewersFrame(t testing.TB, who string, frames []realtime.Frame) {
 	}
 }
 
-func TestTwoAgentsViewingOneConversationSeeEachOtherTypeAndLeave(t *testing.T) {
-	t.Parallel()
+// viewedOnOneNode is a node with the usual floor, a conversation in the
+// queue and Ana's socket viewing it.
+func viewedOnOneNode(t *testing.T) (context.Context, *node, *floor, string, *rtclient.Client) {
+	t.Helper()
 	ctx := testContext(t)
 	n := startNode(t, app.Config{}, app.Options{})
 	f := newFloor(t, ctx, n.Store)
 	id := f.waiting(t, ctx, "")
 	ana := connect(t, ctx, n.URL(), f.ana)
+	send(t, ctx, ana, realtime.FrameConversationView, id)
+	return ctx, n, f, id, ana
+}
+
+func TestTwoAgentsViewingOneConversationSeeEachOtherTypeAndLeave(t *testing.T) {
+	t.Parallel()
+	ctx, n, f, id, ana := viewedOnOneNode(t)
 	bob := connect(t, ctx, n.URL(), f.bob)
 
 	// Alone, Ana costs no frame.
-	send(t, ctx, ana, realtime.FrameConversationView, id)
 	noViewersFrame(t, "Ana, alone", barrier(t, ctx, n.Store, f.sue.ID, ana))
 
 	send(t, ctx, bob, realtime.FrameConversationView, id)
@@ -81,12 +89,7 @@ func TestTwoAgentsViewingOneConversationSeeEachOtherTypeAndLeave(t *testing.T) {
 
 func TestViewingIsRefusedOutsideScopeAndForgedFramesRelayNothing(t *testing.T) {
 	t.Parallel()
-	ctx := testContext(t)
-	n := startNode(t, app.Config{}, app.Options{})
-	f := newFloor(t, ctx, n.Store)
-	id := f.waiting(t, ctx, "")
-	ana := connect(t, ctx, n.URL(), f.ana)
-	send(t, ctx, ana, realtime.FrameConversationView, id)
+	ctx, n, f, id, ana := viewedOnOneNode(t)
 
 	carl := connect(t, ctx, n.URL(), f.carl) // an agent of another bot
 	conn, _, err := dial(ctx, n.URL(), carl.HTTP, n.URL())

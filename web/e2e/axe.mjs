@@ -67,3 +67,16 @@ export async function audit(page, label, { frame, include } = {}) {
     throw err
   }
 }
+
+/**
+ * auditSchemes audits the page in the light and the dark scheme, then
+ * leaves it light.
+ * @param {import('playwright-core').Page} page @param {string} label
+ */
+export async function auditSchemes(page, label) {
+  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
+    await page.emulateMedia({ colorScheme })
+    await audit(page, `${label} (${colorScheme})`)
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}

@@ -6,21 +6,13 @@
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { serverAndBrowser, newPage, login, agentOnline, screenshot, inbound, USERS } from './harness.mjs'
-import { audit } from './axe.mjs'
+import { auditSchemes as auditBoth } from './axe.mjs'
 
 const env = serverAndBrowser({ sales: true })
 
 before(async () => {
   await env.ready
 })
-
-async function auditBoth(page, label) {
-  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme })
-    await audit(page, `${label} (${colorScheme})`)
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-}
 
 test('an agent and a supervisor see each other in one conversation, typing shows, leaving clears it', async () => {
   const { bot, channel, customer } = env.sales

@@ -5,8 +5,8 @@
 // same section, read-only for the bot's. Axe in light and dark.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { serverAndBrowser, newPage, login, screenshot, inbound, Api, USERS } from './harness.mjs'
-import { audit } from './axe.mjs'
+import { serverAndBrowser, newPage, login, screenshot, inbound, waitFor, Api, USERS } from './harness.mjs'
+import { auditSchemes as auditBoth } from './axe.mjs'
 
 const env = serverAndBrowser({ sales: true })
 /** A real 1×1 PNG, the canned reply's file. */
@@ -15,25 +15,6 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR
 before(async () => {
   await env.ready
 })
-
-async function auditBoth(page, label) {
-  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme })
-    await audit(page, `${label} (${colorScheme})`)
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-}
-
-/** waitUntil polls an async check until it holds. */
-async function waitUntil(fn, what, timeout = 20_000) {
-  const deadline = Date.now() + timeout
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 test('a supervisor makes a bot reply, a typo is refused in words, an agent sends it filled in', async () => {
   const { bot, channel, customer } = env.sales
@@ -99,11 +80,11 @@ test('a supervisor makes a bot reply, a typo is refused in words, an agent sends
   await alice.page.getByRole('listbox', { name: 'Canned replies' }).getByRole('option', { name: /\/welcome/ }).waitFor()
   await box.press('Enter')
   const filled = 'Hello Nora Lima, how can I help?'
-  await waitUntil(async () => (await box.inputValue()) === filled, 'the filled reply')
+  await waitFor(async () => (await box.inputValue()) === filled, 'the filled reply')
   // The reply's file waits in the composer with the text, already uploaded.
   await alice.page.getByRole('list', { name: 'Attachments' }).getByText('prices.png').waitFor()
   await box.press('Enter')
-  const got = await waitUntil(async () => {
+  const got = await waitFor(async () => {
     const msgs = (await customer.get(`/api/v1/conversations/${conv}/messages`)).items
     return msgs.find((/** @type {any} */ m) => m.author.type === 'agent' && m.text === filled)
   }, 'the customer to receive the filled reply')
