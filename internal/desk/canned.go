@@ -12,13 +12,16 @@ import (
 // it, its admins and supervisors manage it) or to one user (OwnerID set:
 // a personal reply, seen and managed by that user alone).
 type CannedReply struct {
-	ID        string    `json:"id"`
-	BotID     *string   `json:"bot_id"`
-	OwnerID   *string   `json:"owner_id"`
-	Shortcut  string    `json:"shortcut"`
-	Text      string    `json:"text"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID       string  `json:"id"`
+	BotID    *string `json:"bot_id"`
+	OwnerID  *string `json:"owner_id"`
+	Shortcut string  `json:"shortcut"`
+	Text     string  `json:"text"`
+	// Attachments go with the text when the reply is used (at most
+	// MaxCannedAttachments); always a list, empty when none.
+	Attachments []Attachment `json:"attachments"`
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
 }
 
 // Bounds of a canned reply.
@@ -28,7 +31,18 @@ const (
 	// MaxCannedList bounds one answer of the list: the picker shows a
 	// handful, the search narrows the rest.
 	MaxCannedList = 50
+	// MaxCannedAttachments: one file, the composer's usual case (a price
+	// list, a form); more are sent from the composer.
+	MaxCannedAttachments = 1
 )
+
+// CheckCannedAttachments bounds the files a canned reply carries.
+func CheckCannedAttachments(ids []string) error {
+	if len(ids) > MaxCannedAttachments {
+		return Invalid("attachment_ids", "at most %d file", MaxCannedAttachments).WithDetail("max", MaxCannedAttachments)
+	}
+	return nil
+}
 
 var cannedShortcut = regexp.MustCompile(`^[a-z0-9_-]+$`)
 

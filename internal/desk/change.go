@@ -14,6 +14,9 @@ const (
 	ChangeUserLoggedOut  ChangeType = "user.logged_out"
 	// ChangeTyping is not stored: someone is typing in a conversation.
 	ChangeTyping ChangeType = "typing"
+	// ChangePresence is not stored: someone views, types in or leaves a
+	// conversation (collision; internal/realtime keeps it in memory).
+	ChangePresence ChangeType = "conversation.viewers"
 )
 
 // Change is what one committed state change announces. Across nodes it
@@ -42,6 +45,27 @@ type Change struct {
 	// the store. Every local subscriber gets the same pointers: read-only.
 	Conversation *Conversation `json:"-"`
 	Message      *Message      `json:"-"`
+	// Presence is set on conversation.viewers: who, from which node, doing what.
+	Presence *Presence `json:"presence,omitempty"`
+}
+
+// PresenceState is what a viewer of a conversation just did.
+type PresenceState string
+
+// Presence states.
+const (
+	PresenceView   PresenceState = "view"
+	PresenceTyping PresenceState = "typing"
+	PresenceLeave  PresenceState = "leave"
+)
+
+// Presence is one user's view of a conversation, as one node announces it.
+// It carries the name and role so other nodes need no store read to show it.
+type Presence struct {
+	Node  string        `json:"node"`
+	Name  string        `json:"name"`
+	Role  Role          `json:"role"`
+	State PresenceState `json:"state"`
 }
 
 // Move is a conversation's placement before and after a change.

@@ -19,12 +19,17 @@ type newCannedRequest struct {
 	// Text may hold {contact.name}, {agent.name}, {protocol} and
 	// {contact.<attribute>}; any other {variable} is refused.
 	Text string `json:"text" required:"true" text:"multiline"`
+	// AttachmentIDs are uploads (POST /api/v1/uploads) sent with the text
+	// when the reply is used; at most one.
+	AttachmentIDs []string `json:"attachment_ids"`
 }
 
 // cannedPatchRequest is PATCH /api/v1/canned-replies/{id}; absent fields stay.
 type cannedPatchRequest struct {
 	Shortcut *string `json:"shortcut"`
 	Text     *string `json:"text" text:"multiline"`
+	// AttachmentIDs replaces the reply's files; [] removes them.
+	AttachmentIDs *[]string `json:"attachment_ids"`
 }
 
 // maxCannedQuery bounds the search: longer than any shortcut or a
@@ -60,7 +65,14 @@ func (s *Server) createCanned(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, desk.Invalid("bot_id", "give either bot_id (a bot's reply) or personal: true (your own)"))
 		return
 	}
+	if err := s.checkAttachable(r.Context(), actorOf(r), "attachment_ids", in.AttachmentIDs); err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
 	c := desk.CannedReply{Shortcut: in.Shortcut, Text: in.Text}
+	for _, id := range in.AttachmentIDs {
+		c.Attachments = append(c.Attachments, desk.Attachment{ID: id})
+	}
 	if !in.Personal {
 		c.BotID = in.BotID
 	}
@@ -74,7 +86,13 @@ func (s *Server) patchCanned(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	out, err := s.store.UpdateCanned(r.Context(), actorOf(r), r.PathValue("id"), store.CannedPatch{Shortcut: in.Shortcut, Text: in.Text})
+	if in.AttachmentIDs != nil {
+		if err := s.checkAttachable(r.Context(), actorOf(r), "attachment_ids", *in.AttachmentIDs); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+	}
+	out, err := s.store.UpdateCanned(r.Context(), actorOf(r), r.PathValue("id"), store.CannedPatch{Shortcut: in.Shortcut, Text: in.Text, AttachmentIDs: in.AttachmentIDs})
 	s.respond(w, r, out, err)
 }
 

@@ -22,6 +22,16 @@ const (
 	FrameChatMessage         FrameType = "chat.message"
 	FrameTyping              FrameType = "typing"
 	FrameError               FrameType = "error"
+	// FrameConversationViewers: the others viewing a conversation (collision).
+	FrameConversationViewers FrameType = "conversation.viewers"
+)
+
+// Client frames besides typing (collision: viewing and typing, seen by
+// colleagues only, never by the customer).
+const (
+	FrameConversationView   FrameType = "conversation.view"
+	FrameConversationLeave  FrameType = "conversation.leave"
+	FrameConversationTyping FrameType = "conversation.typing"
 )
 
 // Frame is one server-to-client message. Data is the typed payload of
@@ -56,6 +66,21 @@ type Typing struct {
 	Name   string `json:"name"`
 	// Author is "agent" or "contact".
 	Author desk.AuthorType `json:"author"`
+}
+
+// Viewer is someone else viewing a conversation now.
+type Viewer struct {
+	UserID string    `json:"user_id"`
+	Name   string    `json:"name"`
+	Role   desk.Role `json:"role"`
+	Typing bool      `json:"typing"`
+}
+
+// ConversationViewers lists the others viewing a conversation (never the
+// receiver); an empty list means the receiver is alone again.
+type ConversationViewers struct {
+	ConversationID string   `json:"conversation_id"`
+	Viewers        []Viewer `json:"viewers"`
 }
 
 // AgentOpen is one agent's open conversations.

@@ -41,6 +41,7 @@ var frameTypes = []struct {
 	{"MonitorCounters", realtime.MonitorCounters{}},
 	{"ErrorFrame", realtime.ErrorFrame{}},
 	{"ClientFrame", realtime.ClientFrame{}},
+	{"ConversationViewers", realtime.ConversationViewers{}},
 	{"WidgetHello", web.Hello{}},
 	{"WidgetClientFrame", web.ClientFrame{}},
 }

@@ -63,6 +63,9 @@ type Hub struct {
 	live   sync.WaitGroup
 
 	tally *tally
+	// viewers is collision state; node names this hub's entries on the bus.
+	viewers *viewers
+	node    string
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -89,7 +92,7 @@ func New(opt Options) *Hub {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Hub{opt: opt, store: opt.Store, reads: opt.Store, log: opt.Log, metrics: newMetrics(opt.Registry),
 		sockets: map[*socket]struct{}{}, byUser: map[string]map[*socket]struct{}{},
-		tally: newTally(), ctx: ctx, cancel: cancel}
+		tally: newTally(), viewers: newViewers(), node: newNodeID(), ctx: ctx, cancel: cancel}
 }
 
 // Run starts the counter pusher and the presence heartbeat.
@@ -97,9 +100,10 @@ func (h *Hub) Run() {
 	if err := h.recount(h.ctx); err != nil {
 		h.log.Warn("realtime: initial count", "err", err)
 	}
-	h.wg.Add(2)
+	h.wg.Add(3)
 	go func() { defer h.wg.Done(); h.pushCounters() }()
 	go func() { defer h.wg.Done(); h.heartbeat() }()
+	go func() { defer h.wg.Done(); h.sweepViewers() }()
 }
 
 // Close closes every socket with "going away" and stops the hub. It
@@ -197,6 +201,7 @@ func (h *Hub) add(s *socket) bool {
 
 func (h *Hub) remove(s *socket) {
 	defer h.live.Done()
+	h.leave(s)
 	h.mu.Lock()
 	m := h.byUser[s.userID()]
 	delete(m, s)

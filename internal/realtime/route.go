@@ -38,6 +38,8 @@ func (h *Hub) OnChange(c desk.Change) {
 		h.ofUser(c.UserID, func(s *socket) { s.close(websocket.StatusPolicyViolation, "logged out") })
 	case desk.ChangeTyping:
 		h.typingChange(ctx, c)
+	case desk.ChangePresence:
+		h.presenceChange(c)
 	}
 }
 

@@ -81,8 +81,8 @@ func (s *socket) close(code websocket.StatusCode, reason string) { s.conn.Close(
 // run serves the socket until it closes; ctx ending is the shutdown.
 func (s *socket) run(ctx context.Context) { s.conn.Run(ctx, s.read) }
 
-// read handles a client frame: typing only, for now. Anything else gets an
-// error frame.
+// read handles a client frame: typing, and viewing a conversation
+// (viewers.go). Anything else gets an error frame.
 func (s *socket) read(ctx context.Context, typ websocket.MessageType, data []byte) {
 	if typ != websocket.MessageText {
 		s.enqueue(encode(FrameError, "", 0, ErrorFrame{Code: "bad_request", Message: "frames are JSON text"}))
@@ -98,6 +98,16 @@ func (s *socket) read(ctx context.Context, typ websocket.MessageType, data []byt
 		if err := s.hub.typing(ctx, s.actor, f.ConversationID); err != nil {
 			s.enqueue(encode(FrameError, f.ConversationID, 0, ErrorFrame{Code: string(desk.ErrorCode(err)), Message: "cannot type there"}))
 		}
+	case FrameConversationView:
+		if err := s.hub.view(ctx, s, f.ConversationID); err != nil {
+			s.enqueue(encode(FrameError, "", 0, ErrorFrame{Code: string(desk.ErrorCode(err)), Message: "cannot view that conversation"}))
+		}
+	case FrameConversationTyping:
+		if err := s.hub.viewTyping(s, f.ConversationID); err != nil {
+			s.enqueue(encode(FrameError, "", 0, ErrorFrame{Code: string(desk.ErrorCode(err)), Message: "view the conversation before typing in it"}))
+		}
+	case FrameConversationLeave:
+		s.hub.leave(s)
 	default:
 		s.enqueue(encode(FrameError, "", 0, ErrorFrame{Code: "bad_request", Message: "unknown frame type"}))
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,16 +15,20 @@ import (
 // each user's personal ones. Who may see and write is desk's
 // (CanSeeCanned, CheckWriteCanned); this file persists what it allows.
 
-const cannedCols = `id, bot_id, owner_id, shortcut, text, created_at, updated_at`
+const cannedCols = `id, bot_id, owner_id, shortcut, text, created_at, updated_at, attachments`
 
 // CannedPatch is a change to a canned reply; nil fields stay.
 type CannedPatch struct {
 	Shortcut *string
 	Text     *string
+	// AttachmentIDs replaces the reply's files (uploads); empty removes them.
+	AttachmentIDs *[]string
 }
 
 // CreateCanned saves a reply for c.BotID, or, without one, a personal
-// reply of the actor.
+// reply of the actor. c.Attachments name uploads by ID; the rest of each
+// is read from the upload. Whether the actor may attach them is the
+// caller's check (as for messages).
 func (s *Store) CreateCanned(ctx context.Context, a desk.Actor, c desk.CannedReply) (desk.CannedReply, error) {
 	if a.User == nil {
 		return desk.CannedReply{}, desk.Errorf(desk.CodeForbidden, "canned replies belong to users")
@@ -53,9 +58,14 @@ func (s *Store) CreateCanned(ctx context.Context, a desk.Actor, c desk.CannedRep
 				return fmt.Errorf("store: canned reply's bot: %w", err)
 			}
 		}
+		atts, err := t.cannedAttachments(c.Attachments)
+		if err != nil {
+			return err
+		}
+		c.Attachments = atts
 		c.CreatedAt, c.UpdatedAt = t.now, t.now
-		_, err := t.exec(`INSERT INTO canned_replies (`+cannedCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			c.ID, c.BotID, c.OwnerID, c.Shortcut, c.Text, ms(t.now), ms(t.now))
+		_, err = t.exec(`INSERT INTO canned_replies (`+cannedCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			c.ID, c.BotID, c.OwnerID, c.Shortcut, c.Text, ms(t.now), ms(t.now), attachmentsJSON(c.Attachments))
 		return s.cannedWriteErr(err, c.Shortcut, "create")
 	})
 	if err != nil {
@@ -84,9 +94,18 @@ func (s *Store) UpdateCanned(ctx context.Context, a desk.Actor, id string, p Can
 		if err := checkCanned(&c); err != nil {
 			return err
 		}
+		if p.AttachmentIDs != nil {
+			refs := make([]desk.Attachment, len(*p.AttachmentIDs))
+			for i, id := range *p.AttachmentIDs {
+				refs[i].ID = id
+			}
+			if c.Attachments, err = t.cannedAttachments(refs); err != nil {
+				return err
+			}
+		}
 		c.UpdatedAt = t.now
-		_, err = t.exec(`UPDATE canned_replies SET shortcut = $2, text = $3, updated_at = $4 WHERE id = $1`,
-			c.ID, c.Shortcut, c.Text, ms(t.now))
+		_, err = t.exec(`UPDATE canned_replies SET shortcut = $2, text = $3, updated_at = $4, attachments = $5 WHERE id = $1`,
+			c.ID, c.Shortcut, c.Text, ms(t.now), attachmentsJSON(c.Attachments))
 		out = c
 		return s.cannedWriteErr(err, c.Shortcut, "update")
 	})
@@ -149,6 +168,26 @@ func (s *Store) ListCanned(ctx context.Context, a desk.Actor, botIDs []string, q
 	return queryList(ctx, s.r, "list canned replies", query, args, scanCanned)
 }
 
+// cannedAttachments reads the uploads refs name (by ID), within desk's bound.
+func (t *txn) cannedAttachments(refs []desk.Attachment) ([]desk.Attachment, error) {
+	ids := make([]string, len(refs))
+	for i, r := range refs {
+		ids[i] = r.ID
+	}
+	if err := desk.CheckCannedAttachments(ids); err != nil {
+		return nil, err
+	}
+	return t.attachments(ids, desk.SystemActor)
+}
+
+func attachmentsJSON(atts []desk.Attachment) string {
+	if atts == nil {
+		atts = []desk.Attachment{}
+	}
+	b, _ := json.Marshal(atts) // plain structs always encode
+	return string(b)
+}
+
 // checkCanned applies desk's rules to a reply about to be written.
 func checkCanned(c *desk.CannedReply) error {
 	if err := desk.CheckCannedShortcut(c.Shortcut); err != nil {
@@ -188,7 +227,11 @@ func getCanned(ctx context.Context, q querier, id, lock string) (desk.CannedRepl
 func scanCanned(sc scanner) (c desk.CannedReply, err error) {
 	var bot, owner sql.NullString
 	var created, updated int64
-	err = sc.Scan(&c.ID, &bot, &owner, &c.Shortcut, &c.Text, &created, &updated)
+	var atts string
+	err = sc.Scan(&c.ID, &bot, &owner, &c.Shortcut, &c.Text, &created, &updated, &atts)
+	if json.Unmarshal([]byte(atts), &c.Attachments) != nil || c.Attachments == nil {
+		c.Attachments = []desk.Attachment{}
+	}
 	c.BotID, c.OwnerID = nullStr(bot), nullStr(owner)
 	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
 	return c, err

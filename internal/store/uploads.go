@@ -64,7 +64,8 @@ func attachmentOf(a desk.Attachment) desk.Attachment {
 }
 
 // CanSeeUpload reports whether actor may see a conversation the upload is
-// attached to.
+// attached to, or a canned reply that carries it (an agent sends the file
+// of the bot's reply a supervisor uploaded).
 func (s *Store) CanSeeUpload(ctx context.Context, actor desk.Actor, id string) (bool, error) {
 	// The id is escaped: a "%" or "_" in it would otherwise be a LIKE
 	// wildcard and match other uploads' messages.
@@ -80,6 +81,16 @@ func (s *Store) CanSeeUpload(ctx context.Context, actor desk.Actor, id string) (
 	}
 	for _, cid := range convs {
 		if _, err := s.GetConversation(ctx, actor, cid); err == nil {
+			return true, nil
+		}
+	}
+	canned, err := queryList(ctx, s.r, "upload's canned replies", `SELECT `+cannedCols+` FROM canned_replies WHERE attachments LIKE $1 ESCAPE '\' LIMIT 20`,
+		[]any{`%"id":"` + esc + `"%`}, scanCanned)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range canned {
+		if desk.CanSeeCanned(actor, c) {
 			return true, nil
 		}
 	}

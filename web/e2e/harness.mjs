@@ -273,11 +273,11 @@ export async function agentOnline(browser, baseURL, email) {
   return p
 }
 
-/** waitFor polls until fn returns something truthy. */
+/** waitFor polls until fn returns (or resolves to) something truthy. */
 export async function waitFor(fn, what, timeout = 20_000) {
   const deadline = Date.now() + timeout
   for (;;) {
-    const v = fn()
+    const v = await fn()
     if (v) return v
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 100))

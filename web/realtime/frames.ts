@@ -60,6 +60,15 @@ export interface ClientFrame {
 }
 
 /**
+ * ConversationViewers lists the others viewing a conversation (never the
+ * receiver); an empty list means the receiver is alone again.
+ */
+export interface ConversationViewers {
+  conversation_id: string
+  viewers: Viewer[]
+}
+
+/**
  * WidgetHello is the widget socket's first frame (docs/widget.md): the widget's
  * own, besides realtime's frames.
  */
@@ -84,6 +93,10 @@ export type FrameType =
   | 'chat.message'
   | 'typing'
   | 'error'
+  | 'conversation.viewers'
+  | 'conversation.view'
+  | 'conversation.leave'
+  | 'conversation.typing'
 
 /** UserStatus is an agent's presence. */
 export type UserStatus =
@@ -118,3 +131,18 @@ export interface TeamCount {
   waiting: number
   human: number
 }
+
+/** Viewer is someone else viewing a conversation now. */
+export interface Viewer {
+  user_id: string
+  name: string
+  role: Role
+  typing: boolean
+}
+
+/** Role is what a user may do. */
+export type Role =
+  | 'agent'
+  | 'auditor'
+  | 'supervisor'
+  | 'admin'

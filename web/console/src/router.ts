@@ -33,10 +33,9 @@ export const router = createRouter({
     {
       path: '/settings',
       component: SettingsView,
-      meta: { supervisor: true },
       children: [
         { path: '', name: 'settings', redirect: { name: sections[0].route } },
-        ...sections.map((s) => ({ path: s.path, name: s.route, component: s.component, meta: { admin: !!s.adminOnly } })),
+        ...sections.map((s) => ({ path: s.path, name: s.route, component: s.component, meta: { admin: !!s.adminOnly, supervisor: !s.everyone } })),
         { path: 'bots/:id/flow', name: 'settings-flow', component: () => import('./components/settings/flow/FlowEditor.vue') },
         { path: 'bots/:id/webhook', name: 'settings-bot-webhook', component: () => import('./components/settings/webhook/BotWebhook.vue') },
       ],

@@ -1572,10 +1572,12 @@ export interface components {
             title: string;
         };
         CannedPatchRequest: {
+            attachment_ids?: string[] | null;
             shortcut?: string | null;
             text?: string | null;
         };
         CannedReply: {
+            attachments: components["schemas"]["Attachment"][];
             bot_id: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1889,6 +1891,7 @@ export interface components {
             webhook_url?: string | null;
         };
         NewCannedRequest: {
+            attachment_ids?: string[] | null;
             bot_id?: string | null;
             personal?: boolean;
             shortcut: string;

@@ -34,6 +34,19 @@ export class RealtimeSocket {
     this.sock.stop()
   }
 
+  /** view, leave and viewTyping say who is here (collision, state/collision.ts); false when not sent. */
+  view(conversationID: string): boolean {
+    return this.sock.send({ type: 'conversation.view', conversation_id: conversationID })
+  }
+
+  leave(): boolean {
+    return this.sock.send({ type: 'conversation.leave', conversation_id: '' })
+  }
+
+  viewTyping(conversationID: string): boolean {
+    return this.sock.send({ type: 'conversation.typing', conversation_id: conversationID })
+  }
+
   /** typing tells colleagues this user is typing in a conversation. */
   typing(conversationID: string): void {
     this.sock.send({ type: 'typing', conversation_id: conversationID })

@@ -17,6 +17,8 @@ export interface SettingsSection {
   label: keyof MessageSchema['settings']['nav'] | `${OwnBlock}.title`
   /** adminOnly: the API answers the section to admins alone, so supervisors don't get it. */
   adminOnly?: boolean
+  /** everyone: agents open it too (the API lets every user keep their own canned replies). */
+  everyone?: boolean
   component: () => Promise<Component>
 }
 
@@ -28,6 +30,7 @@ export const sections: SettingsSection[] = [
   { path: 'tags', route: 'settings-tags', label: 'tags', component: () => import('./TagsSettings.vue') },
   { path: 'channels', route: 'settings-channels', label: 'channelsSettings.title', component: () => import('./ChannelsSettings.vue') },
   { path: 'templates', route: 'settings-templates', label: 'waTemplates.title', component: () => import('./TemplatesSettings.vue') },
+  { path: 'canned', route: 'settings-canned', label: 'cannedSettings.title', everyone: true, component: () => import('./CannedSettings.vue') },
   { path: 'tokens', route: 'settings-tokens', label: 'settingsTokens.title', adminOnly: true, component: () => import('./TokensSettings.vue') },
 ]
 
