@@ -1245,6 +1245,8 @@ export interface components {
         AssignRequest: {
             agent_id?: string;
         };
+        /** @enum {string} */
+        AssignmentMode: "automatic" | "manual";
         Attachment: {
             id: string;
             mime: string;
@@ -1258,6 +1260,7 @@ export interface components {
             type: string;
         };
         Bot: {
+            assignment: components["schemas"]["AssignmentMode"];
             auto_close_after: number;
             /** Format: date-time */
             created_at: string;
@@ -1278,6 +1281,7 @@ export interface components {
             to: string;
         };
         BotRequest: {
+            assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
@@ -1297,6 +1301,7 @@ export interface components {
             top_handover_steps: components["schemas"]["HandoverStep"][];
         };
         BotView: {
+            assignment: components["schemas"]["AssignmentMode"];
             auto_close_after: number;
             /** Format: date-time */
             created_at: string;
@@ -1583,6 +1588,7 @@ export interface components {
             waiting_threshold_seconds?: number | string | null;
         };
         NewBotRequest: {
+            assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
@@ -1604,9 +1610,11 @@ export interface components {
             type: string;
         };
         NewTeamRequest: {
+            assignment?: components["schemas"]["AssignmentMode"] | null;
             bot_id: string;
             member_ids?: string[] | null;
             name: string | null;
+            reoffer_after?: number | string | null;
         };
         NewTemplateRequest: {
             body: string;
@@ -1797,10 +1805,12 @@ export interface components {
             name: string;
         };
         Team: {
+            assignment: components["schemas"]["AssignmentMode"];
             bot_id: string;
             id: string;
             member_ids: string[];
             name: string;
+            reoffer_after: number;
         };
         TeamLoad: {
             bot_id: string;
@@ -1814,9 +1824,11 @@ export interface components {
             next_cursor: string | null;
         };
         TeamRequest: {
+            assignment?: components["schemas"]["AssignmentMode"] | null;
             bot_id?: string;
             member_ids?: string[] | null;
             name?: string | null;
+            reoffer_after?: number | string | null;
         };
         TeamWait: {
             median_wait_seconds: number | null;
