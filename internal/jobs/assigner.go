@@ -98,18 +98,18 @@ func (a *Assigner) Drain(ctx context.Context) (int, error) {
 	return n, first
 }
 
-// drainQueue assigns from q until AssignNext says nothing more can go.
+// drainQueue assigns from q until AssignNext gives nothing more.
 // A lost race (a hand assign took the conversation first: conflict,
 // already_assigned) is no error: the next call reads the queue again.
 func drainQueue(ctx context.Context, s *store.Store, q store.Queue) (int, error) {
 	n, races := 0, 0
 	for ctx.Err() == nil {
-		ok, err := s.AssignNext(ctx, q)
+		k, err := s.AssignNext(ctx, q)
 		switch {
-		case err == nil && !ok:
+		case err == nil && k == 0:
 			return n, nil
 		case err == nil:
-			n++
+			n += k
 		case desk.IsCode(err, desk.CodeConflict) || desk.IsCode(err, desk.CodeAlreadyAssigned) || desk.IsCode(err, desk.CodeAgentUnavailable):
 			// Bounded: a queue that keeps losing waits for the next kick.
 			if races++; races > 100 {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/relevo/relevo/internal/desk"
 )
@@ -17,9 +18,10 @@ import (
 //     agents' open conversations, so it sees every automatic assignment
 //     committed before it got the locks, and none can be in flight: each
 //     holds the locks of its agent until it commits;
-//  3. asks desk.PickAgent, and assigns through the one assign path
-//     (t.assign: compare-and-set on the conversation's version, timeline
-//     event, customer notice, processing lock, bot event, frames).
+//  3. for each conversation, oldest first, asks desk.PickAgent and assigns
+//     through the one assign path (t.assign: compare-and-set on the
+//     conversation's version, timeline event, customer notice, processing
+//     lock, bot event, frames), counting it against the agent at once.
 //
 // So across nodes an agent's capacity is never exceeded (two drainers
 // that could give to the same agent hold its row lock one after the
@@ -54,27 +56,38 @@ func (s *Store) AutoQueues(ctx context.Context) ([]Queue, error) {
 	})
 }
 
-// waitingScan bounds how many of a queue's oldest conversations one
-// AssignNext looks at: only a conversation re-offered away from the one
-// agent with room is skipped, so a handful is plenty.
+// waitingScan is how many conversations beyond a batch AssignNext looks
+// at: only a conversation re-offered away from the one agent with room is
+// skipped, so a handful is plenty.
 const waitingScan = 8
 
-// AssignNext gives q's longest-waiting conversation to the agent
-// desk.PickAgent chooses, in one transaction. It reports false when the
-// queue is empty, no longer automatic, or nobody has room.
-func (s *Store) AssignNext(ctx context.Context, q Queue) (bool, error) {
-	var assigned bool
+// AssignBatch is how many assignments one AssignNext makes at most: each
+// is a whole assign of its own (compare-and-set, event, notice, lock), and
+// sharing the transaction shares the commit, which is most of an assign's
+// cost on SQLite (docs/PERFORMANCE.md). Small enough that the agents'
+// row locks are held for milliseconds on PostgreSQL.
+const AssignBatch = 32
+
+// AssignNext gives q's longest-waiting conversations, oldest first, to the
+// agents desk.PickAgent chooses, up to AssignBatch of them in one
+// transaction. It returns how many it gave: 0 when the queue is empty, no
+// longer automatic, or nobody has room.
+func (s *Store) AssignNext(ctx context.Context, q Queue) (int, error) {
+	var assigned int
 	err := s.tx(ctx, func(t *txn) error {
-		assigned = false
+		assigned = 0
 		cands, err := t.lockCandidates(q)
 		if err != nil || len(cands) == 0 {
 			return err
 		}
-		waiting, err := t.oldestWaiting(q)
+		waiting, err := t.oldestWaiting(q, AssignBatch+waitingScan)
 		if err != nil {
 			return err
 		}
 		for _, w := range waiting {
+			if assigned == AssignBatch {
+				break
+			}
 			agentID, ok := desk.PickAgent(cands, w.reofferedFrom)
 			if !ok {
 				continue
@@ -86,8 +99,18 @@ func (s *Store) AssignNext(ctx context.Context, q Queue) (bool, error) {
 			if err := t.assign(&c, desk.SystemActor, agentID); err != nil {
 				return err
 			}
-			assigned = true
-			return t.startReoffer(c, q)
+			if err := t.startReoffer(c, q); err != nil {
+				return err
+			}
+			assigned++
+			for i := range cands {
+				if cands[i].ID == agentID {
+					// The batch shares one now: a nanosecond per assignment
+					// keeps the tie-break in the order they were made.
+					cands[i].Open++
+					cands[i].LastAssignedAt = t.now.Add(time.Duration(assigned))
+				}
+			}
 		}
 		return nil
 	})
@@ -156,14 +179,14 @@ type waitingRow struct {
 }
 
 // oldestWaiting reads the queue's longest-waiting conversations.
-func (t *txn) oldestWaiting(q Queue) ([]waitingRow, error) {
+func (t *txn) oldestWaiting(q Queue, limit int) ([]waitingRow, error) {
 	team, args := `c.team_id IS NULL`, []any{q.BotID}
 	if q.TeamID != "" {
 		team, args = `c.team_id = $2`, append(args, q.TeamID)
 	}
 	return queryList(t.ctx, t.tx, "oldest waiting", `SELECT c.id, COALESCE(c.reoffered_from, '') FROM conversations c
 		WHERE c.phase = 'waiting' AND c.bot_id = $1 AND `+team+`
-		ORDER BY c.waiting_since, c.id LIMIT `+fmt.Sprint(waitingScan), args, func(sc scanner) (w waitingRow, err error) {
+		ORDER BY c.waiting_since, c.id LIMIT `+fmt.Sprint(limit), args, func(sc scanner) (w waitingRow, err error) {
 		return w, sc.Scan(&w.id, &w.reofferedFrom)
 	})
 }

@@ -37,14 +37,14 @@ func drain(w *storetest.World, q store.Queue) int {
 	w.T.Helper()
 	n := 0
 	for {
-		ok, err := w.S.AssignNext(w.Ctx, q)
+		k, err := w.S.AssignNext(w.Ctx, q)
 		if err != nil {
 			w.T.Fatal(err)
 		}
-		if !ok {
+		if k == 0 {
 			return n
 		}
-		n++
+		n += k
 	}
 }
 
