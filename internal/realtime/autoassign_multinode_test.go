@@ -55,8 +55,16 @@ func TestAutoAssignOnTwoNodesNeverExceedsCapacity(t *testing.T) {
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	var watch sync.WaitGroup
 	watch.Go(func() {
+		// A read every 10 ms: continuous reads would take the CPU the
+		// nodes need (the machine has 2 cores).
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
 		for watchCtx.Err() == nil {
 			check()
+			select {
+			case <-watchCtx.Done():
+			case <-tick.C:
+			}
 		}
 	})
 
