@@ -41,18 +41,22 @@ type App struct {
 	Store  *store.Store
 	Bus    *bus.Bus
 	Outbox *jobs.Outbox
-	Hub    *realtime.Hub
-	Widget *webchat.Service
-	Server *httpapi.Server
+	// Assigner drains the automatic queues (jobs/assigner.go).
+	Assigner *jobs.Assigner
+	Hub      *realtime.Hub
+	Widget   *webchat.Service
+	Server   *httpapi.Server
 
 	ln          net.Listener
 	unsubscribe func()
 	// unsubscribeWidget stops the widget hub's bus subscription.
 	unsubscribeWidget func()
-	demoPage          *demoPage
-	http              *http.Server
-	cancel            context.CancelFunc
-	wg                sync.WaitGroup
+	// unsubscribeAssigner stops the drainer's bus subscription.
+	unsubscribeAssigner func()
+	demoPage            *demoPage
+	http                *http.Server
+	cancel              context.CancelFunc
+	wg                  sync.WaitGroup
 }
 
 // Options adjust an App for tests.
@@ -120,6 +124,11 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	a.Assigner = &jobs.Assigner{Store: a.Store, Log: a.Log}
+	if a.unsubscribeAssigner, err = a.Bus.Subscribe(a.Assigner.OnChange); err != nil {
+		a.Close()
+		return nil, err
+	}
 	hash := func(pw string) (string, error) { return auth.HashPassword(pw, auth.DefaultParams) }
 	if cfg.FastHashing {
 		hash = func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
@@ -162,10 +171,11 @@ func (a *App) Start() error {
 	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	a.Hub.Run()
-	a.wg.Add(3)
+	a.wg.Add(4)
 	go func() { defer a.wg.Done(); _ = a.http.Serve(ln) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
 	go func() { defer a.wg.Done(); (&jobs.Sweeper{Store: a.Store, Log: a.Log}).Run(ctx) }()
+	go func() { defer a.wg.Done(); a.Assigner.Run(ctx) }()
 	return nil
 }
 
@@ -186,6 +196,9 @@ func (a *App) Close() error {
 	}
 	if a.unsubscribeWidget != nil {
 		a.unsubscribeWidget()
+	}
+	if a.unsubscribeAssigner != nil {
+		a.unsubscribeAssigner()
 	}
 	if a.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

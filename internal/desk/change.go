@@ -12,6 +12,10 @@ const (
 	ChangeAgentStatus    ChangeType = "agent.status"
 	ChangeChatMessage    ChangeType = "chat.message"
 	ChangeUserLoggedOut  ChangeType = "user.logged_out"
+	// ChangeCapacity tells every node's drainer that a bot's automatic
+	// queues may be served now (a queue switched to automatic, max_chats
+	// raised). Not sent to sockets.
+	ChangeCapacity ChangeType = "capacity.changed"
 	// ChangeTyping is not stored: someone is typing in a conversation.
 	ChangeTyping ChangeType = "typing"
 	// ChangePresence is not stored: someone views, types in or leaves a

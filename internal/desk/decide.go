@@ -88,8 +88,12 @@ func Decide(a Action, c Conversation, actor Actor, now time.Time, to Target) (De
 
 // AssignTarget is who an assign or takeover gives the conversation to:
 // the actor itself when agentID is empty or its own id; someone else only
-// when a supervisor or admin asks. Bots and integrations take nothing.
+// when a supervisor or admin asks, or the system's automatic assignment.
+// Bots and integrations take nothing.
 func AssignTarget(actor Actor, agentID string) (string, error) {
+	if actor.System && agentID != "" {
+		return agentID, nil // the automatic assignment (PickAgent chose)
+	}
 	if actor.User == nil {
 		return "", Errorf(CodeForbidden, "only users can take conversations")
 	}

@@ -123,6 +123,8 @@ func TestAssignTarget(t *testing.T) {
 		{supervisor, "bia", "bia", ok},
 		{admin, "bia", "bia", ok},
 		{botToken, "", "", CodeForbidden},
+		{SystemActor, "bia", "bia", ok},
+		{SystemActor, "", "", CodeForbidden},
 	} {
 		got, err := AssignTarget(tc.actor, tc.agent)
 		if got != tc.want || ErrorCode(err) != tc.code && !(tc.code == ok && err == nil) {

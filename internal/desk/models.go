@@ -78,6 +78,8 @@ type Bot struct {
 	// writes one of them while the bot owns it; empty means the defaults
 	// ("agent", "human", "humano", "asesor", "atendente").
 	HandoverKeywords []string `json:"handover_keywords"`
+	// Assignment is how the bot's conversations without a team are served.
+	Assignment AssignmentMode `json:"assignment"`
 	// WebhookSecret signs POSTs to WebhookURL. Answered once (creation,
 	// rotation); afterwards admins see "********" (ViewBot).
 	WebhookSecret string    `json:"webhook_secret,omitempty"`
@@ -116,6 +118,11 @@ type Team struct {
 	Name      string   `json:"name"`
 	BotID     string   `json:"bot_id"`
 	MemberIDs []string `json:"member_ids"`
+	// Assignment is how the team's queue is served (manual by default).
+	Assignment AssignmentMode `json:"assignment"`
+	// ReofferAfter sends a conversation back to the queue when its agent
+	// has not written within it (0: never).
+	ReofferAfter Seconds `json:"reoffer_after"`
 }
 
 // Reason is a configured conversation type, mandatory on every transfer.

@@ -133,9 +133,11 @@ func (s *Server) noContent(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 type teamRequest struct {
-	Name      *string   `json:"name"`
-	BotID     string    `json:"bot_id"`
-	MemberIDs *[]string `json:"member_ids"`
+	Name         *string              `json:"name"`
+	BotID        string               `json:"bot_id"`
+	MemberIDs    *[]string            `json:"member_ids"`
+	Assignment   *desk.AssignmentMode `json:"assignment"`
+	ReofferAfter *desk.Seconds        `json:"reoffer_after"`
 }
 
 func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
@@ -153,6 +155,12 @@ func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {
 	if in.MemberIDs != nil {
 		t.MemberIDs = *in.MemberIDs
 	}
+	if in.Assignment != nil {
+		t.Assignment = *in.Assignment
+	}
+	if in.ReofferAfter != nil {
+		t.ReofferAfter = *in.ReofferAfter
+	}
 	t, err := s.store.CreateTeam(r.Context(), t)
 	s.respond(w, r, t, err)
 }
@@ -163,7 +171,8 @@ func (s *Server) patchTeam(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	t, err := s.store.UpdateTeam(r.Context(), r.PathValue("id"), store.TeamPatch{Name: in.Name, MemberIDs: in.MemberIDs})
+	t, err := s.store.UpdateTeam(r.Context(), r.PathValue("id"), store.TeamPatch{Name: in.Name, MemberIDs: in.MemberIDs,
+		Assignment: in.Assignment, ReofferAfter: in.ReofferAfter})
 	s.respond(w, r, t, err)
 }
 
@@ -179,7 +188,8 @@ type botRequest struct {
 	Flow           *json.RawMessage `json:"flow"`
 	WebhookURL     *string          `json:"webhook_url"`
 	// HandoverKeywords replaces the bot's keywords; [] restores the defaults.
-	HandoverKeywords *[]string `json:"handover_keywords"`
+	HandoverKeywords *[]string            `json:"handover_keywords"`
+	Assignment       *desk.AssignmentMode `json:"assignment"`
 }
 
 // botView is a bot as non-admins see it: no webhook secret, plus how many
@@ -244,6 +254,9 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
 	if in.HandoverKeywords != nil {
 		b.HandoverKeywords = *in.HandoverKeywords
 	}
+	if in.Assignment != nil {
+		b.Assignment = *in.Assignment
+	}
 	b, err := s.store.CreateBot(r.Context(), b)
 	s.respond(w, r, b, err)
 }
@@ -256,7 +269,7 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
 		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices.notices(), Flow: in.Flow, WebhookURL: in.WebhookURL,
-		HandoverKeywords: in.HandoverKeywords})
+		HandoverKeywords: in.HandoverKeywords, Assignment: in.Assignment})
 	s.respond(w, r, desk.ViewBot(actorOf(r), b), err)
 }
 

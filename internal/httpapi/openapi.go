@@ -193,6 +193,7 @@ func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 	enum(g, reflect.TypeFor[desk.Code](), "ErrorCode", all)
 	// allowed_actions lists these verbs: clients switch on them.
 	enum(g, reflect.TypeFor[desk.Verb](), "ConversationAction", desk.Verbs)
+	enum(g, reflect.TypeFor[desk.AssignmentMode](), "AssignmentMode", []desk.AssignmentMode{desk.AssignManual, desk.AssignAutomatic})
 	g.schemaFor(typeOf(httpkit.ErrorResponse{})) // every error answer refers to it
 	doc := oaDoc{
 		OpenAPI: "3.1.0",

@@ -37,6 +37,10 @@ type newTeamRequest struct {
 	Name      *string   `json:"name" required:"true"`
 	BotID     string    `json:"bot_id" required:"true"`
 	MemberIDs *[]string `json:"member_ids"`
+	// Assignment is manual (default) or automatic; ReofferAfter (0: off)
+	// re-offers a conversation its agent has not answered within it.
+	Assignment   *desk.AssignmentMode `json:"assignment"`
+	ReofferAfter *desk.Seconds        `json:"reoffer_after"`
 }
 
 // newBotRequest is POST /api/v1/bots; PATCH takes botRequest.
@@ -49,6 +53,9 @@ type newBotRequest struct {
 	WebhookURL     *string          `json:"webhook_url"`
 	// HandoverKeywords replaces the bot's keywords; [] restores the defaults.
 	HandoverKeywords *[]string `json:"handover_keywords"`
+	// Assignment serves the bot's conversations without a team: manual
+	// (default) or automatic.
+	Assignment *desk.AssignmentMode `json:"assignment"`
 }
 
 // noticesRequest is the customer notices of a bot; an empty one is the

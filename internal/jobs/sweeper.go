@@ -8,7 +8,8 @@ import (
 	"github.com/relevo/relevo/internal/store"
 )
 
-// Sweeper periodically closes due conversations and expired locks.
+// Sweeper periodically closes due conversations and expired locks, and
+// re-offers conversations their agent has not answered in time.
 type Sweeper struct {
 	Store    *store.Store
 	Log      *slog.Logger
@@ -43,6 +44,11 @@ func (s *Sweeper) Run(ctx context.Context) {
 			s.Log.Error("sweep", "err", err)
 		} else if closed > 0 || unlocked > 0 {
 			s.Log.Info("sweep", "auto_closed", closed, "locks_expired", unlocked)
+		}
+		if n, err := s.Store.SweepReoffers(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("sweep reoffers", "err", err)
+		} else if n > 0 {
+			s.Log.Info("sweep", "reoffered", n)
 		}
 		if _, err := s.Store.SweepPresence(ctx, s.Grace); err != nil && ctx.Err() == nil {
 			s.Log.Error("sweep presence", "err", err)

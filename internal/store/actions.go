@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/relevo/relevo/internal/botapi"
@@ -74,58 +75,72 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		if err != nil {
 			return "", err
 		}
-		a := desk.ActAssign
-		if c.Phase == desk.PhaseBot {
-			a = desk.ActTakeover
-		}
-		d, err := desk.Decide(a, c, actor, t.now, desk.Target{AssigneeID: in.AgentID})
-		if err != nil {
-			return "", err
-		}
-		self := *d.AssigneeID == actor.User.ID
-		// The target is read inside the transaction, the taker too: its
-		// status decides both the check and whether the take sets it online.
-		target, err := t.loadUser(*d.AssigneeID)
-		if err != nil && !self {
-			return "", desk.Invalid("agent_id", "no such user")
-		}
-		if err != nil {
-			return "", err
-		}
-		if err := desk.CheckAssignee(target, c.BotID, self); err != nil {
-			return "", err
-		}
-		bot, err := t.botFor(c)
-		if err != nil {
-			return "", err
-		}
-		from := c.Phase
-		lockID, err := t.compareAndSet(&c, d)
-		if err != nil {
-			return "", err
-		}
-		if desk.TakerGoesOnline(target, self) {
-			// Announced as agent.status like any status change.
-			if err := t.setStatus(target.ID, desk.StatusOnline, "", ""); err != nil {
-				return "", err
-			}
-		}
-		ev := desk.Event{Type: desk.EventAssigned, From: string(from), To: target.ID}
-		text := "Assigned to " + target.Name
-		if a == desk.ActTakeover {
-			text = actor.User.Name + " took over from the bot"
-		}
-		if err := t.addEvent(&c, actor, ev, text); err != nil {
-			return "", err
-		}
-		if err := t.notify(&c, bot, assignedNotice(bot, target), lockID); err != nil {
-			return "", err
-		}
-		if err := t.tellBot(&c, bot, botapi.EventAssigned, lockID); err != nil {
-			return "", err
-		}
-		return c.ID, t.endIdleLock(&c, *lockID)
+		return c.ID, t.assign(&c, actor, in.AgentID)
 	})
+}
+
+// assign is the one path of every assignment: by hand (Assign) and by the
+// automatic assignment (AssignNext, whose actor is the system).
+func (t *txn) assign(c *desk.Conversation, actor desk.Actor, agentID string) error {
+	a := desk.ActAssign
+	if c.Phase == desk.PhaseBot {
+		a = desk.ActTakeover
+	}
+	d, err := desk.Decide(a, *c, actor, t.now, desk.Target{AssigneeID: agentID})
+	if err != nil {
+		return err
+	}
+	self := actor.User != nil && *d.AssigneeID == actor.User.ID
+	// The target is read inside the transaction, the taker too: its
+	// status decides both the check and whether the take sets it online.
+	target, err := t.loadUser(*d.AssigneeID)
+	if err != nil && !self {
+		return desk.Invalid("agent_id", "no such user")
+	}
+	if err != nil {
+		return err
+	}
+	if err := desk.CheckAssignee(target, c.BotID, self); err != nil {
+		return err
+	}
+	bot, err := t.botFor(*c)
+	if err != nil {
+		return err
+	}
+	from := c.Phase
+	lockID, err := t.compareAndSet(c, d)
+	if err != nil {
+		return err
+	}
+	if desk.TakerGoesOnline(target, self) {
+		// Announced as agent.status like any status change.
+		if err := t.setStatus(target.ID, desk.StatusOnline, "", ""); err != nil {
+			return err
+		}
+	}
+	// The automatic assignment's tie-break: who has waited longest since
+	// their last assignment, by hand or not.
+	if _, err := t.exec(`UPDATE users SET last_assigned_at = $2 WHERE id = $1`, target.ID, ms(t.now)); err != nil {
+		return fmt.Errorf("store: last assigned: %w", err)
+	}
+	ev := desk.Event{Type: desk.EventAssigned, From: string(from), To: target.ID}
+	text := "Assigned to " + target.Name
+	switch {
+	case a == desk.ActTakeover:
+		text = actor.User.Name + " took over from the bot"
+	case actor.System:
+		text = "Assigned automatically to " + target.Name
+	}
+	if err := t.addEvent(c, actor, ev, text); err != nil {
+		return err
+	}
+	if err := t.notify(c, bot, assignedNotice(bot, target), lockID); err != nil {
+		return err
+	}
+	if err := t.tellBot(c, bot, botapi.EventAssigned, lockID); err != nil {
+		return err
+	}
+	return t.endIdleLock(c, *lockID)
 }
 
 func assignedNotice(bot desk.Bot, target desk.User) string {

@@ -57,12 +57,16 @@ func (t *txn) compareAndSet(c *desk.Conversation, d desk.Decision) (*string, err
 	if d.ClearsLock {
 		lockSet = true
 	}
+	// Every placement change ends a re-offer deadline and forgets whom it
+	// was re-offered from (autoassign.go): the automatic assignment and the
+	// re-offer sweep set them again after it.
 	res, err := t.exec(`UPDATE conversations SET phase = $1, assignee_id = $2, team_id = $3, protocol = $4,
 		waiting_since = $5,
 		locked_until = CASE WHEN $13 = 1 THEN $6 ELSE locked_until END,
 		lock_id = CASE WHEN $13 = 1 THEN $7 ELSE lock_id END,
 		closed_reason = $8, closed_at = $9,
 		auto_close_at = CASE WHEN $1 = 'closed' THEN NULL ELSE auto_close_at END,
+		reoffer_at = NULL, reoffered_from = NULL,
 		version = version + 1, updated_at = $10
 		WHERE id = $11 AND version = $12`,
 		string(d.Phase), d.AssigneeID, d.TeamID, protocol, msPtr(d.WaitingSince), msPtr(lockedUntil), lockID,

@@ -100,6 +100,11 @@ func (s *Store) Send(ctx context.Context, actor desk.Actor, convID string, in Se
 		if err := t.activity(&c); err != nil {
 			return err
 		}
+		if actor.User != nil {
+			if err := t.answered(c); err != nil {
+				return err
+			}
+		}
 		return t.enqueue(OutboxMessage, &c, m.ID, nil, nil)
 	})
 	return m, err

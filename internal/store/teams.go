@@ -10,14 +10,19 @@ import (
 // TeamPatch changes some fields of a team; nil fields stay as they are.
 // MemberIDs, when set, replaces the members.
 type TeamPatch struct {
-	Name      *string
-	MemberIDs *[]string
+	Name         *string
+	MemberIDs    *[]string
+	Assignment   *desk.AssignmentMode
+	ReofferAfter *desk.Seconds
 }
 
 // CreateTeam adds a team to a bot with the members in t.MemberIDs.
 func (s *Store) CreateTeam(ctx context.Context, team desk.Team) (desk.Team, error) {
 	name, err := cleanText("name", team.Name, true, 200)
 	if err != nil {
+		return desk.Team{}, err
+	}
+	if err := desk.CheckAssignment(&team.Assignment, team.ReofferAfter); err != nil {
 		return desk.Team{}, err
 	}
 	var out desk.Team
@@ -28,7 +33,8 @@ func (s *Store) CreateTeam(ctx context.Context, team desk.Team) (desk.Team, erro
 			return desk.Invalid("bot_id", "no such bot")
 		}
 		id := s.ids.New()
-		if _, err := t.exec(`INSERT INTO teams (id, name, bot_id) VALUES ($1, $2, $3)`, id, name, team.BotID); err != nil {
+		if _, err := t.exec(`INSERT INTO teams (id, name, bot_id, assignment, reoffer_after) VALUES ($1, $2, $3, $4, $5)`,
+			id, name, team.BotID, string(team.Assignment), int64(team.ReofferAfter)*1000); err != nil {
 			return fmt.Errorf("store: create team: %w", err)
 		}
 		if err := t.setTeamMembers(id, team.MemberIDs); err != nil {
@@ -62,10 +68,42 @@ func (s *Store) UpdateTeam(ctx context.Context, id string, p TeamPatch) (desk.Te
 				return err
 			}
 		}
+		if err := t.setTeamAssignment(team, p); err != nil {
+			return err
+		}
 		out, err = getTeam(ctx, t.tx, id)
 		return err
 	})
 	return out, err
+}
+
+// teamCols are a team's own columns; reoffer_after is stored in
+// milliseconds like every time of the schema.
+const teamCols = `id, name, bot_id, assignment, reoffer_after`
+
+// setTeamAssignment applies the assignment fields of p; switching to
+// automatic is announced so the drainer serves what already waits.
+func (t *txn) setTeamAssignment(team desk.Team, p TeamPatch) error {
+	if p.Assignment == nil && p.ReofferAfter == nil {
+		return nil
+	}
+	if p.Assignment != nil {
+		team.Assignment = *p.Assignment
+	}
+	if p.ReofferAfter != nil {
+		team.ReofferAfter = *p.ReofferAfter
+	}
+	if err := desk.CheckAssignment(&team.Assignment, team.ReofferAfter); err != nil {
+		return err
+	}
+	if _, err := t.exec(`UPDATE teams SET assignment = $2, reoffer_after = $3 WHERE id = $1`,
+		team.ID, string(team.Assignment), int64(team.ReofferAfter)*1000); err != nil {
+		return fmt.Errorf("store: update team: %w", err)
+	}
+	if team.Assignment == desk.AssignAutomatic {
+		t.capacityChanged(team.BotID)
+	}
+	return nil
 }
 
 // GetTeam reads a live team with its members.
@@ -94,7 +132,7 @@ func (s *Store) DeleteTeam(ctx context.Context, id string) error {
 // ListTeams lists live teams by name: all when botIDs is nil, else those
 // of botIDs.
 func (s *Store) ListTeams(ctx context.Context, botIDs []string) ([]desk.Team, error) {
-	q := `SELECT id, name, bot_id FROM teams WHERE deleted_at IS NULL`
+	q := `SELECT ` + teamCols + ` FROM teams WHERE deleted_at IS NULL`
 	if botIDs != nil {
 		if len(botIDs) == 0 {
 			return []desk.Team{}, nil
@@ -105,7 +143,7 @@ func (s *Store) ListTeams(ctx context.Context, botIDs []string) ([]desk.Team, er
 }
 
 func getTeam(ctx context.Context, q querier, id string) (desk.Team, error) {
-	list, err := listTeams(ctx, q, `SELECT id, name, bot_id FROM teams WHERE id = $1 AND deleted_at IS NULL`, id)
+	list, err := listTeams(ctx, q, `SELECT `+teamCols+` FROM teams WHERE id = $1 AND deleted_at IS NULL`, id)
 	if err != nil {
 		return desk.Team{}, err
 	}
@@ -117,7 +155,10 @@ func getTeam(ctx context.Context, q querier, id string) (desk.Team, error) {
 
 func listTeams(ctx context.Context, q querier, query string, args ...any) ([]desk.Team, error) {
 	list, err := queryList(ctx, q, "list teams", query, args, func(sc scanner) (team desk.Team, err error) {
-		return team, sc.Scan(&team.ID, &team.Name, &team.BotID)
+		var reoffer int64
+		err = sc.Scan(&team.ID, &team.Name, &team.BotID, &team.Assignment, &reoffer)
+		team.ReofferAfter = desk.Seconds(reoffer / 1000)
+		return team, err
 	})
 	if err != nil {
 		return nil, err

@@ -129,6 +129,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (desk.Us
 		if err != nil {
 			return fmt.Errorf("store: update user: %w", err)
 		}
+		if u.MaxChats > before.MaxChats {
+			t.capacityChanged("") // the drainer may give them more now
+		}
 		if p.PasswordHash != nil {
 			if err := t.resetPassword(id, *p.PasswordHash, p.KeepSession); err != nil {
 				return err

@@ -1452,6 +1452,8 @@ export interface components {
         AssignRequest: {
             agent_id?: string;
         };
+        /** @enum {string} */
+        AssignmentMode: "automatic" | "manual";
         Attachment: {
             id: string;
             mime: string;
@@ -1465,6 +1467,7 @@ export interface components {
             type: string;
         };
         Bot: {
+            assignment: components["schemas"]["AssignmentMode"];
             auto_close_after: number;
             /** Format: date-time */
             created_at: string;
@@ -1503,6 +1506,7 @@ export interface components {
             to: string;
         };
         BotRequest: {
+            assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
@@ -1525,6 +1529,7 @@ export interface components {
             top_handover_steps: components["schemas"]["HandoverStep"][];
         };
         BotView: {
+            assignment: components["schemas"]["AssignmentMode"];
             auto_close_after: number;
             /** Format: date-time */
             created_at: string;
@@ -1882,6 +1887,7 @@ export interface components {
             waiting_threshold_seconds?: number | string | null;
         };
         NewBotRequest: {
+            assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
@@ -1904,9 +1910,11 @@ export interface components {
             type: string;
         };
         NewTeamRequest: {
+            assignment?: components["schemas"]["AssignmentMode"] | null;
             bot_id: string;
             member_ids?: string[] | null;
             name: string | null;
+            reoffer_after?: number | string | null;
         };
         NewTemplateRequest: {
             body: string;
@@ -2118,10 +2126,12 @@ export interface components {
             name: string;
         };
         Team: {
+            assignment: components["schemas"]["AssignmentMode"];
             bot_id: string;
             id: string;
             member_ids: string[];
             name: string;
+            reoffer_after: number;
         };
         TeamLoad: {
             bot_id: string;
@@ -2135,9 +2145,11 @@ export interface components {
             next_cursor: string | null;
         };
         TeamRequest: {
+            assignment?: components["schemas"]["AssignmentMode"] | null;
             bot_id?: string;
             member_ids?: string[] | null;
             name?: string | null;
+            reoffer_after?: number | string | null;
         };
         TeamWait: {
             median_wait_seconds: number | null;

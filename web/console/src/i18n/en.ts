@@ -1109,6 +1109,14 @@ export const en = {
       variable: 'Unknown variable {variable}: use one of those listed below the text.',
     },
   },
+  autoAssign: {
+    legend: 'Assignment',
+    hint: 'Automatic: the longest-waiting conversation goes to the online agent with the most free chats.',
+    manual: 'Manual',
+    automatic: 'Automatic',
+    reoffer: 'Re-offer after (minutes)',
+    reofferHint: 'An automatically assigned conversation the agent has not answered goes back to the queue, to someone else. 0: never.',
+  },
 }
 
 export type MessageSchema = typeof en

@@ -1110,4 +1110,12 @@ export const es: MessageSchema = {
       variable: 'Variable desconocida {variable}: usa una de las indicadas bajo el texto.',
     },
   },
+  autoAssign: {
+    legend: 'Asignación',
+    hint: 'Automática: la conversación que más espera va al agente en línea con más chats libres.',
+    manual: 'Manual',
+    automatic: 'Automática',
+    reoffer: 'Volver a ofrecer tras (minutos)',
+    reofferHint: 'Una conversación asignada automáticamente que el agente no respondió vuelve a la cola, para otra persona. 0: nunca.',
+  },
 }

@@ -1110,4 +1110,12 @@ export const ptBR: MessageSchema = {
       variable: 'Variável desconhecida {variable}: use uma das listadas abaixo do texto.',
     },
   },
+  autoAssign: {
+    legend: 'Atribuição',
+    hint: 'Automática: a conversa que espera há mais tempo vai para o agente online com mais chats livres.',
+    manual: 'Manual',
+    automatic: 'Automática',
+    reoffer: 'Reoferecer após (minutos)',
+    reofferHint: 'Uma conversa atribuída automaticamente que o agente não respondeu volta para a fila, para outra pessoa. 0: nunca.',
+  },
 }

@@ -91,7 +91,7 @@ export function queueGroups(): QueueGroup[] {
     const key = c.team_id ?? ''
     let g = groups.get(key)
     if (!g) {
-      g = { key, team: c.team_id ? { id: c.team_id, bot_id: c.bot_id, name: '', member_ids: [] } : null, items: [], waiting: 0, human: 0 }
+      g = { key, team: c.team_id ? { id: c.team_id, bot_id: c.bot_id, name: '', member_ids: [], assignment: 'manual', reoffer_after: 0 } : null, items: [], waiting: 0, human: 0 }
       groups.set(key, g)
     }
     g.items.push(c)

@@ -26,6 +26,8 @@ export interface BotDraft {
    *  override them text by text (empty: the base text). */
   notices: { base: NoticeTexts } & Record<NoticeLanguage, NoticeTexts>
   handover_keywords: string[]
+  /** how conversations without a team are served */
+  assignment: 'manual' | 'automatic'
 }
 
 export const bots = reactive({
@@ -82,6 +84,7 @@ export function draftOf(b: Bot | null): BotDraft {
     minutes: hm ? hm.minutes : '',
     notices: { base: texts(b?.notices), en: texts(tr.en), es: texts(tr.es), 'pt-BR': texts(tr['pt-BR']) },
     handover_keywords: [...(b?.handover_keywords ?? [])],
+    assignment: b?.assignment ?? 'manual',
   }
 }
 
@@ -105,12 +108,14 @@ function body(d: BotDraft, old: Bot | null) {
     member_ids: string[]
     notices: NoticeTexts & { translations: Record<string, NoticeTexts> }
     handover_keywords: string[]
+    assignment: 'manual' | 'automatic'
     auto_close_after?: number
   } = {
     name: d.name,
     member_ids: d.member_ids,
     notices: { ...d.notices.base, translations: Object.fromEntries(NOTICE_LANGUAGES.map((l) => [l, d.notices[l]])) },
     handover_keywords: d.handover_keywords,
+    assignment: d.assignment,
   }
   const was = old ? splitSeconds(old.auto_close_after) : null
   if (!was || was.hours !== (Number(d.hours) || 0) || was.minutes !== (Number(d.minutes) || 0)) {

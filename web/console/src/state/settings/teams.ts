@@ -13,6 +13,9 @@ export interface TeamDraft {
   /** bot_id is chosen once, at creation: the API does not move a team. */
   bot_id: string
   member_ids: string[]
+  assignment: 'manual' | 'automatic'
+  /** re-offer delay in minutes; 0 or empty: off (the API takes seconds). */
+  reoffer_minutes: number | ''
 }
 
 export const teams = reactive({
@@ -64,14 +67,19 @@ function put(t: Team): void {
   }
 }
 
+/** assignmentOf is the draft's assignment settings as the API takes them. */
+function assignmentOf(d: TeamDraft) {
+  return { assignment: d.assignment, reoffer_after: Math.round((Number(d.reoffer_minutes) || 0) * 60) }
+}
+
 export async function createTeam(d: TeamDraft): Promise<Team> {
-  const t = (await api.post('/api/v1/teams', { body: { name: d.name, bot_id: d.bot_id, member_ids: d.member_ids } })) as Team
+  const t = (await api.post('/api/v1/teams', { body: { name: d.name, bot_id: d.bot_id, member_ids: d.member_ids, ...assignmentOf(d) } })) as Team
   put(t)
   return t
 }
 
 export async function updateTeam(id: string, d: TeamDraft): Promise<Team> {
-  const t = (await api.patch('/api/v1/teams/{id}', { path: { id }, body: { name: d.name, member_ids: d.member_ids } })) as Team
+  const t = (await api.patch('/api/v1/teams/{id}', { path: { id }, body: { name: d.name, member_ids: d.member_ids, ...assignmentOf(d) } })) as Team
   put(t)
   return t
 }
