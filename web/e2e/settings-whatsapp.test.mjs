@@ -23,8 +23,8 @@ test('WhatsApp form: webhook URL and verify token, the handshake, check connecti
   const dialog = page.getByRole('dialog', { name: /WhatsApp channel/ })
   await dialog.waitFor()
 
-  const url = await dialog.getByLabel('Callback URL').inputValue()
-  const token = await dialog.getByLabel('Verify token').inputValue()
+  const url = await dialog.getByRole('textbox', { name: 'Callback URL' }).inputValue()
+  const token = await dialog.getByRole('textbox', { name: 'Verify token' }).inputValue()
   assert.match(url, /\/webhooks\/whatsapp\/[\w-]+$/, 'the callback URL names the channel')
   assert.ok(url.startsWith(base), `the callback URL is on the server's public URL: ${url}`)
   assert.ok(token.length > 0, 'a verify token is shown')
@@ -48,7 +48,7 @@ test('WhatsApp form: webhook URL and verify token, the handshake, check connecti
   // A wrong token: saved, then the check says so next to the field.
   await dialog.getByLabel('Access token').fill('not-the-demo-token')
   await dialog.getByRole('button', { name: 'Save' }).click()
-  await page.getByText(/Channel .* saved\./).waitFor()
+  await page.getByText(/ was saved\./).waitFor()
   await dialog.getByRole('button', { name: 'Check connection' }).click()
   await dialog.getByText('The connection has problems:').waitFor()
   const described = await dialog.getByLabel('Access token').getAttribute('aria-describedby')

@@ -1027,7 +1027,6 @@ export const en = {
       graphUrlHint: 'Empty: Meta’s Graph API. Only change it for a test stand-in.',
       save: 'Save',
       create: 'Create channel',
-      savedToast: 'Channel {name} saved.',
       webhookTitle: 'Connect it in Meta',
       webhookHelp: 'In your Meta app, open WhatsApp → Configuration, choose Edit under Webhook, paste the callback URL and the verify token below, verify and save, then subscribe to the messages field.',
       webhookUrl: 'Callback URL',

@@ -1028,7 +1028,6 @@ export const es: MessageSchema = {
       graphUrlHint: 'Vacío: la API Graph de Meta. Cámbiala solo para un sustituto de pruebas.',
       save: 'Guardar',
       create: 'Crear canal',
-      savedToast: 'Canal {name} guardado.',
       webhookTitle: 'Conéctalo en Meta',
       webhookHelp: 'En tu app de Meta, abre WhatsApp → Configuración, elige Editar en Webhook, pega la URL de devolución de llamada y el token de verificación de abajo, verifica y guarda, y suscríbete al campo messages.',
       webhookUrl: 'URL de devolución de llamada',

@@ -1028,7 +1028,6 @@ export const ptBR: MessageSchema = {
       graphUrlHint: 'Vazio: a API Graph da Meta. Mude só para um substituto de teste.',
       save: 'Salvar',
       create: 'Criar canal',
-      savedToast: 'Canal {name} salvo.',
       webhookTitle: 'Conecte na Meta',
       webhookHelp: 'No seu app da Meta, abra WhatsApp → Configuração, escolha Editar em Webhook, cole a URL de retorno de chamada e o token de verificação abaixo, verifique e salve, e assine o campo messages.',
       webhookUrl: 'URL de retorno de chamada',
