@@ -78,6 +78,8 @@ type Bot struct {
 	// writes one of them while the bot owns it; empty means the defaults
 	// ("agent", "human", "humano", "asesor", "atendente").
 	HandoverKeywords []string `json:"handover_keywords"`
+	// CSAT is the satisfaction survey asked after an agent resolves.
+	CSAT CSAT `json:"csat"`
 	// WebhookSecret signs POSTs to WebhookURL. Shown to admins only.
 	WebhookSecret string    `json:"webhook_secret,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
@@ -270,6 +272,8 @@ type Event struct {
 	// retries ran out). Other handovers (API, keyword, a bot without a
 	// flow) have none.
 	NodeID string `json:"node_id,omitempty"`
+	// CSAT is the customer's rating, on a csat event.
+	CSAT *CSATAnswer `json:"csat,omitempty"`
 }
 
 // Message is one entry of a conversation's timeline.

@@ -180,6 +180,8 @@ type botRequest struct {
 	WebhookURL     *string          `json:"webhook_url"`
 	// HandoverKeywords replaces the bot's keywords; [] restores the defaults.
 	HandoverKeywords *[]string `json:"handover_keywords"`
+	// CSAT replaces the satisfaction survey setting.
+	CSAT *csatRequest `json:"csat"`
 }
 
 // botView is a bot as non-admins see it: no webhook secret, plus how many
@@ -244,6 +246,9 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
 	if in.HandoverKeywords != nil {
 		b.HandoverKeywords = *in.HandoverKeywords
 	}
+	if in.CSAT != nil {
+		b.CSAT = desk.CSAT(*in.CSAT)
+	}
 	b, err := s.store.CreateBot(r.Context(), b)
 	s.respond(w, r, b, err)
 }
@@ -256,7 +261,7 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
 		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices.notices(), Flow: in.Flow, WebhookURL: in.WebhookURL,
-		HandoverKeywords: in.HandoverKeywords})
+		HandoverKeywords: in.HandoverKeywords, CSAT: in.CSAT.csat()})
 	s.respond(w, r, b, err)
 }
 
