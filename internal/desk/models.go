@@ -200,6 +200,8 @@ type Conversation struct {
 	ClosedReason    *string     `json:"closed_reason"`
 	CreatedAt       time.Time   `json:"created_at"`
 	ClosedAt        *time.Time  `json:"closed_at"`
+	// CSATScore is the customer's rating (1–5) once given; nil before.
+	CSATScore *int `json:"csat_score"`
 	// LastMessage previews the latest message of the timeline the
 	// customer sees (notes and events left out); nil before any.
 	LastMessage *MessagePreview `json:"last_message"`

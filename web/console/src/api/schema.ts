@@ -1510,6 +1510,7 @@ export interface components {
             contact: components["schemas"]["ContactRef"];
             /** Format: date-time */
             created_at: string;
+            csat_score: number | null;
             id: string;
             last_message: components["schemas"]["MessagePreview"] | null;
             /** Format: date-time */
@@ -1819,6 +1820,7 @@ export interface components {
             contact: components["schemas"]["ContactRef"];
             /** Format: date-time */
             created_at: string;
+            csat_score: number | null;
             /** Format: date-time */
             first_response_at: string | null;
             id: string;

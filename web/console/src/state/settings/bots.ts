@@ -26,6 +26,14 @@ export interface BotDraft {
    *  override them text by text (empty: the base text). */
   notices: { base: NoticeTexts } & Record<NoticeLanguage, NoticeTexts>
   handover_keywords: string[]
+  /** csat: the satisfaction survey (questions by language; empty: the default). */
+  csat: CsatDraft
+}
+
+export interface CsatDraft {
+  enabled: boolean
+  ask_comment: boolean
+  question: Record<NoticeLanguage, string>
 }
 
 export const bots = reactive({
@@ -82,6 +90,11 @@ export function draftOf(b: Bot | null): BotDraft {
     minutes: hm ? hm.minutes : '',
     notices: { base: texts(b?.notices), en: texts(tr.en), es: texts(tr.es), 'pt-BR': texts(tr['pt-BR']) },
     handover_keywords: [...(b?.handover_keywords ?? [])],
+    csat: {
+      enabled: b?.csat.enabled ?? false,
+      ask_comment: b?.csat.ask_comment ?? false,
+      question: { en: b?.csat.question.en ?? '', es: b?.csat.question.es ?? '', 'pt-BR': b?.csat.question['pt-BR'] ?? '' },
+    },
   }
 }
 
@@ -105,12 +118,14 @@ function body(d: BotDraft, old: Bot | null) {
     member_ids: string[]
     notices: NoticeTexts & { translations: Record<string, NoticeTexts> }
     handover_keywords: string[]
+    csat: CsatDraft
     auto_close_after?: number
   } = {
     name: d.name,
     member_ids: d.member_ids,
     notices: { ...d.notices.base, translations: Object.fromEntries(NOTICE_LANGUAGES.map((l) => [l, d.notices[l]])) },
     handover_keywords: d.handover_keywords,
+    csat: d.csat,
   }
   const was = old ? splitSeconds(old.auto_close_after) : null
   if (!was || was.hours !== (Number(d.hours) || 0) || was.minutes !== (Number(d.minutes) || 0)) {
