@@ -120,6 +120,10 @@ func TestCSATAnswerIsStoredOnceAndShownInTheTimeline(t *testing.T) {
 		if st.Score == nil || st.Comment != "Quick and kind" || len(evs) != 1 || evs[0].Event.CSAT.Score != *st.Score {
 			t.Fatalf("state %+v, events %+v", st, evs)
 		}
+		// The contact's history lists the conversation with its rating.
+		if got := w.Get(c.ID).CSATScore; got == nil || *got != *st.Score {
+			t.Fatalf("conversation csat_score = %v, want %d", got, *st.Score)
+		}
 	})
 }
 
