@@ -24,6 +24,8 @@ const (
 	EventAssigned    EventType = "conversation.assigned"
 	EventTransferred EventType = "conversation.transferred"
 	EventResolved    EventType = "conversation.resolved"
+	// EventCSAT is the customer's rating of a resolved conversation (CSAT).
+	EventCSAT EventType = "conversation.csat"
 	// EventOutbound is sent for API channels only: a message for the
 	// integration to deliver to the customer (Outbound).
 	EventOutbound EventType = "message.outbound"
@@ -52,7 +54,9 @@ type Event struct {
 	AssigneeID     *string       `json:"assignee_id"`
 	TeamID         *string       `json:"team_id"`
 	Message        *desk.Message `json:"message,omitempty"`
-	CreatedAt      time.Time     `json:"created_at"`
+	// CSAT is the rating, on conversation.csat.
+	CSAT      *desk.CSATAnswer `json:"csat,omitempty"`
+	CreatedAt time.Time        `json:"created_at"`
 }
 
 // OutboundContact is who an outbound message is for.

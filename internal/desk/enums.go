@@ -156,4 +156,9 @@ const (
 	EventTagAdded   EventType = "tag_added"
 	EventTagRemoved EventType = "tag_removed"
 	EventReopened   EventType = "reopened"
+	// EventCSAT is the customer's rating of a resolved conversation;
+	// EventCSATNotAsked says the survey could not be sent (WhatsApp's
+	// 24-hour window had closed).
+	EventCSAT         EventType = "csat"
+	EventCSATNotAsked EventType = "csat_not_asked"
 )

@@ -80,6 +80,8 @@ type Bot struct {
 	HandoverKeywords []string `json:"handover_keywords"`
 	// Assignment is how the bot's conversations without a team are served.
 	Assignment AssignmentMode `json:"assignment"`
+	// CSAT is the satisfaction survey asked after an agent resolves.
+	CSAT CSAT `json:"csat"`
 	// WebhookSecret signs POSTs to WebhookURL. Answered once (creation,
 	// rotation); afterwards admins see "********" (ViewBot).
 	WebhookSecret string    `json:"webhook_secret,omitempty"`
@@ -206,6 +208,8 @@ type Conversation struct {
 	ClosedReason    *string     `json:"closed_reason"`
 	CreatedAt       time.Time   `json:"created_at"`
 	ClosedAt        *time.Time  `json:"closed_at"`
+	// CSATScore is the customer's rating (1–5) once given; nil before.
+	CSATScore *int `json:"csat_score"`
 	// LastMessage previews the latest message of the timeline the
 	// customer sees (notes and events left out); nil before any.
 	LastMessage *MessagePreview `json:"last_message"`
@@ -278,6 +282,8 @@ type Event struct {
 	// retries ran out). Other handovers (API, keyword, a bot without a
 	// flow) have none.
 	NodeID string `json:"node_id,omitempty"`
+	// CSAT is the customer's rating, on a csat event.
+	CSAT *CSATAnswer `json:"csat,omitempty"`
 }
 
 // Message is one entry of a conversation's timeline.

@@ -193,3 +193,21 @@ func (s *Server) reportAgents(w http.ResponseWriter, r *http.Request) {
 	items, err := s.store.AgentReport(r.Context(), scope, start, end)
 	s.respond(w, r, agentReportResponse{From: start, To: end, Items: items}, err)
 }
+
+// csatReportResponse is GET /api/v1/reports/csat.
+type csatReportResponse struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	store.CSATReport
+}
+
+// reportCSAT gives customer satisfaction over a period.
+func (s *Server) reportCSAT(w http.ResponseWriter, r *http.Request) {
+	start, end, scope, err := s.reportPeriod(r)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	rep, err := s.store.CSATReport(r.Context(), scope, start, end)
+	s.respond(w, r, csatReportResponse{From: start, To: end, CSATReport: rep}, err)
+}

@@ -190,6 +190,8 @@ type botRequest struct {
 	// HandoverKeywords replaces the bot's keywords; [] restores the defaults.
 	HandoverKeywords *[]string            `json:"handover_keywords"`
 	Assignment       *desk.AssignmentMode `json:"assignment"`
+	// CSAT replaces the satisfaction survey setting.
+	CSAT *csatRequest `json:"csat"`
 }
 
 // botView is a bot as non-admins see it: no webhook secret, plus how many
@@ -257,6 +259,9 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
 	if in.Assignment != nil {
 		b.Assignment = *in.Assignment
 	}
+	if in.CSAT != nil {
+		b.CSAT = desk.CSAT(*in.CSAT)
+	}
 	b, err := s.store.CreateBot(r.Context(), b)
 	s.respond(w, r, b, err)
 }
@@ -269,7 +274,7 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
 		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices.notices(), Flow: in.Flow, WebhookURL: in.WebhookURL,
-		HandoverKeywords: in.HandoverKeywords, Assignment: in.Assignment})
+		HandoverKeywords: in.HandoverKeywords, Assignment: in.Assignment, CSAT: in.CSAT.csat()})
 	s.respond(w, r, desk.ViewBot(actorOf(r), b), err)
 }
 

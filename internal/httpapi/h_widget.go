@@ -19,6 +19,8 @@ type Widget interface {
 	ServeSession(w http.ResponseWriter, r *http.Request)
 	ServeMessages(w http.ResponseWriter, r *http.Request)
 	ServeSend(w http.ResponseWriter, r *http.Request)
+	// ServeCSAT takes the visitor's rating of a resolved conversation.
+	ServeCSAT(w http.ResponseWriter, r *http.Request)
 	ServeUpload(w http.ResponseWriter, r *http.Request)
 	ServeDownload(w http.ResponseWriter, r *http.Request, uploadID string)
 	ServeSocket(w http.ResponseWriter, r *http.Request)
@@ -84,5 +86,11 @@ func (s *Server) widgetSocket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) widgetPreflight(w http.ResponseWriter, r *http.Request) {
 	if wd := s.widgetOr404(w, r); wd != nil {
 		wd.ServePreflight(w, r)
+	}
+}
+
+func (s *Server) widgetCSAT(w http.ResponseWriter, r *http.Request) {
+	if wd := s.widgetOr404(w, r); wd != nil {
+		wd.ServeCSAT(w, r)
 	}
 }

@@ -56,6 +56,8 @@ type newBotRequest struct {
 	// Assignment serves the bot's conversations without a team: manual
 	// (default) or automatic.
 	Assignment *desk.AssignmentMode `json:"assignment"`
+	// CSAT replaces the satisfaction survey setting.
+	CSAT *csatRequest `json:"csat"`
 }
 
 // noticesRequest is the customer notices of a bot; an empty one is the
@@ -89,6 +91,23 @@ func (n *noticesRequest) notices() *desk.Notices {
 		}
 	}
 	return out
+}
+
+// csatRequest is a bot's satisfaction survey (desk.CSAT): question by
+// customer language (en, es, pt-BR; empty: the default wording).
+type csatRequest struct {
+	Enabled    bool              `json:"enabled"`
+	Question   map[string]string `json:"question"`
+	AskComment bool              `json:"ask_comment"`
+}
+
+// csat is the domain value (nil stays nil: the field was not sent).
+func (c *csatRequest) csat() *desk.CSAT {
+	if c == nil {
+		return nil
+	}
+	out := desk.CSAT(*c)
+	return &out
 }
 
 // newChannelRequest is POST /api/v1/channels; PATCH takes channelRequest.

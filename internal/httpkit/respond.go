@@ -47,7 +47,7 @@ func StatusOf(code desk.Code) int {
 		return http.StatusNotFound
 	case desk.CodeConflict, desk.CodeAlreadyAssigned, desk.CodeAgentUnavailable,
 		desk.CodeAgentHasOpenSessions, desk.CodeContactBlocked, desk.CodeInvalidPhase,
-		desk.CodeSetupDone:
+		desk.CodeSetupDone, desk.CodeCSATAnswered, desk.CodeCSATClosed:
 		return http.StatusConflict
 	case desk.CodePayloadTooLarge:
 		return http.StatusRequestEntityTooLarge

@@ -30,6 +30,8 @@ func TestStatusOfFollowsTheErrorTable(t *testing.T) {
 		desk.CodeAgentHasOpenSessions: 409,
 		desk.CodeContactBlocked:       409,
 		desk.CodeInvalidPhase:         409,
+		desk.CodeCSATAnswered:         409,
+		desk.CodeCSATClosed:           409,
 		desk.CodePayloadTooLarge:      413,
 		desk.CodeValidationFailed:     422,
 		desk.CodeReasonRequired:       422,

@@ -260,6 +260,7 @@ func (t *txn) resolve(actor desk.Actor, id string) error {
 	if err != nil {
 		return err
 	}
+	assignee := c.AssigneeID
 	if _, err := t.compareAndSet(&c, d); err != nil {
 		return err
 	}
@@ -268,6 +269,9 @@ func (t *txn) resolve(actor desk.Actor, id string) error {
 		return err
 	}
 	if err := t.notify(&c, bot, bot.Notices.Resolved, nil); err != nil {
+		return err
+	}
+	if err := t.askCSAT(&c, bot, actor, assignee); err != nil {
 		return err
 	}
 	return t.tellBot(&c, bot, botapi.EventResolved, nil)

@@ -26,6 +26,8 @@ type BotPatch struct {
 	HandoverKeywords *[]string
 	// Assignment is how conversations without a team are served.
 	Assignment *desk.AssignmentMode
+	// CSAT, when set, replaces the satisfaction survey setting.
+	CSAT *desk.CSAT
 }
 
 // Bounds of a bot's auto-close delay: under a minute would close
@@ -39,7 +41,7 @@ const (
 
 // bots.auto_close_after is stored in milliseconds like every other time
 // in the schema, so SQL can add it to a timestamp directly.
-const botCols = `id, name, auto_close_after, notices, flow, webhook_url, webhook_secret, created_at, handover_keywords, assignment`
+const botCols = `id, name, auto_close_after, notices, flow, webhook_url, webhook_secret, created_at, handover_keywords, assignment, csat`
 
 // CreateBot adds a bot with a fresh webhook secret and the members in
 // b.MemberIDs.
@@ -59,8 +61,8 @@ func (s *Store) CreateBot(ctx context.Context, b desk.Bot) (desk.Bot, error) {
 	err = s.tx(ctx, func(t *txn) error {
 		id := s.ids.New()
 		if _, err := t.exec(`INSERT INTO bots (id, name, auto_close_after, notices, flow, webhook_url, webhook_secret, created_at,
-			handover_keywords, assignment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(notices),
-			string(b.Flow), b.WebhookURL, secret, ms(t.now), keywordsText(b.HandoverKeywords), string(b.Assignment)); err != nil {
+			handover_keywords, assignment, csat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(notices),
+			string(b.Flow), b.WebhookURL, secret, ms(t.now), keywordsText(b.HandoverKeywords), string(b.Assignment), csatText(b.CSAT)); err != nil {
 			return fmt.Errorf("store: create bot: %w", err)
 		}
 		if err := t.setBotMembers(id, b.MemberIDs); err != nil {
@@ -110,6 +112,9 @@ func (s *Store) UpdateBot(ctx context.Context, id string, p BotPatch) (desk.Bot,
 		if p.Assignment != nil {
 			b.Assignment = *p.Assignment
 		}
+		if p.CSAT != nil {
+			b.CSAT = *p.CSAT
+		}
 		if err := checkBot(&b); err != nil {
 			return err
 		}
@@ -118,8 +123,8 @@ func (s *Store) UpdateBot(ctx context.Context, id string, p BotPatch) (desk.Bot,
 			return fmt.Errorf("store: bot notices: %w", err)
 		}
 		if _, err := t.exec(`UPDATE bots SET name = $2, auto_close_after = $3, notices = $4, flow = $5, webhook_url = $6,
-			handover_keywords = $7, assignment = $8 WHERE id = $1`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(nb), string(b.Flow), b.WebhookURL,
-			keywordsText(b.HandoverKeywords), string(b.Assignment)); err != nil {
+			handover_keywords = $7, assignment = $8, csat = $9 WHERE id = $1`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(nb), string(b.Flow), b.WebhookURL,
+			keywordsText(b.HandoverKeywords), string(b.Assignment), csatText(b.CSAT)); err != nil {
 			return fmt.Errorf("store: update bot: %w", err)
 		}
 		if p.Assignment != nil && b.Assignment == desk.AssignAutomatic {
@@ -205,7 +210,10 @@ func checkBot(b *desk.Bot) error {
 	if b.HandoverKeywords, err = flow.CleanKeywords(b.HandoverKeywords); err != nil {
 		return err
 	}
-	return desk.CheckAssignment(&b.Assignment, 0)
+	if err := desk.CheckAssignment(&b.Assignment, 0); err != nil {
+		return err
+	}
+	return desk.CheckCSAT(&b.CSAT)
 }
 
 // keywordsText stores handover keywords as a JSON array; none is "" (the
@@ -215,6 +223,12 @@ func keywordsText(list []string) string {
 		return ""
 	}
 	b, _ := json.Marshal(list)
+	return string(b)
+}
+
+// csatText stores a survey setting as JSON.
+func csatText(c desk.CSAT) string {
+	b, _ := json.Marshal(c)
 	return string(b)
 }
 
@@ -282,9 +296,13 @@ func listBots(ctx context.Context, q querier, query string, args ...any) ([]desk
 func scanBot(sc scanner) (desk.Bot, error) {
 	var b desk.Bot
 	var autoClose, created int64
-	var notices, flow, keywords string
-	if err := sc.Scan(&b.ID, &b.Name, &autoClose, &notices, &flow, &b.WebhookURL, &b.WebhookSecret, &created, &keywords, &b.Assignment); err != nil {
+	var notices, flow, keywords, csat string
+	if err := sc.Scan(&b.ID, &b.Name, &autoClose, &notices, &flow, &b.WebhookURL, &b.WebhookSecret, &created, &keywords, &b.Assignment, &csat); err != nil {
 		return b, err
+	}
+	_ = json.Unmarshal([]byte(csat), &b.CSAT) // '' is off
+	if b.CSAT.Question == nil {
+		b.CSAT.Question = map[string]string{}
 	}
 	if json.Unmarshal([]byte(keywords), &b.HandoverKeywords) != nil || b.HandoverKeywords == nil {
 		b.HandoverKeywords = []string{}

@@ -34,7 +34,7 @@ const conversationCols = conversationRowCols + `
 // conversationRowCols are the conversation's own columns and its contact's.
 const conversationRowCols = `c.id, c.protocol, c.bot_id, c.channel_id, c.channel_type, c.contact_id, ct.name, ct.phone,
 	c.phase, c.assignee_id, c.team_id, c.waiting_since, c.last_message_at, c.window_expires_at,
-	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at,`
+	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at, c.csat_score,`
 
 // lastMessageCol is the preview of the latest message the customer sees,
 // as one "author kind text" string: one correlated subquery (walking the
@@ -65,12 +65,12 @@ const conversationFrom = ` FROM conversations c JOIN contacts ct ON ct.id = c.co
 func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 	var c desk.Conversation
 	var protocol, assignee, team, closedReason, preview sql.NullString
-	var waiting, window, locked, closed sql.NullInt64
+	var waiting, window, locked, closed, csat sql.NullInt64
 	var last, created int64
 	var marked int
 	err := sc.Scan(&c.ID, &protocol, &c.BotID, &c.ChannelID, &c.ChannelType, &c.Contact.ID, &c.Contact.Name, &c.Contact.Phone,
 		&c.Phase, &assignee, &team, &waiting, &last, &window,
-		&locked, &c.Seq, &c.Version, &closedReason, &created, &closed,
+		&locked, &c.Seq, &c.Version, &closedReason, &created, &closed, &csat,
 		&marked, &c.UnreadCount, &preview)
 	if err != nil {
 		return c, err
@@ -81,6 +81,10 @@ func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 	// An expired lock is no lock, even before the sweeper clears it.
 	if l := fromNullMS(locked); l != nil && l.After(now) {
 		c.LockedUntil = l
+	}
+	if csat.Valid {
+		n := int(csat.Int64)
+		c.CSATScore = &n
 	}
 	c.MarkedUnread = marked != 0
 	c.LastMessage = parsePreview(preview)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/relevo/relevo/internal/botapi"
@@ -113,6 +114,11 @@ func (s *Store) inboundTx(ctx context.Context, ch desk.Channel, bot desk.Bot, ic
 		contact, err := t.contactFor(ch, ic)
 		if err != nil {
 			return err
+		}
+		if strings.HasPrefix(im.Extra.Payload, CSATPayloadPrefix) && !contact.Blocked {
+			if handled, err := t.csatReply(ch, contact, im.Extra.Payload, &res); handled || err != nil {
+				return err
+			}
 		}
 		return t.inbound(ch, bot, contact, im, &res)
 	})

@@ -97,6 +97,26 @@ type WidgetConversation struct {
 	Phase desk.Phase `json:"phase"`
 	Agent string     `json:"agent,omitempty"`
 	Seq   int64      `json:"seq"`
+	// CSAT is the satisfaction survey, once the resolved conversation asks
+	// for a rating; absent otherwise.
+	CSAT *WidgetCSAT `json:"csat,omitempty"`
+}
+
+// WidgetCSAT is the survey as the customer sees it: the question in the
+// customer's language, whether a comment is offered, and the answer once
+// given. Open is false once answered or too late to answer.
+type WidgetCSAT struct {
+	Question   string `json:"question"`
+	AskComment bool   `json:"ask_comment"`
+	Open       bool   `json:"open"`
+	Score      *int   `json:"score,omitempty"`
+}
+
+// WidgetCSATRequest is the customer's rating of one of its conversations.
+type WidgetCSATRequest struct {
+	ConversationID string `json:"conversation_id" required:"true"`
+	Score          int    `json:"score" required:"true"`
+	Comment        string `json:"comment,omitempty" text:"multiline"`
 }
 
 // WidgetMessages is the customer's conversation (null before the first

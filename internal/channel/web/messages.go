@@ -196,6 +196,7 @@ func (s *Service) conversationView(ctx context.Context, c desk.Conversation) wid
 			wc.Agent = u.Name
 		}
 	}
+	wc.CSAT = s.csatView(ctx, c)
 	return wc
 }
 

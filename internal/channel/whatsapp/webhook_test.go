@@ -123,6 +123,8 @@ func TestWebhookStoresEveryMessageType(t *testing.T) {
 			{fixture: "contacts.json", kind: desk.KindText, text: "Contact: Barbara J. Johnson (Lucky Shrub): +1 (650) 555-1234, bjohnson@example.com"},
 			{fixture: "interactive_button_reply.json", kind: desk.KindText, text: "Billing", payload: "opt_billing"},
 			{fixture: "interactive_list_reply.json", kind: desk.KindText, text: "Returns", payload: "opt_returns"},
+			// A survey choice with no survey pending is an ordinary message.
+			{fixture: "interactive_list_reply_csat.json", kind: desk.KindText, text: "★★★★ 4", payload: "csat:4"},
 			{fixture: "button.json", kind: desk.KindText, text: "Stop promotions", payload: "STOP_PROMOTIONS"},
 			{fixture: "unsupported.json", kind: desk.KindText, text: "[Unsupported WhatsApp message (edit): Message type is currently not supported.]"},
 			{fixture: "system.json", kind: desk.KindText, text: "[User Sheena Nelson changed from 16505551234 to 16505559999]"},

@@ -11,6 +11,7 @@ export type WidgetConversation = S['WidgetConversation']
 export type SessionRequest = S['WidgetSessionRequest']
 export type SessionResponse = S['WidgetSessionResponse']
 export type SendRequest = S['WidgetSendRequest']
+export type CSATRequest = S['WidgetCSATRequest']
 export type Attachment = S['Attachment']
 
 /** ApiError is a failed call: the server's error code, and Retry-After. */
@@ -79,6 +80,11 @@ export class Api {
 
   send(req: SendRequest): Promise<WidgetMessage> {
     return this.call('POST', '/widget/v1/messages', req)
+  }
+
+  /** csat rates a resolved conversation; the answer is where it stands now. */
+  csat(req: CSATRequest): Promise<WidgetConversation> {
+    return this.call('POST', '/widget/v1/csat', req)
   }
 
   upload(file: File): Promise<Attachment> {

@@ -199,6 +199,24 @@ export class Chat {
     }, 5000)
   }
 
+  /**
+   * rate answers the survey of the conversation on show. One already
+   * answered (another tab) or closed meanwhile reads back where it stands
+   * instead of failing.
+   */
+  async rate(score: number, comment: string): Promise<void> {
+    const c = this.conversation
+    if (!c) return
+    try {
+      this.setConversation(await this.api.csat({ conversation_id: c.id, score, comment: comment.trim() || undefined }))
+    } catch (e) {
+      if (!(e instanceof ApiError) || (e.code !== 'csat_already_answered' && e.code !== 'csat_closed')) throw e
+      const head = await this.api.messages({ conversationId: c.id, afterSeq: 2 ** 31 })
+      if (head.conversation) this.setConversation({ ...head.conversation, seq: Math.max(head.conversation.seq, c.seq) })
+    }
+    this.emit()
+  }
+
   private apply(page: WidgetMessages): void {
     if (page.conversation) this.setConversation(page.conversation)
     for (const m of page.items) this.upsert(m)

@@ -38,6 +38,15 @@ const en = {
   quickReplies: 'Suggested replies',
   you: 'You',
   empty: 'Ask us anything: we are here to help.',
+  csat1: 'Very bad',
+  csat2: 'Bad',
+  csat3: 'Okay',
+  csat4: 'Good',
+  csat5: 'Very good',
+  csatComment: 'Anything to add?',
+  csatSend: 'Send rating',
+  csatPick: 'Please choose a rating.',
+  csatThanks: 'Thank you for your rating!',
 }
 
 export type Messages = typeof en
@@ -78,6 +87,15 @@ const es: Messages = {
   quickReplies: 'Respuestas sugeridas',
   you: 'Tú',
   empty: 'Pregúntanos lo que quieras: estamos para ayudarte.',
+  csat1: 'Muy mala',
+  csat2: 'Mala',
+  csat3: 'Regular',
+  csat4: 'Buena',
+  csat5: 'Muy buena',
+  csatComment: '¿Algo que añadir?',
+  csatSend: 'Enviar calificación',
+  csatPick: 'Elige una calificación.',
+  csatThanks: '¡Gracias por tu calificación!',
 }
 
 const ptBR: Messages = {
@@ -115,6 +133,15 @@ const ptBR: Messages = {
   quickReplies: 'Respostas sugeridas',
   you: 'Você',
   empty: 'Pergunte o que quiser: estamos aqui para ajudar.',
+  csat1: 'Muito ruim',
+  csat2: 'Ruim',
+  csat3: 'Regular',
+  csat4: 'Bom',
+  csat5: 'Muito bom',
+  csatComment: 'Algo a acrescentar?',
+  csatSend: 'Enviar avaliação',
+  csatPick: 'Escolha uma avaliação.',
+  csatThanks: 'Obrigado pela sua avaliação!',
 }
 
 export const tables: Record<Lang, Messages> = { en, es, 'pt-BR': ptBR }

@@ -7,6 +7,7 @@ import { h } from './dom'
 import { t } from './i18n'
 import { embedded, onParent, toParent, type User } from './parent'
 import { Composer } from './views/Composer'
+import { Csat } from './views/Csat'
 import { Header } from './views/Header'
 import { MessageList } from './views/MessageList'
 import { Prechat } from './views/Prechat'
@@ -17,6 +18,7 @@ const chat = new Chat(channel)
 const header = new Header(chat)
 const list = new MessageList(chat)
 const composer = new Composer(chat)
+const csat = new Csat(chat)
 const prechat = new Prechat(chat)
 const body = h('main', { class: 'body' })
 const panel = h('section', { class: 'panel', 'aria-labelledby': 'relevo-title' }, header.el, body)
@@ -37,7 +39,7 @@ chat.on(() => {
       body.replaceChildren(prechat.el)
       prechat.render()
     } else if (chat.view === 'chat') {
-      body.replaceChildren(list.el, composer.el)
+      body.replaceChildren(list.el, csat.el, composer.el)
     } else if (chat.view === 'error') {
       body.replaceChildren(h('p', { class: 'fatal', role: 'alert' }, t('error')))
     }
@@ -46,6 +48,7 @@ chat.on(() => {
   }
   if (chat.view === 'chat') {
     list.render()
+    csat.render()
     composer.render()
   }
 })

@@ -920,6 +920,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/csat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customer satisfaction of the surveys asked in the period: total, per agent and team (answers, average, response rate), comments */
+        get: operations["getReportsCsat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/queues": {
         parameters: {
             query?: never;
@@ -1323,6 +1340,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/widget/v1/csat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The visitor rates a resolved conversation of its own (once; csat_closed after 7 days) */
+        post: operations["postWidgetCsat"];
+        delete?: never;
+        /** CORS preflight (channels' allowed_origins) */
+        options: operations["optionsWidgetCsat"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/widget/v1/messages": {
         parameters: {
             query?: never;
@@ -1471,6 +1506,7 @@ export interface components {
             auto_close_after: number;
             /** Format: date-time */
             created_at: string;
+            csat: components["schemas"]["CSAT"];
             flow: unknown;
             handover_keywords: string[];
             id: string;
@@ -1508,6 +1544,7 @@ export interface components {
         BotRequest: {
             assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
+            csat?: components["schemas"]["CsatRequest"] | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
             member_ids?: string[] | null;
@@ -1533,6 +1570,7 @@ export interface components {
             auto_close_after: number;
             /** Format: date-time */
             created_at: string;
+            csat: components["schemas"]["CSAT"];
             flow: unknown;
             handover_keywords: string[];
             id: string;
@@ -1575,6 +1613,34 @@ export interface components {
         ButtonRequest: {
             id: string;
             title: string;
+        };
+        CSAT: {
+            ask_comment: boolean;
+            enabled: boolean;
+            question: {
+                [key: string]: string;
+            };
+        };
+        CSATAnswer: {
+            comment: string;
+            score: number;
+        };
+        CSATComment: {
+            agent_name: string;
+            /** Format: date-time */
+            answered_at: string;
+            comment: string;
+            conversation_id: string;
+            protocol: string;
+            score: number;
+        };
+        CSATGroup: {
+            answers: number;
+            asked: number;
+            average: number | null;
+            id: string;
+            name: string;
+            response_rate: number | null;
         };
         CannedPatchRequest: {
             attachment_ids?: string[] | null;
@@ -1704,6 +1770,7 @@ export interface components {
             contact: components["schemas"]["ContactRef"];
             /** Format: date-time */
             created_at: string;
+            csat_score: number | null;
             id: string;
             last_message: components["schemas"]["MessagePreview"] | null;
             /** Format: date-time */
@@ -1734,6 +1801,23 @@ export interface components {
             total: number;
             waiting: number;
         };
+        CsatReportResponse: {
+            agents: components["schemas"]["CSATGroup"][];
+            comments: components["schemas"]["CSATComment"][];
+            /** Format: date-time */
+            from: string;
+            teams: components["schemas"]["CSATGroup"][];
+            /** Format: date-time */
+            to: string;
+            total: components["schemas"]["CSATGroup"];
+        };
+        CsatRequest: {
+            ask_comment?: boolean;
+            enabled?: boolean;
+            question?: {
+                [key: string]: string;
+            } | null;
+        };
         Error: {
             error: components["schemas"]["ErrorBody"];
         };
@@ -1745,9 +1829,10 @@ export interface components {
             message: string;
         };
         /** @enum {string} */
-        ErrorCode: "agent_has_open_sessions" | "agent_unavailable" | "already_assigned" | "bad_request" | "bulk_limit_exceeded" | "channel_misconfigured" | "conflict" | "conversation_locked" | "forbidden" | "internal" | "invalid_phase" | "invalid_signature" | "not_found" | "payload_too_large" | "rate_limited" | "reason_required" | "setup_done" | "unauthenticated" | "validation_failed" | "window_closed";
+        ErrorCode: "agent_has_open_sessions" | "agent_unavailable" | "already_assigned" | "bad_request" | "bulk_limit_exceeded" | "channel_misconfigured" | "conflict" | "conversation_locked" | "csat_already_answered" | "csat_closed" | "forbidden" | "internal" | "invalid_phase" | "invalid_signature" | "not_found" | "payload_too_large" | "rate_limited" | "reason_required" | "setup_done" | "unauthenticated" | "validation_failed" | "window_closed";
         Event: {
             actor_id: string | null;
+            csat?: components["schemas"]["CSATAnswer"] | null;
             from: string;
             node_id?: string;
             note: string;
@@ -1889,6 +1974,7 @@ export interface components {
         NewBotRequest: {
             assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
+            csat?: components["schemas"]["CsatRequest"] | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
             member_ids?: string[] | null;
@@ -2058,6 +2144,7 @@ export interface components {
             contact: components["schemas"]["ContactRef"];
             /** Format: date-time */
             created_at: string;
+            csat_score: number | null;
             /** Format: date-time */
             first_response_at: string | null;
             id: string;
@@ -2266,6 +2353,17 @@ export interface components {
             name: string;
             type: string;
         };
+        WidgetCSAT: {
+            ask_comment: boolean;
+            open: boolean;
+            question: string;
+            score?: number | null;
+        };
+        WidgetCSATRequest: {
+            comment?: string;
+            conversation_id: string;
+            score: number;
+        };
         WidgetConfig: {
             channel_id: string;
             color: string;
@@ -2277,6 +2375,7 @@ export interface components {
         };
         WidgetConversation: {
             agent?: string;
+            csat?: components["schemas"]["WidgetCSAT"] | null;
             id: string;
             phase: string;
             seq: number;
@@ -2460,6 +2559,20 @@ export interface components {
                     error: {
                         /** @enum {string} */
                         code: "conflict" | "invalid_phase";
+                    };
+                } & WithRequired<components["schemas"]["Error"], "error">;
+            };
+        };
+        /** @description Conflict: csat_already_answered, csat_closed */
+        Error409CsatAlreadyAnsweredCsatClosed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "csat_already_answered" | "csat_closed";
                     };
                 } & WithRequired<components["schemas"]["Error"], "error">;
             };
@@ -4675,6 +4788,36 @@ export interface operations {
             500: components["responses"]["Error500Internal"];
         };
     };
+    getReportsCsat: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                bot?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsatReportResponse"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
     getReportsQueues: {
         parameters: {
             query?: {
@@ -5658,6 +5801,63 @@ export interface operations {
             path: {
                 id: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
+        };
+    };
+    postWidgetCsat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WidgetCSATRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetConversation"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            409: components["responses"]["Error409CsatAlreadyAnsweredCsatClosed"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
+            429: components["responses"]["Error429RateLimited"];
+            500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
+        };
+    };
+    optionsWidgetCsat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

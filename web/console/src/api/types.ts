@@ -24,6 +24,8 @@ export type EventType =
   | 'tag_added'
   | 'tag_removed'
   | 'reopened'
+  | 'csat'
+  | 'csat_not_asked'
 
 export type User = Omit<S['User'], 'role' | 'status'> & { role: Role; status: UserStatus }
 export type Bot = S['BotView']

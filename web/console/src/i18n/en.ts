@@ -1116,6 +1116,27 @@ export const en = {
     reoffer: 'Re-offer after (minutes)',
     reofferHint: 'An automatically assigned conversation the agent has not answered goes back to the queue, to someone else. 0: never.',
   },
+  csat: {
+    title: 'Customer satisfaction',
+    hint: 'After an agent resolves a conversation, the customer is asked to rate it from 1 to 5 (web chat; WhatsApp only within 24 hours of their last message).',
+    enabled: 'Ask customers to rate resolved conversations',
+    askComment: 'Offer an optional comment',
+    question: 'Question ({lang})',
+    lang: { en: 'English', es: 'Spanish', 'pt-BR': 'Portuguese' },
+    defaultQuestion: {
+      en: 'How would you rate the help you received?',
+      es: '¿Cómo calificaría la atención recibida?',
+      'pt-BR': 'Como você avalia o atendimento recebido?',
+    },
+    event: 'Customer rated {score}/5',
+    notAsked: 'Satisfaction survey not sent: the 24-hour window is closed',
+    comment: 'Comment',
+    tab: 'Satisfaction',
+    byAgent: 'Satisfaction by agent',
+    byTeam: 'Satisfaction by team',
+    comments: 'Comments',
+    col: { agent: 'Agent', team: 'Team', answers: 'Answers', average: 'Average', rate: 'Response rate', protocol: 'Protocol', score: 'Score', when: 'Answered' },
+  },
 }
 
 export type MessageSchema = typeof en

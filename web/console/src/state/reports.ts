@@ -16,7 +16,7 @@ export type ReasonCount = S['ReasonCount']
 /** BotStats: top_handover_steps is added to the bots report by another change; shown when present. */
 export type BotStats = S['BotStats'] & { top_handover_steps?: { node_id: string; count: number }[] }
 
-export const REPORT_TABS = ['conversations', 'agents', 'queues', 'bots'] as const
+export const REPORT_TABS = ['conversations', 'agents', 'queues', 'bots', 'csat'] as const
 export type ReportTab = (typeof REPORT_TABS)[number]
 
 export interface ReportFilters {
@@ -109,6 +109,11 @@ export async function loadConversations(f: ReportFilters, cursor: string): Promi
 
 function scoped(f: ReportFilters): { from: string; to: string; bot?: string } {
   return { ...period(f), ...(f.bot ? { bot: f.bot } : {}) }
+}
+
+/** loadCsat reads customer satisfaction (components/reports/CsatReport.vue). */
+export async function loadCsat(f: ReportFilters): Promise<components['schemas']['CsatReportResponse'][]> {
+  return [await api.get('/api/v1/reports/csat', { query: scoped(f) })]
 }
 
 /** loadAgents reads the per-agent figures; an agent filter keeps that agent's row. */

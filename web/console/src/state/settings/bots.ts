@@ -28,6 +28,14 @@ export interface BotDraft {
   handover_keywords: string[]
   /** how conversations without a team are served */
   assignment: 'manual' | 'automatic'
+  /** csat: the satisfaction survey (questions by language; empty: the default). */
+  csat: CsatDraft
+}
+
+export interface CsatDraft {
+  enabled: boolean
+  ask_comment: boolean
+  question: Record<NoticeLanguage, string>
 }
 
 export const bots = reactive({
@@ -85,6 +93,11 @@ export function draftOf(b: Bot | null): BotDraft {
     notices: { base: texts(b?.notices), en: texts(tr.en), es: texts(tr.es), 'pt-BR': texts(tr['pt-BR']) },
     handover_keywords: [...(b?.handover_keywords ?? [])],
     assignment: b?.assignment ?? 'manual',
+    csat: {
+      enabled: b?.csat.enabled ?? false,
+      ask_comment: b?.csat.ask_comment ?? false,
+      question: { en: b?.csat.question.en ?? '', es: b?.csat.question.es ?? '', 'pt-BR': b?.csat.question['pt-BR'] ?? '' },
+    },
   }
 }
 
@@ -109,6 +122,7 @@ function body(d: BotDraft, old: Bot | null) {
     notices: NoticeTexts & { translations: Record<string, NoticeTexts> }
     handover_keywords: string[]
     assignment: 'manual' | 'automatic'
+    csat: CsatDraft
     auto_close_after?: number
   } = {
     name: d.name,
@@ -116,6 +130,7 @@ function body(d: BotDraft, old: Bot | null) {
     notices: { ...d.notices.base, translations: Object.fromEntries(NOTICE_LANGUAGES.map((l) => [l, d.notices[l]])) },
     handover_keywords: d.handover_keywords,
     assignment: d.assignment,
+    csat: d.csat,
   }
   const was = old ? splitSeconds(old.auto_close_after) : null
   if (!was || was.hours !== (Number(d.hours) || 0) || was.minutes !== (Number(d.minutes) || 0)) {
