@@ -43,6 +43,8 @@ type Notices struct {
 	Queued   string `json:"queued" text:"multiline"`
 	Assigned string `json:"assigned" text:"multiline"`
 	Resolved string `json:"resolved" text:"multiline"`
+	// OutOfHours replaces Queued on a handover outside business hours.
+	OutOfHours string `json:"out_of_hours" text:"multiline"`
 	// Translations are the notices in the customer's language, keyed by one
 	// of CustomerLanguages; a text a translation leaves empty falls back to
 	// the one above (see For).
@@ -51,9 +53,10 @@ type Notices struct {
 
 // NoticeTexts are one language's variant of the notices.
 type NoticeTexts struct {
-	Queued   string `json:"queued,omitempty" text:"multiline"`
-	Assigned string `json:"assigned,omitempty" text:"multiline"`
-	Resolved string `json:"resolved,omitempty" text:"multiline"`
+	Queued     string `json:"queued,omitempty" text:"multiline"`
+	Assigned   string `json:"assigned,omitempty" text:"multiline"`
+	Resolved   string `json:"resolved,omitempty" text:"multiline"`
+	OutOfHours string `json:"out_of_hours,omitempty" text:"multiline"`
 }
 
 // DefaultNotices are the seed pages' wording.
@@ -61,6 +64,8 @@ var DefaultNotices = Notices{
 	Queued:   "An agent will be with you shortly.",
 	Assigned: "You are being transferred to Agent {agent}",
 	Resolved: "Resolved",
+	// The other languages' defaults are in DefaultOutOfHours (Notices.For).
+	OutOfHours: DefaultOutOfHours["en"],
 }
 
 // Bot is one chatbot and its desk.
@@ -78,6 +83,8 @@ type Bot struct {
 	// writes one of them while the bot owns it; empty means the defaults
 	// ("agent", "human", "humano", "asesor", "atendente").
 	HandoverKeywords []string `json:"handover_keywords"`
+	// BusinessHours is when the desk is staffed (desk/hours.go).
+	BusinessHours BusinessHours `json:"business_hours"`
 	// WebhookSecret signs POSTs to WebhookURL. Shown to admins only.
 	WebhookSecret string    `json:"webhook_secret,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
@@ -198,6 +205,9 @@ type Conversation struct {
 	ClosedReason    *string     `json:"closed_reason"`
 	CreatedAt       time.Time   `json:"created_at"`
 	ClosedAt        *time.Time  `json:"closed_at"`
+	// OutOfHours says the conversation was queued outside its bot's
+	// business hours (set at handover, kept after).
+	OutOfHours bool `json:"out_of_hours"`
 	// LastMessage previews the latest message of the timeline the
 	// customer sees (notes and events left out); nil before any.
 	LastMessage *MessagePreview `json:"last_message"`

@@ -179,7 +179,8 @@ type botRequest struct {
 	Flow           *json.RawMessage `json:"flow"`
 	WebhookURL     *string          `json:"webhook_url"`
 	// HandoverKeywords replaces the bot's keywords; [] restores the defaults.
-	HandoverKeywords *[]string `json:"handover_keywords"`
+	HandoverKeywords *[]string             `json:"handover_keywords"`
+	BusinessHours    *businessHoursRequest `json:"business_hours"`
 }
 
 // botView is a bot as non-admins see it: no webhook secret, plus how many
@@ -244,6 +245,9 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
 	if in.HandoverKeywords != nil {
 		b.HandoverKeywords = *in.HandoverKeywords
 	}
+	if h := in.BusinessHours.hours(); h != nil {
+		b.BusinessHours = *h
+	}
 	b, err := s.store.CreateBot(r.Context(), b)
 	s.respond(w, r, b, err)
 }
@@ -256,7 +260,7 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
 		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices.notices(), Flow: in.Flow, WebhookURL: in.WebhookURL,
-		HandoverKeywords: in.HandoverKeywords})
+		HandoverKeywords: in.HandoverKeywords, BusinessHours: in.BusinessHours.hours()})
 	s.respond(w, r, b, err)
 }
 

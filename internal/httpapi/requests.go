@@ -48,7 +48,8 @@ type newBotRequest struct {
 	Flow           *json.RawMessage `json:"flow"`
 	WebhookURL     *string          `json:"webhook_url"`
 	// HandoverKeywords replaces the bot's keywords; [] restores the defaults.
-	HandoverKeywords *[]string `json:"handover_keywords"`
+	HandoverKeywords *[]string             `json:"handover_keywords"`
+	BusinessHours    *businessHoursRequest `json:"business_hours"`
 }
 
 // noticesRequest is the customer notices of a bot; an empty one is the
@@ -57,6 +58,8 @@ type noticesRequest struct {
 	Queued   string `json:"queued" text:"multiline"`
 	Assigned string `json:"assigned" text:"multiline"`
 	Resolved string `json:"resolved" text:"multiline"`
+	// OutOfHours replaces Queued on a handover outside business hours.
+	OutOfHours string `json:"out_of_hours" text:"multiline"`
 	// Translations are the notices by customer language (en, es, pt-BR); a
 	// text left empty falls back to the one above.
 	Translations map[string]noticeTextsRequest `json:"translations"`
@@ -64,9 +67,10 @@ type noticesRequest struct {
 
 // noticeTextsRequest is one language's notices.
 type noticeTextsRequest struct {
-	Queued   string `json:"queued" text:"multiline"`
-	Assigned string `json:"assigned" text:"multiline"`
-	Resolved string `json:"resolved" text:"multiline"`
+	Queued     string `json:"queued" text:"multiline"`
+	Assigned   string `json:"assigned" text:"multiline"`
+	Resolved   string `json:"resolved" text:"multiline"`
+	OutOfHours string `json:"out_of_hours" text:"multiline"`
 }
 
 // notices is the domain value (nil stays nil: the field was not sent).
@@ -74,7 +78,7 @@ func (n *noticesRequest) notices() *desk.Notices {
 	if n == nil {
 		return nil
 	}
-	out := &desk.Notices{Queued: n.Queued, Assigned: n.Assigned, Resolved: n.Resolved}
+	out := &desk.Notices{Queued: n.Queued, Assigned: n.Assigned, Resolved: n.Resolved, OutOfHours: n.OutOfHours}
 	if n.Translations != nil {
 		out.Translations = make(map[string]desk.NoticeTexts, len(n.Translations))
 		for lang, t := range n.Translations {

@@ -24,6 +24,7 @@ type BotPatch struct {
 	WebhookURL     *string
 	// HandoverKeywords, when set, replaces the keywords (empty: defaults).
 	HandoverKeywords *[]string
+	BusinessHours    *desk.BusinessHours
 }
 
 // Bounds of a bot's auto-close delay: under a minute would close
@@ -37,7 +38,8 @@ const (
 
 // bots.auto_close_after is stored in milliseconds like every other time
 // in the schema, so SQL can add it to a timestamp directly.
-const botCols = `id, name, auto_close_after, notices, flow, webhook_url, webhook_secret, created_at, handover_keywords`
+const botCols = `id, name, auto_close_after, notices, flow, webhook_url, webhook_secret, created_at, handover_keywords,
+	business_hours`
 
 // CreateBot adds a bot with a fresh webhook secret and the members in
 // b.MemberIDs.
@@ -57,8 +59,9 @@ func (s *Store) CreateBot(ctx context.Context, b desk.Bot) (desk.Bot, error) {
 	err = s.tx(ctx, func(t *txn) error {
 		id := s.ids.New()
 		if _, err := t.exec(`INSERT INTO bots (id, name, auto_close_after, notices, flow, webhook_url, webhook_secret, created_at,
-			handover_keywords) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(notices),
-			string(b.Flow), b.WebhookURL, secret, ms(t.now), keywordsText(b.HandoverKeywords)); err != nil {
+			handover_keywords, business_hours) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, id, b.Name, int64(b.AutoCloseAfter)*1000,
+			string(notices), string(b.Flow), b.WebhookURL, secret, ms(t.now), keywordsText(b.HandoverKeywords),
+			hoursText(b.BusinessHours)); err != nil {
 			return fmt.Errorf("store: create bot: %w", err)
 		}
 		if err := t.setBotMembers(id, b.MemberIDs); err != nil {
@@ -105,6 +108,9 @@ func (s *Store) UpdateBot(ctx context.Context, id string, p BotPatch) (desk.Bot,
 		if p.HandoverKeywords != nil {
 			b.HandoverKeywords = *p.HandoverKeywords
 		}
+		if p.BusinessHours != nil {
+			b.BusinessHours = *p.BusinessHours
+		}
 		if err := checkBot(&b); err != nil {
 			return err
 		}
@@ -113,8 +119,8 @@ func (s *Store) UpdateBot(ctx context.Context, id string, p BotPatch) (desk.Bot,
 			return fmt.Errorf("store: bot notices: %w", err)
 		}
 		if _, err := t.exec(`UPDATE bots SET name = $2, auto_close_after = $3, notices = $4, flow = $5, webhook_url = $6,
-			handover_keywords = $7 WHERE id = $1`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(nb), string(b.Flow), b.WebhookURL,
-			keywordsText(b.HandoverKeywords)); err != nil {
+			handover_keywords = $7, business_hours = $8 WHERE id = $1`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(nb),
+			string(b.Flow), b.WebhookURL, keywordsText(b.HandoverKeywords), hoursText(b.BusinessHours)); err != nil {
 			return fmt.Errorf("store: update bot: %w", err)
 		}
 		if p.MemberIDs != nil {
@@ -197,7 +203,13 @@ func checkBot(b *desk.Bot) error {
 	if b.HandoverKeywords, err = flow.CleanKeywords(b.HandoverKeywords); err != nil {
 		return err
 	}
-	return nil
+	return desk.CheckBusinessHours(&b.BusinessHours)
+}
+
+// hoursText stores a bot's schedule as JSON.
+func hoursText(h desk.BusinessHours) string {
+	b, _ := json.Marshal(h)
+	return string(b)
 }
 
 // keywordsText stores handover keywords as a JSON array; none is "" (the
@@ -274,10 +286,14 @@ func listBots(ctx context.Context, q querier, query string, args ...any) ([]desk
 func scanBot(sc scanner) (desk.Bot, error) {
 	var b desk.Bot
 	var autoClose, created int64
-	var notices, flow, keywords string
-	if err := sc.Scan(&b.ID, &b.Name, &autoClose, &notices, &flow, &b.WebhookURL, &b.WebhookSecret, &created, &keywords); err != nil {
+	var notices, flow, keywords, hours string
+	if err := sc.Scan(&b.ID, &b.Name, &autoClose, &notices, &flow, &b.WebhookURL, &b.WebhookSecret, &created, &keywords,
+		&hours); err != nil {
 		return b, err
 	}
+	// A bot from before schedules has "": no schedule, UTC, always open.
+	_ = json.Unmarshal([]byte(hours), &b.BusinessHours)
+	_ = desk.CheckBusinessHours(&b.BusinessHours)
 	if json.Unmarshal([]byte(keywords), &b.HandoverKeywords) != nil || b.HandoverKeywords == nil {
 		b.HandoverKeywords = []string{}
 	}
@@ -300,6 +316,9 @@ func withDefaultNotices(n desk.Notices) desk.Notices {
 	}
 	if n.Resolved == "" {
 		n.Resolved = desk.DefaultNotices.Resolved
+	}
+	if n.OutOfHours == "" {
+		n.OutOfHours = desk.DefaultNotices.OutOfHours
 	}
 	return n
 }

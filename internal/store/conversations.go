@@ -27,7 +27,7 @@ func (s *Store) GetConversation(ctx context.Context, actor desk.Actor, id string
 // state is per user; pass "" for none).
 const conversationCols = `c.id, c.protocol, c.bot_id, c.channel_id, c.channel_type, c.contact_id, ct.name, ct.phone,
 	c.phase, c.assignee_id, c.team_id, c.waiting_since, c.last_message_at, c.window_expires_at,
-	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at,
+	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at, c.out_of_hours,
 	COALESCE(r.marked_unread, 0),
 	(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.author_type = 'contact'
 		AND m.seq > COALESCE(r.last_read_seq, 0)),
@@ -64,10 +64,10 @@ func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 	var protocol, assignee, team, closedReason, preview sql.NullString
 	var waiting, window, locked, closed sql.NullInt64
 	var last, created int64
-	var marked int
+	var marked, outOfHours int
 	err := sc.Scan(&c.ID, &protocol, &c.BotID, &c.ChannelID, &c.ChannelType, &c.Contact.ID, &c.Contact.Name, &c.Contact.Phone,
 		&c.Phase, &assignee, &team, &waiting, &last, &window,
-		&locked, &c.Seq, &c.Version, &closedReason, &created, &closed,
+		&locked, &c.Seq, &c.Version, &closedReason, &created, &closed, &outOfHours,
 		&marked, &c.UnreadCount, &preview)
 	if err != nil {
 		return c, err
@@ -79,7 +79,7 @@ func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 	if l := fromNullMS(locked); l != nil && l.After(now) {
 		c.LockedUntil = l
 	}
-	c.MarkedUnread = marked != 0
+	c.MarkedUnread, c.OutOfHours = marked != 0, outOfHours != 0
 	c.LastMessage = parsePreview(preview)
 	c.Tags = []string{}
 	return c, nil
