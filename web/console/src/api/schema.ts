@@ -1259,6 +1259,7 @@ export interface components {
         };
         Bot: {
             auto_close_after: number;
+            business_hours: components["schemas"]["BusinessHours"];
             /** Format: date-time */
             created_at: string;
             flow: unknown;
@@ -1279,6 +1280,7 @@ export interface components {
         };
         BotRequest: {
             auto_close_after?: number | string | null;
+            business_hours?: components["schemas"]["BusinessHoursRequest"] | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
             member_ids?: string[] | null;
@@ -1298,6 +1300,7 @@ export interface components {
         };
         BotView: {
             auto_close_after: number;
+            business_hours: components["schemas"]["BusinessHours"];
             /** Format: date-time */
             created_at: string;
             flow: unknown;
@@ -1334,6 +1337,18 @@ export interface components {
             error?: components["schemas"]["BulkError"] | null;
             id: string;
             ok: boolean;
+        };
+        BusinessHours: {
+            enabled: boolean;
+            holidays: string[];
+            time_zone: string;
+            weekly: components["schemas"]["Week"];
+        };
+        BusinessHoursRequest: {
+            enabled?: boolean;
+            holidays?: string[] | null;
+            time_zone?: string;
+            weekly?: components["schemas"]["WeekRequest"];
         };
         Button: {
             id: string;
@@ -1451,6 +1466,7 @@ export interface components {
             /** Format: date-time */
             locked_until: string | null;
             marked_unread: boolean;
+            out_of_hours: boolean;
             phase: string;
             protocol: string | null;
             seq: number;
@@ -1526,6 +1542,14 @@ export interface components {
             duplicate: boolean;
             message_id: string;
         };
+        Interval: {
+            from: string;
+            to: string;
+        };
+        IntervalRequest: {
+            from: string;
+            to: string;
+        };
         Location: {
             address?: string;
             latitude: number;
@@ -1584,6 +1608,7 @@ export interface components {
         };
         NewBotRequest: {
             auto_close_after?: number | string | null;
+            business_hours?: components["schemas"]["BusinessHoursRequest"] | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
             member_ids?: string[] | null;
@@ -1640,16 +1665,19 @@ export interface components {
         };
         NoticeTexts: {
             assigned?: string;
+            out_of_hours?: string;
             queued?: string;
             resolved?: string;
         };
         NoticeTextsRequest: {
             assigned?: string;
+            out_of_hours?: string;
             queued?: string;
             resolved?: string;
         };
         Notices: {
             assigned: string;
+            out_of_hours: string;
             queued: string;
             resolved: string;
             translations?: {
@@ -1658,6 +1686,7 @@ export interface components {
         };
         NoticesRequest: {
             assigned?: string;
+            out_of_hours?: string;
             queued?: string;
             resolved?: string;
             translations?: {
@@ -1687,6 +1716,7 @@ export interface components {
             team_name: string;
         };
         QueueReportResponse: {
+            business_time: boolean;
             /** Format: date-time */
             from: string;
             items: components["schemas"]["QueueHour"][];
@@ -1743,6 +1773,7 @@ export interface components {
             /** Format: date-time */
             locked_until: string | null;
             marked_unread: boolean;
+            out_of_hours: boolean;
             phase: string;
             protocol: string | null;
             /** Format: date-time */
@@ -1923,6 +1954,24 @@ export interface components {
         };
         UserResponse: {
             user: components["schemas"]["User"];
+        };
+        Week: {
+            fri: components["schemas"]["Interval"][];
+            mon: components["schemas"]["Interval"][];
+            sat: components["schemas"]["Interval"][];
+            sun: components["schemas"]["Interval"][];
+            thu: components["schemas"]["Interval"][];
+            tue: components["schemas"]["Interval"][];
+            wed: components["schemas"]["Interval"][];
+        };
+        WeekRequest: {
+            fri?: components["schemas"]["IntervalRequest"][] | null;
+            mon?: components["schemas"]["IntervalRequest"][] | null;
+            sat?: components["schemas"]["IntervalRequest"][] | null;
+            sun?: components["schemas"]["IntervalRequest"][] | null;
+            thu?: components["schemas"]["IntervalRequest"][] | null;
+            tue?: components["schemas"]["IntervalRequest"][] | null;
+            wed?: components["schemas"]["IntervalRequest"][] | null;
         };
         WidgetAuthor: {
             name: string;
@@ -4034,6 +4083,8 @@ export interface operations {
                 team?: string;
                 /** @description IANA time zone the hours are cut in (default UTC) */
                 tz?: string;
+                /** @description true: waits count only the bots' business hours */
+                business_time?: string;
             };
             header?: never;
             path?: never;
