@@ -8,11 +8,12 @@ import { api } from '../../api/client'
 import type { Bot, User } from '../../api/types'
 import { catalog } from '../catalog'
 import { byName, search } from './common'
+import { hoursDraft, type HoursDraft } from './hours'
 
 /** The customer languages a bot's notices have variants for (desk.CustomerLanguages). */
 export const NOTICE_LANGUAGES = ['en', 'es', 'pt-BR'] as const
 export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number]
-export const NOTICE_KINDS = ['queued', 'assigned', 'resolved'] as const
+export const NOTICE_KINDS = ['queued', 'assigned', 'resolved', 'out_of_hours'] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 export type NoticeTexts = Record<NoticeKind, string>
 
@@ -26,6 +27,7 @@ export interface BotDraft {
    *  override them text by text (empty: the base text). */
   notices: { base: NoticeTexts } & Record<NoticeLanguage, NoticeTexts>
   handover_keywords: string[]
+  business_hours: HoursDraft
 }
 
 export const bots = reactive({
@@ -67,8 +69,8 @@ export function toSeconds(hours: number | '', minutes: number | ''): number {
   return (Number(hours) || 0) * 3600 + (Number(minutes) || 0) * 60
 }
 
-function texts(n?: { queued?: string; assigned?: string; resolved?: string }): NoticeTexts {
-  return { queued: n?.queued ?? '', assigned: n?.assigned ?? '', resolved: n?.resolved ?? '' }
+function texts(n?: Partial<NoticeTexts>): NoticeTexts {
+  return { queued: n?.queued ?? '', assigned: n?.assigned ?? '', resolved: n?.resolved ?? '', out_of_hours: n?.out_of_hours ?? '' }
 }
 
 /** draftOf is the form's copy of a bot; null: a new bot (the server's default notices). */
@@ -82,6 +84,7 @@ export function draftOf(b: Bot | null): BotDraft {
     minutes: hm ? hm.minutes : '',
     notices: { base: texts(b?.notices), en: texts(tr.en), es: texts(tr.es), 'pt-BR': texts(tr['pt-BR']) },
     handover_keywords: [...(b?.handover_keywords ?? [])],
+    business_hours: hoursDraft(b),
   }
 }
 
@@ -105,12 +108,14 @@ function body(d: BotDraft, old: Bot | null) {
     member_ids: string[]
     notices: NoticeTexts & { translations: Record<string, NoticeTexts> }
     handover_keywords: string[]
+    business_hours: HoursDraft
     auto_close_after?: number
   } = {
     name: d.name,
     member_ids: d.member_ids,
     notices: { ...d.notices.base, translations: Object.fromEntries(NOTICE_LANGUAGES.map((l) => [l, d.notices[l]])) },
     handover_keywords: d.handover_keywords,
+    business_hours: d.business_hours,
   }
   const was = old ? splitSeconds(old.auto_close_after) : null
   if (!was || was.hours !== (Number(d.hours) || 0) || was.minutes !== (Number(d.minutes) || 0)) {
