@@ -763,6 +763,7 @@ export const en = {
     },
   },
   businessHours: {
+    businessTime: 'Count waits in business hours only',
     title: 'Business hours',
     hint: 'Outside these hours a handover still queues, but the customer gets the out-of-hours notice and the conversation is marked.',
     enabled: 'Use business hours',

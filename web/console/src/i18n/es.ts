@@ -764,6 +764,7 @@ export const es: MessageSchema = {
     },
   },
   businessHours: {
+    businessTime: 'Contar las esperas solo en horario de atención',
     title: 'Horario de atención',
     hint: 'Fuera de este horario la derivación sigue entrando en la cola, pero el cliente recibe el aviso de fuera de horario y la conversación queda marcada.',
     enabled: 'Usar horario de atención',

@@ -764,6 +764,7 @@ export const ptBR: MessageSchema = {
     },
   },
   businessHours: {
+    businessTime: 'Contar as esperas só no horário de atendimento',
     title: 'Horário de atendimento',
     hint: 'Fora deste horário o transbordo ainda entra na fila, mas o cliente recebe o aviso de fora do horário e a conversa fica marcada.',
     enabled: 'Usar horário de atendimento',
