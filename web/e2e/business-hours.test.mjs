@@ -3,12 +3,12 @@
 // is refused and said next to Monday; then Monday to Friday 09:00–18:00
 // with today as a holiday, so the desk is closed right now whatever the
 // hour. A customer on the web widget asks for a person and reads the
-// out-of-hours notice instead of the queued one; the queue screen marks
-// the conversation "Out of hours" in words. axe-core audits the form with
-// its error, light and dark.
+// out-of-hours notice instead of the queued one; the queue screen and an
+// agent's desk queue mark the conversation "Out of hours" in words.
+// axe-core audits the form with its error, light and dark.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { serverAndBrowser, widgetAsksForPerson, demoBot, newPage, login, screenshot, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, widgetAsksForPerson, agentOnline, demoBot, newPage, login, screenshot, Api, USERS } from './harness.mjs'
 import { audit } from './axe.mjs'
 
 const env = serverAndBrowser()
@@ -66,6 +66,11 @@ test('business hours: a refused day is said in place; out of hours the customer 
   await page.goto('/queues')
   const row = page.getByRole('row').filter({ hasText: 'Olivia Late' })
   await row.getByText('Out of hours', { exact: true }).waitFor()
+  // So does an agent's desk queue.
+  const agent = await agentOnline(env.browser, base, USERS.agent)
+  await agent.page.getByTestId('bot-Acme Support').click()
+  await agent.page.getByTestId('tab-handovers').click()
+  await agent.page.locator('[data-testid^="row-"][data-contact="Olivia Late"]').getByText('Out of hours', { exact: true }).waitFor()
   // The browser logs the 422 the test provoked; nothing else may fail.
-  assert.deepEqual([...admin.errors.filter((e) => !/status of 422/.test(e)), ...customer.errors], [])
+  assert.deepEqual([...admin.errors.filter((e) => !/status of 422/.test(e)), ...customer.errors, ...agent.errors], [])
 })
