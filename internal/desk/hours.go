@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -180,12 +181,20 @@ func (w *Week) dayRef(d time.Weekday) *[]Interval {
 // location is h's zone; a stored schedule was checked, UTC is the fallback
 // for one that no longer loads (a zone removed from the tz database).
 func (h BusinessHours) location() *time.Location {
+	if l, ok := zoneCache.Load(h.TimeZone); ok {
+		return l.(*time.Location)
+	}
 	loc, err := time.LoadLocation(h.TimeZone)
 	if err != nil || h.TimeZone == "" {
-		return time.UTC
+		loc = time.UTC
 	}
+	zoneCache.Store(h.TimeZone, loc)
 	return loc
 }
+
+// zoneCache keeps loaded zones: LoadLocation reads and parses the tz
+// database each time, and a report measures thousands of waits.
+var zoneCache sync.Map
 
 // spansOn is the open spans, as instants, of the local date y-m-d. A
 // wall time that a DST change skips or repeats is resolved by time.Date,

@@ -291,9 +291,12 @@ func scanBot(sc scanner) (desk.Bot, error) {
 		&hours); err != nil {
 		return b, err
 	}
-	// A bot from before schedules has "": no schedule, UTC, always open.
-	_ = json.Unmarshal([]byte(hours), &b.BusinessHours)
-	_ = desk.CheckBusinessHours(&b.BusinessHours)
+	// What is stored was checked and normalised on the way in; a bot from
+	// before schedules has "" and gets the empty one (UTC, always open).
+	// Not checked again here: this is the inbound path's read.
+	if json.Unmarshal([]byte(hours), &b.BusinessHours) != nil {
+		_ = desk.CheckBusinessHours(&b.BusinessHours)
+	}
 	if json.Unmarshal([]byte(keywords), &b.HandoverKeywords) != nil || b.HandoverKeywords == nil {
 		b.HandoverKeywords = []string{}
 	}
