@@ -48,14 +48,19 @@ func PickLanguage(offered, preferred []string) string {
 // default text where the variant has none (or lang has no variant).
 func (n Notices) For(lang string) Notices {
 	v, ok := n.Translations[CustomerLanguage(lang)]
-	out := Notices{Queued: n.Queued, Assigned: n.Assigned, Resolved: n.Resolved}
+	out := Notices{Queued: n.Queued, Assigned: n.Assigned, Resolved: n.Resolved, OutOfHours: n.OutOfHours}
+	// A bot that kept the default out-of-hours text speaks the customer's
+	// language without anyone translating it.
+	if d, has := DefaultOutOfHours[CustomerLanguage(lang)]; has && (out.OutOfHours == "" || out.OutOfHours == DefaultOutOfHours["en"]) {
+		out.OutOfHours = d
+	}
 	if !ok {
 		return out
 	}
 	for _, f := range []struct {
 		dst *string
 		src string
-	}{{&out.Queued, v.Queued}, {&out.Assigned, v.Assigned}, {&out.Resolved, v.Resolved}} {
+	}{{&out.Queued, v.Queued}, {&out.Assigned, v.Assigned}, {&out.Resolved, v.Resolved}, {&out.OutOfHours, v.OutOfHours}} {
 		if strings.TrimSpace(f.src) != "" {
 			*f.dst = f.src
 		}

@@ -43,6 +43,8 @@ type Notices struct {
 	Queued   string `json:"queued" text:"multiline"`
 	Assigned string `json:"assigned" text:"multiline"`
 	Resolved string `json:"resolved" text:"multiline"`
+	// OutOfHours replaces Queued on a handover outside business hours.
+	OutOfHours string `json:"out_of_hours" text:"multiline"`
 	// Translations are the notices in the customer's language, keyed by one
 	// of CustomerLanguages; a text a translation leaves empty falls back to
 	// the one above (see For).
@@ -51,9 +53,10 @@ type Notices struct {
 
 // NoticeTexts are one language's variant of the notices.
 type NoticeTexts struct {
-	Queued   string `json:"queued,omitempty" text:"multiline"`
-	Assigned string `json:"assigned,omitempty" text:"multiline"`
-	Resolved string `json:"resolved,omitempty" text:"multiline"`
+	Queued     string `json:"queued,omitempty" text:"multiline"`
+	Assigned   string `json:"assigned,omitempty" text:"multiline"`
+	Resolved   string `json:"resolved,omitempty" text:"multiline"`
+	OutOfHours string `json:"out_of_hours,omitempty" text:"multiline"`
 }
 
 // DefaultNotices are the seed pages' wording.
@@ -61,6 +64,8 @@ var DefaultNotices = Notices{
 	Queued:   "An agent will be with you shortly.",
 	Assigned: "You are being transferred to Agent {agent}",
 	Resolved: "Resolved",
+	// The other languages' defaults are in DefaultOutOfHours (Notices.For).
+	OutOfHours: DefaultOutOfHours["en"],
 }
 
 // Bot is one chatbot and its desk.
@@ -82,6 +87,8 @@ type Bot struct {
 	Assignment AssignmentMode `json:"assignment"`
 	// CSAT is the satisfaction survey asked after an agent resolves.
 	CSAT CSAT `json:"csat"`
+	// BusinessHours is when the desk is staffed (desk/hours.go).
+	BusinessHours BusinessHours `json:"business_hours"`
 	// WebhookSecret signs POSTs to WebhookURL. Answered once (creation,
 	// rotation); afterwards admins see "********" (ViewBot).
 	WebhookSecret string    `json:"webhook_secret,omitempty"`
@@ -210,6 +217,9 @@ type Conversation struct {
 	ClosedAt        *time.Time  `json:"closed_at"`
 	// CSATScore is the customer's rating (1–5) once given; nil before.
 	CSATScore *int `json:"csat_score"`
+	// OutOfHours says the conversation was queued outside its bot's
+	// business hours (set at handover, kept after).
+	OutOfHours bool `json:"out_of_hours"`
 	// LastMessage previews the latest message of the timeline the
 	// customer sees (notes and events left out); nil before any.
 	LastMessage *MessagePreview `json:"last_message"`

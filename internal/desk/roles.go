@@ -129,13 +129,15 @@ func CheckBlockContact(a Actor, open int) error {
 // variants: known languages only, each text at most 1000 characters.
 func CheckNotices(n Notices) error {
 	type text struct{ field, text string }
-	texts := []text{{"notices.queued", n.Queued}, {"notices.assigned", n.Assigned}, {"notices.resolved", n.Resolved}}
+	texts := []text{{"notices.queued", n.Queued}, {"notices.assigned", n.Assigned}, {"notices.resolved", n.Resolved},
+		{"notices.out_of_hours", n.OutOfHours}}
 	for lang, v := range n.Translations {
 		if CustomerLanguage(lang) != lang {
 			return Invalid("notices.translations", "%q is not one of en, es, pt-BR", lang)
 		}
 		p := "notices.translations." + lang + "."
-		texts = append(texts, text{p + "queued", v.Queued}, text{p + "assigned", v.Assigned}, text{p + "resolved", v.Resolved})
+		texts = append(texts, text{p + "queued", v.Queued}, text{p + "assigned", v.Assigned}, text{p + "resolved", v.Resolved},
+			text{p + "out_of_hours", v.OutOfHours})
 	}
 	for _, f := range texts {
 		if utf8.RuneCountInString(strings.TrimSpace(f.text)) > 1000 {

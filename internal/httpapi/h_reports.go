@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/csv"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/relevo/relevo/internal/desk"
@@ -68,7 +69,7 @@ func (s *Server) reportPage(r *http.Request, a desk.Actor, f store.ConversationF
 // csvColumns are the CSV's header; csvRecord writes a row in that order.
 var csvColumns = []string{"id", "protocol", "bot_id", "channel_type", "contact_name", "contact_phone", "phase",
 	"assignee_id", "team_id", "tags", "created_at", "waiting_since", "last_message_at", "closed_at", "closed_reason",
-	"agents", "transfer_reasons", "first_response_at", "resolved_at"}
+	"agents", "transfer_reasons", "first_response_at", "resolved_at", "out_of_hours"}
 
 func csvRecord(c reportRow) []string {
 	agents := make([]string, len(c.Agents))
@@ -78,7 +79,8 @@ func csvRecord(c reportRow) []string {
 	return []string{c.ID, str(c.Protocol), c.BotID, string(c.ChannelType), csvSafe(c.Contact.Name), csvSafe(c.Contact.Phone),
 		string(c.Phase), str(c.AssigneeID), str(c.TeamID), join(c.Tags), c.CreatedAt.Format(time.RFC3339),
 		tstr(c.WaitingSince), c.LastMessageAt.Format(time.RFC3339), tstr(c.ClosedAt), str(c.ClosedReason),
-		csvSafe(join(agents)), csvSafe(join(c.TransferReasons)), tstr(c.FirstResponseAt), tstr(c.ResolvedAt)}
+		csvSafe(join(agents)), csvSafe(join(c.TransferReasons)), tstr(c.FirstResponseAt), tstr(c.ResolvedAt),
+		strconv.FormatBool(c.OutOfHours)}
 }
 
 // conversationsCSV streams every matching conversation, a page at a time:

@@ -15,8 +15,10 @@ type queueReportResponse struct {
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
 	// TZ is the IANA zone the hours are cut in (UTC unless tz= was given).
-	TZ    string            `json:"tz"`
-	Items []store.QueueHour `json:"items"`
+	TZ string `json:"tz"`
+	// BusinessTime says waits count only the bots' business hours.
+	BusinessTime bool              `json:"business_time"`
+	Items        []store.QueueHour `json:"items"`
 }
 
 // reportQueues gives per team and hour how long conversations waited for
@@ -46,8 +48,17 @@ func (s *Server) reportQueues(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	items, err := s.store.QueueReport(r.Context(), scope, team, start, end, loc)
-	s.respond(w, r, queueReportResponse{From: start, To: end, TZ: loc.String(), Items: items}, err)
+	business := false
+	switch r.URL.Query().Get("business_time") {
+	case "", "false":
+	case "true":
+		business = true
+	default:
+		writeError(w, r, s.log, desk.Invalid("business_time", "true or false"))
+		return
+	}
+	items, err := s.store.QueueReport(r.Context(), scope, team, start, end, loc, business)
+	s.respond(w, r, queueReportResponse{From: start, To: end, TZ: loc.String(), BusinessTime: business, Items: items}, err)
 }
 
 type botReportResponse struct {

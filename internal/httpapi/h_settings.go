@@ -191,7 +191,8 @@ type botRequest struct {
 	HandoverKeywords *[]string            `json:"handover_keywords"`
 	Assignment       *desk.AssignmentMode `json:"assignment"`
 	// CSAT replaces the satisfaction survey setting.
-	CSAT *csatRequest `json:"csat"`
+	CSAT          *csatRequest          `json:"csat"`
+	BusinessHours *businessHoursRequest `json:"business_hours"`
 }
 
 // botView is a bot as non-admins see it: no webhook secret, plus how many
@@ -262,6 +263,9 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
 	if in.CSAT != nil {
 		b.CSAT = desk.CSAT(*in.CSAT)
 	}
+	if h := in.BusinessHours.hours(); h != nil {
+		b.BusinessHours = *h
+	}
 	b, err := s.store.CreateBot(r.Context(), b)
 	s.respond(w, r, b, err)
 }
@@ -274,7 +278,7 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
 		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices.notices(), Flow: in.Flow, WebhookURL: in.WebhookURL,
-		HandoverKeywords: in.HandoverKeywords, Assignment: in.Assignment, CSAT: in.CSAT.csat()})
+		HandoverKeywords: in.HandoverKeywords, Assignment: in.Assignment, CSAT: in.CSAT.csat(), BusinessHours: in.BusinessHours.hours()})
 	s.respond(w, r, desk.ViewBot(actorOf(r), b), err)
 }
 

@@ -57,7 +57,8 @@ type newBotRequest struct {
 	// (default) or automatic.
 	Assignment *desk.AssignmentMode `json:"assignment"`
 	// CSAT replaces the satisfaction survey setting.
-	CSAT *csatRequest `json:"csat"`
+	CSAT          *csatRequest          `json:"csat"`
+	BusinessHours *businessHoursRequest `json:"business_hours"`
 }
 
 // noticesRequest is the customer notices of a bot; an empty one is the
@@ -66,6 +67,8 @@ type noticesRequest struct {
 	Queued   string `json:"queued" text:"multiline"`
 	Assigned string `json:"assigned" text:"multiline"`
 	Resolved string `json:"resolved" text:"multiline"`
+	// OutOfHours replaces Queued on a handover outside business hours.
+	OutOfHours string `json:"out_of_hours" text:"multiline"`
 	// Translations are the notices by customer language (en, es, pt-BR); a
 	// text left empty falls back to the one above.
 	Translations map[string]noticeTextsRequest `json:"translations"`
@@ -73,9 +76,10 @@ type noticesRequest struct {
 
 // noticeTextsRequest is one language's notices.
 type noticeTextsRequest struct {
-	Queued   string `json:"queued" text:"multiline"`
-	Assigned string `json:"assigned" text:"multiline"`
-	Resolved string `json:"resolved" text:"multiline"`
+	Queued     string `json:"queued" text:"multiline"`
+	Assigned   string `json:"assigned" text:"multiline"`
+	Resolved   string `json:"resolved" text:"multiline"`
+	OutOfHours string `json:"out_of_hours" text:"multiline"`
 }
 
 // notices is the domain value (nil stays nil: the field was not sent).
@@ -83,7 +87,7 @@ func (n *noticesRequest) notices() *desk.Notices {
 	if n == nil {
 		return nil
 	}
-	out := &desk.Notices{Queued: n.Queued, Assigned: n.Assigned, Resolved: n.Resolved}
+	out := &desk.Notices{Queued: n.Queued, Assigned: n.Assigned, Resolved: n.Resolved, OutOfHours: n.OutOfHours}
 	if n.Translations != nil {
 		out.Translations = make(map[string]desk.NoticeTexts, len(n.Translations))
 		for lang, t := range n.Translations {

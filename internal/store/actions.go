@@ -48,6 +48,12 @@ func (t *txn) handover(c *desk.Conversation, bot desk.Bot, actor desk.Actor, in 
 			return err
 		}
 	}
+	// Stored with the move, so the frame announcing the queued
+	// conversation already carries the mark.
+	notice := bot.Notices.Queued
+	if !bot.BusinessHours.IsOpen(t.now) {
+		c.OutOfHours, notice = true, bot.Notices.OutOfHours
+	}
 	if _, err := t.compareAndSet(c, d); err != nil {
 		return err
 	}
@@ -55,7 +61,7 @@ func (t *txn) handover(c *desk.Conversation, bot desk.Bot, actor desk.Actor, in 
 	if err := t.addEvent(c, actor, ev, "Handed over to the queue"); err != nil {
 		return err
 	}
-	if err := t.notify(c, bot, bot.Notices.Queued, nil); err != nil {
+	if err := t.notify(c, bot, notice, nil); err != nil {
 		return err
 	}
 	return t.tellBot(c, bot, botapi.EventHandover, nil)

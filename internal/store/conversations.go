@@ -34,7 +34,7 @@ const conversationCols = conversationRowCols + `
 // conversationRowCols are the conversation's own columns and its contact's.
 const conversationRowCols = `c.id, c.protocol, c.bot_id, c.channel_id, c.channel_type, c.contact_id, ct.name, ct.phone,
 	c.phase, c.assignee_id, c.team_id, c.waiting_since, c.last_message_at, c.window_expires_at,
-	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at, c.csat_score,`
+	c.locked_until, c.seq, c.version, c.closed_reason, c.created_at, c.closed_at, c.csat_score, c.out_of_hours,`
 
 // lastMessageCol is the preview of the latest message the customer sees,
 // as one "author kind text" string: one correlated subquery (walking the
@@ -67,10 +67,10 @@ func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 	var protocol, assignee, team, closedReason, preview sql.NullString
 	var waiting, window, locked, closed, csat sql.NullInt64
 	var last, created int64
-	var marked int
+	var marked, outOfHours int
 	err := sc.Scan(&c.ID, &protocol, &c.BotID, &c.ChannelID, &c.ChannelType, &c.Contact.ID, &c.Contact.Name, &c.Contact.Phone,
 		&c.Phase, &assignee, &team, &waiting, &last, &window,
-		&locked, &c.Seq, &c.Version, &closedReason, &created, &closed, &csat,
+		&locked, &c.Seq, &c.Version, &closedReason, &created, &closed, &csat, &outOfHours,
 		&marked, &c.UnreadCount, &preview)
 	if err != nil {
 		return c, err
@@ -86,7 +86,7 @@ func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 		n := int(csat.Int64)
 		c.CSATScore = &n
 	}
-	c.MarkedUnread = marked != 0
+	c.MarkedUnread, c.OutOfHours = marked != 0, outOfHours != 0
 	c.LastMessage = parsePreview(preview)
 	c.Tags = []string{}
 	return c, nil

@@ -12,7 +12,9 @@ import (
 // language attribute) when the bot has that variant.
 func (t *txn) botFor(c desk.Conversation) (desk.Bot, error) {
 	bot, err := t.loadBot(c.BotID)
-	if err != nil || len(bot.Notices.Translations) == 0 {
+	// The out-of-hours notice has defaults in every language, so a bot
+	// with a schedule needs the customer's language even untranslated.
+	if err != nil || (len(bot.Notices.Translations) == 0 && !bot.BusinessHours.Enabled) {
 		return bot, err
 	}
 	contact, err := readContact(t.ctx, t.tx, c.Contact.ID)

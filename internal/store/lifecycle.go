@@ -67,10 +67,10 @@ func (t *txn) compareAndSet(c *desk.Conversation, d desk.Decision) (*string, err
 		closed_reason = $8, closed_at = $9,
 		auto_close_at = CASE WHEN $1 = 'closed' THEN NULL ELSE auto_close_at END,
 		reoffer_at = NULL, reoffered_from = NULL,
-		version = version + 1, updated_at = $10
+		version = version + 1, updated_at = $10, out_of_hours = $14
 		WHERE id = $11 AND version = $12`,
 		string(d.Phase), d.AssigneeID, d.TeamID, protocol, msPtr(d.WaitingSince), msPtr(lockedUntil), lockID,
-		d.ClosedReason, msPtr(d.ClosedAt), ms(t.now), c.ID, c.Version, boolInt(lockSet))
+		d.ClosedReason, msPtr(d.ClosedAt), ms(t.now), c.ID, c.Version, boolInt(lockSet), boolInt(c.OutOfHours))
 	if err != nil {
 		return nil, fmt.Errorf("store: update conversation: %w", err)
 	}

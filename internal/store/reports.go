@@ -35,8 +35,8 @@ type AgentStats struct {
 
 // agentEvent is one timeline event relevant to the report.
 type agentEvent struct {
-	conv, typ, actor, to, reason, reasonName string
-	seq, at                                  int64
+	conv, bot, typ, actor, to, reason, reasonName string
+	seq, at                                       int64
 }
 
 // AgentReport computes per-agent figures from the timeline's event

@@ -39,7 +39,10 @@ type QueueHour struct {
 // QueueReport gives, per team and hour, the waits that began between from
 // and to for conversations of botIDs (nil: all), optionally of one team
 // (teamID ""; the team a wait began in counts). Hours are cut in loc.
-func (s *Store) QueueReport(ctx context.Context, botIDs []string, teamID string, from, to time.Time, loc *time.Location) ([]QueueHour, error) {
+// With businessTime a wait counts only the time its bot's desk was open
+// (desk.BusinessHours.BusinessDuration).
+func (s *Store) QueueReport(ctx context.Context, botIDs []string, teamID string, from, to time.Time, loc *time.Location,
+	businessTime bool) ([]QueueHour, error) {
 	if botIDs != nil && len(botIDs) == 0 {
 		return []QueueHour{}, nil
 	}
@@ -52,6 +55,10 @@ func (s *Store) QueueReport(ctx context.Context, botIDs []string, teamID string,
 		names[t.ID] = t.Name
 	}
 	evs, err := s.timelineEvents(ctx, botIDs, from, to, "'handover', 'unassigned', 'transferred', 'assigned', 'resolved', 'auto_closed', 'blocked'")
+	if err != nil {
+		return nil, err
+	}
+	waitOf, err := s.waitMeasure(ctx, botIDs, businessTime)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +78,7 @@ func (s *Store) QueueReport(ctx context.Context, botIDs []string, teamID string,
 				// Straight to an agent: any wait ends there, none begins.
 				if q := waiting[e.conv]; q != nil {
 					q.Assigned++
-					q.waits = append(q.waits, float64(e.at-began[e.conv])/1000)
+					q.waits = append(q.waits, waitOf(e, began[e.conv]))
 					delete(waiting, e.conv)
 				}
 				continue
@@ -93,7 +100,7 @@ func (s *Store) QueueReport(ctx context.Context, botIDs []string, teamID string,
 		case "assigned":
 			if q := waiting[e.conv]; q != nil {
 				q.Assigned++
-				q.waits = append(q.waits, float64(e.at-began[e.conv])/1000)
+				q.waits = append(q.waits, waitOf(e, began[e.conv]))
 				delete(waiting, e.conv)
 			}
 		default: // closed
@@ -131,7 +138,7 @@ func (s *Store) timelineEvents(ctx context.Context, botIDs []string, from, to ti
 	if botIDs != nil {
 		w.add("c.bot_id IN (" + w.in(botIDs) + ")")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT m.conversation_id, m.event_type, COALESCE(m.author_id, ''), COALESCE(m.event_to, ''),
+	rows, err := s.r.QueryContext(ctx, `SELECT m.conversation_id, c.bot_id, m.event_type, COALESCE(m.author_id, ''), COALESCE(m.event_to, ''),
 		COALESCE(m.reason_id, ''), COALESCE(rs.name, ''), m.seq, m.created_at
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN reasons rs ON rs.id = m.reason_id`+
 		w.sql()+` ORDER BY m.conversation_id, m.seq`, w.args...)
@@ -142,7 +149,7 @@ func (s *Store) timelineEvents(ctx context.Context, botIDs []string, from, to ti
 	var evs []agentEvent
 	for rows.Next() {
 		var e agentEvent
-		if err := rows.Scan(&e.conv, &e.typ, &e.actor, &e.to, &e.reason, &e.reasonName, &e.seq, &e.at); err != nil {
+		if err := rows.Scan(&e.conv, &e.bot, &e.typ, &e.actor, &e.to, &e.reason, &e.reasonName, &e.seq, &e.at); err != nil {
 			return nil, err
 		}
 		evs = append(evs, e)

@@ -113,7 +113,7 @@ func TestQueueReportWaitsPerTeamAndHour(t *testing.T) {
 		}
 		get := func(team string, loc *time.Location) []row {
 			t.Helper()
-			qs, err := w.s.QueueReport(w.ctx, []string{a.ID}, team, start, end, loc)
+			qs, err := w.s.QueueReport(w.ctx, []string{a.ID}, team, start, end, loc, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,7 +146,7 @@ func TestQueueReportWaitsPerTeamAndHour(t *testing.T) {
 				t.Errorf("Kolkata hour starts at %v", r.Hour)
 			}
 		}
-		if qs, err := w.s.QueueReport(w.ctx, []string{}, "", start, end, time.UTC); err != nil || len(qs) != 0 {
+		if qs, err := w.s.QueueReport(w.ctx, []string{}, "", start, end, time.UTC, false); err != nil || len(qs) != 0 {
 			t.Errorf("no bots: %v %v", qs, err)
 		}
 	})

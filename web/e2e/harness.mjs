@@ -263,6 +263,24 @@ export async function openWidget(page) {
 }
 
 /**
+ * widgetAsksForPerson is a customer on a page of their own: the widget
+ * opened, the pre-chat form filled with name, and "human" (a handover
+ * keyword) sent. The caller waits for the notice it expects.
+ * @param {import('playwright-core').Browser} browser @param {string} baseURL @param {string} name
+ */
+export async function widgetAsksForPerson(browser, baseURL, name) {
+  const c = await newPage(browser, baseURL)
+  const { w, bubble } = await openWidget(c.page)
+  await bubble.click()
+  await w.getByLabel('Your name').fill(name)
+  await w.getByTestId('widget-start').click()
+  const composer = w.getByTestId('widget-composer')
+  await composer.fill('human')
+  await composer.press('Enter')
+  return { ...c, w, composer }
+}
+
+/**
  * agentOnline opens a page for the agent with that email, logs in and goes
  * online: a person at the desk.
  */

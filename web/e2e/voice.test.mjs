@@ -5,7 +5,7 @@
 // browser's own decoder plays.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { serverAndBrowser, openWidget, agentOnline, newPage, login, screenshot, Api, USERS, waitFor } from './harness.mjs'
+import { serverAndBrowser, widgetAsksForPerson, agentOnline, login, screenshot, Api, USERS, waitFor } from './harness.mjs'
 import { whatsappText } from './whatsapp.mjs'
 
 const PHONE_NUMBER_ID = '106540352242923'
@@ -34,14 +34,8 @@ test('a voice message reaches the widget customer as a playable audio/webm', asy
   await agent.page.getByTestId('tab-handovers').click()
 
   // The customer starts a chat on the demo page and asks for a person.
-  const c = await newPage(env.browser, env.server.url)
-  const { w, bubble } = await openWidget(c.page)
-  await bubble.click()
-  await w.getByLabel('Your name').fill('Walter Widget')
-  await w.getByTestId('widget-start').click()
-  const composer = w.getByTestId('widget-composer')
-  await composer.fill('human')
-  await composer.press('Enter')
+  const c = await widgetAsksForPerson(env.browser, env.server.url, 'Walter Widget')
+  const { w } = c
   await w.getByTestId('widget-notice').filter({ hasText: 'An agent will be with you shortly.' }).waitFor()
 
   const row = agent.page.locator('[data-testid^="row-"][data-contact="Walter Widget"]')

@@ -1504,6 +1504,7 @@ export interface components {
         Bot: {
             assignment: components["schemas"]["AssignmentMode"];
             auto_close_after: number;
+            business_hours: components["schemas"]["BusinessHours"];
             /** Format: date-time */
             created_at: string;
             csat: components["schemas"]["CSAT"];
@@ -1544,6 +1545,7 @@ export interface components {
         BotRequest: {
             assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
+            business_hours?: components["schemas"]["BusinessHoursRequest"] | null;
             csat?: components["schemas"]["CsatRequest"] | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
@@ -1568,6 +1570,7 @@ export interface components {
         BotView: {
             assignment: components["schemas"]["AssignmentMode"];
             auto_close_after: number;
+            business_hours: components["schemas"]["BusinessHours"];
             /** Format: date-time */
             created_at: string;
             csat: components["schemas"]["CSAT"];
@@ -1605,6 +1608,18 @@ export interface components {
             error?: components["schemas"]["BulkError"] | null;
             id: string;
             ok: boolean;
+        };
+        BusinessHours: {
+            enabled: boolean;
+            holidays: string[];
+            time_zone: string;
+            weekly: components["schemas"]["Week"];
+        };
+        BusinessHoursRequest: {
+            enabled?: boolean;
+            holidays?: string[] | null;
+            time_zone?: string;
+            weekly?: components["schemas"]["WeekRequest"];
         };
         Button: {
             id: string;
@@ -1778,6 +1793,7 @@ export interface components {
             /** Format: date-time */
             locked_until: string | null;
             marked_unread: boolean;
+            out_of_hours: boolean;
             phase: string;
             protocol: string | null;
             seq: number;
@@ -1915,6 +1931,14 @@ export interface components {
             duplicate: boolean;
             message_id: string;
         };
+        Interval: {
+            from: string;
+            to: string;
+        };
+        IntervalRequest: {
+            from: string;
+            to: string;
+        };
         Location: {
             address?: string;
             latitude: number;
@@ -1974,6 +1998,7 @@ export interface components {
         NewBotRequest: {
             assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
+            business_hours?: components["schemas"]["BusinessHoursRequest"] | null;
             csat?: components["schemas"]["CsatRequest"] | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
@@ -2034,16 +2059,19 @@ export interface components {
         };
         NoticeTexts: {
             assigned?: string;
+            out_of_hours?: string;
             queued?: string;
             resolved?: string;
         };
         NoticeTextsRequest: {
             assigned?: string;
+            out_of_hours?: string;
             queued?: string;
             resolved?: string;
         };
         Notices: {
             assigned: string;
+            out_of_hours: string;
             queued: string;
             resolved: string;
             translations?: {
@@ -2052,6 +2080,7 @@ export interface components {
         };
         NoticesRequest: {
             assigned?: string;
+            out_of_hours?: string;
             queued?: string;
             resolved?: string;
             translations?: {
@@ -2094,6 +2123,7 @@ export interface components {
             team_name: string;
         };
         QueueReportResponse: {
+            business_time: boolean;
             /** Format: date-time */
             from: string;
             items: components["schemas"]["QueueHour"][];
@@ -2154,6 +2184,7 @@ export interface components {
             /** Format: date-time */
             locked_until: string | null;
             marked_unread: boolean;
+            out_of_hours: boolean;
             phase: string;
             protocol: string | null;
             /** Format: date-time */
@@ -2348,6 +2379,24 @@ export interface components {
         };
         UserResponse: {
             user: components["schemas"]["User"];
+        };
+        Week: {
+            fri: components["schemas"]["Interval"][];
+            mon: components["schemas"]["Interval"][];
+            sat: components["schemas"]["Interval"][];
+            sun: components["schemas"]["Interval"][];
+            thu: components["schemas"]["Interval"][];
+            tue: components["schemas"]["Interval"][];
+            wed: components["schemas"]["Interval"][];
+        };
+        WeekRequest: {
+            fri?: components["schemas"]["IntervalRequest"][] | null;
+            mon?: components["schemas"]["IntervalRequest"][] | null;
+            sat?: components["schemas"]["IntervalRequest"][] | null;
+            sun?: components["schemas"]["IntervalRequest"][] | null;
+            thu?: components["schemas"]["IntervalRequest"][] | null;
+            tue?: components["schemas"]["IntervalRequest"][] | null;
+            wed?: components["schemas"]["IntervalRequest"][] | null;
         };
         WidgetAuthor: {
             name: string;
@@ -4827,6 +4876,8 @@ export interface operations {
                 team?: string;
                 /** @description IANA time zone the hours are cut in (default UTC) */
                 tz?: string;
+                /** @description true: waits count only the bots' business hours */
+                business_time?: string;
             };
             header?: never;
             path?: never;

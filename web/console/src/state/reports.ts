@@ -122,9 +122,13 @@ export async function loadAgents(f: ReportFilters): Promise<AgentStats[]> {
   return r.items.filter((a) => !f.agent || a.agent_id === f.agent)
 }
 
-/** loadQueues reads per team and hour, hours cut in the browser's zone. */
-export async function loadQueues(f: ReportFilters): Promise<QueueHour[]> {
-  const r = await api.get('/api/v1/reports/queues', { query: { ...scoped(f), tz: timeZone(), ...(f.team ? { team: f.team } : {}) } })
+/**
+ * loadQueues reads per team and hour, hours cut in the browser's zone;
+ * with businessTime the waits count only the bots' business hours.
+ */
+export async function loadQueues(f: ReportFilters, businessTime = false): Promise<QueueHour[]> {
+  const query = { ...scoped(f), tz: timeZone(), ...(f.team ? { team: f.team } : {}), ...(businessTime ? { business_time: 'true' } : {}) }
+  const r = await api.get('/api/v1/reports/queues', { query })
   return r.items
 }
 

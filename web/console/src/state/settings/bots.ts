@@ -8,11 +8,12 @@ import { api } from '../../api/client'
 import type { Bot, User } from '../../api/types'
 import { catalog } from '../catalog'
 import { byName, search } from './common'
+import { hoursDraft, type HoursDraft } from './hours'
 
 /** The customer languages a bot's notices have variants for (desk.CustomerLanguages). */
 export const NOTICE_LANGUAGES = ['en', 'es', 'pt-BR'] as const
 export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number]
-export const NOTICE_KINDS = ['queued', 'assigned', 'resolved'] as const
+export const NOTICE_KINDS = ['queued', 'assigned', 'resolved', 'out_of_hours'] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 export type NoticeTexts = Record<NoticeKind, string>
 
@@ -28,6 +29,7 @@ export interface BotDraft {
   handover_keywords: string[]
   /** how conversations without a team are served */
   assignment: 'manual' | 'automatic'
+  business_hours: HoursDraft
   /** csat: the satisfaction survey (questions by language; empty: the default). */
   csat: CsatDraft
 }
@@ -77,8 +79,8 @@ export function toSeconds(hours: number | '', minutes: number | ''): number {
   return (Number(hours) || 0) * 3600 + (Number(minutes) || 0) * 60
 }
 
-function texts(n?: { queued?: string; assigned?: string; resolved?: string }): NoticeTexts {
-  return { queued: n?.queued ?? '', assigned: n?.assigned ?? '', resolved: n?.resolved ?? '' }
+function texts(n?: Partial<NoticeTexts>): NoticeTexts {
+  return { queued: n?.queued ?? '', assigned: n?.assigned ?? '', resolved: n?.resolved ?? '', out_of_hours: n?.out_of_hours ?? '' }
 }
 
 /** draftOf is the form's copy of a bot; null: a new bot (the server's default notices). */
@@ -98,6 +100,7 @@ export function draftOf(b: Bot | null): BotDraft {
       ask_comment: b?.csat.ask_comment ?? false,
       question: { en: b?.csat.question.en ?? '', es: b?.csat.question.es ?? '', 'pt-BR': b?.csat.question['pt-BR'] ?? '' },
     },
+    business_hours: hoursDraft(b),
   }
 }
 
@@ -123,6 +126,7 @@ function body(d: BotDraft, old: Bot | null) {
     handover_keywords: string[]
     assignment: 'manual' | 'automatic'
     csat: CsatDraft
+    business_hours: HoursDraft
     auto_close_after?: number
   } = {
     name: d.name,
@@ -131,6 +135,7 @@ function body(d: BotDraft, old: Bot | null) {
     handover_keywords: d.handover_keywords,
     assignment: d.assignment,
     csat: d.csat,
+    business_hours: d.business_hours,
   }
   const was = old ? splitSeconds(old.auto_close_after) : null
   if (!was || was.hours !== (Number(d.hours) || 0) || was.minutes !== (Number(d.minutes) || 0)) {
