@@ -17,6 +17,9 @@ type dialect interface {
 	// messageSearch is a subquery yielding conversation ids whose messages
 	// match the full-text query in parameter $n.
 	messageSearch(n string) string
+	// messageIn is a condition true when conversation conv has a message
+	// matching $n, tested per conversation (search.go, broad plan).
+	messageIn(conv, n string) string
 	// contactSearch is a subquery yielding contact ids matching $n.
 	contactSearch(n string) string
 	// ftsQuery turns what a user typed into the dialect's query syntax, or
@@ -36,6 +39,15 @@ func (sqliteDialect) name() string { return "sqlite" }
 func (sqliteDialect) forUpdate() string { return "" }
 func (sqliteDialect) messageSearch(n string) string {
 	return `SELECT conversation_id FROM message_fts WHERE message_fts MATCH ` + n
+}
+
+// messageIn: FTS5 cannot look up by conversation (an UNINDEXED column), so
+// the matching rowids are collected once per statement (SQLite materialises
+// an uncorrelated IN list, rowids only: no content row read) and each
+// conversation's messages are probed against them.
+func (sqliteDialect) messageIn(conv, n string) string {
+	return `EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ` + conv +
+		` AND m.rowid IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ` + n + `))`
 }
 func (sqliteDialect) contactSearch(n string) string {
 	return `SELECT contact_id FROM contact_fts WHERE contact_fts MATCH ` + n
@@ -66,6 +78,10 @@ func (postgresDialect) name() string { return "postgres" }
 func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 func (postgresDialect) messageSearch(n string) string {
 	return `SELECT conversation_id FROM messages WHERE tsv @@ to_tsquery('simple', ` + n + `)`
+}
+func (postgresDialect) messageIn(conv, n string) string {
+	return `EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ` + conv +
+		` AND m.tsv @@ to_tsquery('simple', ` + n + `))`
 }
 func (postgresDialect) contactSearch(n string) string {
 	return `SELECT id FROM contacts WHERE tsv @@ to_tsquery('simple', ` + n + `)`

@@ -75,6 +75,9 @@ type Store struct {
 	onOutbox func()
 	stmts    *stmtCache // SQLite writer only; nil on PostgreSQL
 	commits  *committer // SQLite group commit; nil on PostgreSQL or when off
+	// broad: matching messages from which a search walks the list's order
+	// (search.go); 0 is broadSearch. Tests lower it to run both plans.
+	broad int
 }
 
 // Open connects to the database chosen by opts and applies migrations.
