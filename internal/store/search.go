@@ -38,7 +38,7 @@ func (s *Store) search(ctx context.Context, w *where, q string) error {
 	if s.broad != 0 {
 		limit = max(s.broad, 0) // tests: below 0, always broad
 	}
-	probe := `SELECT count(*) FROM (` + s.d.messageSearch("$1") + ` LIMIT ` + strconv.Itoa(limit) + `) AS x`
+	probe := `SELECT count(*) FROM (` + s.d.messageMatches("$1") + ` LIMIT ` + strconv.Itoa(limit) + `) AS x`
 	if err := s.r.QueryRowContext(ctx, probe, fq).Scan(&n); err != nil {
 		return fmt.Errorf("store: search: %w", err)
 	}
