@@ -1,4 +1,4 @@
-package main
+package bench
 
 // The real-time runs (realtime, ceiling, idle, monitors) drive a whole
 // Relevo node the way production does: customers' messages through the
