@@ -197,17 +197,21 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 		return res, err
 	}
 	cpu0, wall0 := procCPU(), time.Now()
+	prog := startProgress(t.name, n, start, c.warmup+c.duration)
 	pace(ctx, start, n, float64(c.rate), c.senders, func(i int) {
 		s := time.Since(start)
 		_, err := postInbound(ctx, t.api[i%len(t.api)], t.channelID, t.contacts[i%len(t.contacts)], run+"-"+strconv.Itoa(i), messageText(i))
 		a := time.Since(start)
 		if err != nil {
 			failed.Add(1)
+			prog.failed.Add(1)
 			errOnce.Do(func() { res.firstErr = err })
 			return
 		}
 		sent[i], accepted[i] = int64(s), int64(a)
+		prog.accepted.Add(1)
 	})
+	prog.stop()
 	// Frames still on their way: wait until every accepted message has
 	// reached every socket still open, or the drain time is up.
 	for deadline := time.Now().Add(c.drain); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
