@@ -22,7 +22,11 @@ func runRealtime(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "relevo-bench realtime: %s\n", machine())
-	r, err := relevoFanout(ctx, c)
+	run := relevoFanout
+	if c.url != "" {
+		run = remoteFanout
+	}
+	r, err := run(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -107,7 +111,11 @@ func runCeiling(ctx context.Context, args []string, out io.Writer) error {
 	if !*withRelevo {
 		return nil
 	}
-	rr, err := relevoFanout(ctx, c)
+	run := relevoFanout
+	if c.url != "" {
+		run = remoteFanout
+	}
+	rr, err := run(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,8 @@ type fanoutConfig struct {
 	duration, warmup, drain               time.Duration
 	cpuprofile, databaseURL               string
 	decode                                bool
+	// A running server instead of a node of the bench's own (remote.go).
+	url, token, channel, email, password string
 }
 
 func fanoutFlags(name string, c *fanoutConfig) *flag.FlagSet {
@@ -40,10 +42,14 @@ func fanoutFlags(name string, c *fanoutConfig) *flag.FlagSet {
 	fs.StringVar(&c.databaseURL, "database-url", "", "run the node on PostgreSQL, in a fresh schema of this server (dropped after); empty: SQLite")
 	fs.BoolVar(&c.decode, "decode", true, "agents decode every frame (rtclient Read); false: they only look for the "+
 		"message in the raw bytes (ReadRaw), leaving more of the shared CPU to the server")
+	remoteFlags(fs, c)
 	return fs
 }
 
 func (c fanoutConfig) check() error {
+	if err := c.checkRemote(); err != nil {
+		return err
+	}
 	switch {
 	case c.sockets < 1 || c.sockets > 5000:
 		return errors.New("-sockets must be 1..5000")
@@ -64,6 +70,7 @@ type fanoutTarget struct {
 	api                   []*rtclient.Client // one per token; message i uses api[i % len]
 	emails                []string           // one socket each
 	contacts              []string           // message i goes to contacts[i % len]
+	password              string             // of every email; "" is the bench's own users'
 }
 
 type fanoutResult struct {
@@ -148,7 +155,11 @@ func casMax(v *atomic.Int64, x int64) {
 // monotonic clock, taken right after the client returns.
 func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResult, error) {
 	res := fanoutResult{name: t.name}
-	clients, err := connectAll(ctx, t.base, t.emails, 16, nil)
+	password := t.password
+	if password == "" {
+		password = rtPassword
+	}
+	clients, err := connectAllAs(ctx, t.base, t.emails, password, 16, nil)
 	if err != nil {
 		return res, err
 	}
