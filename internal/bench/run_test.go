@@ -22,7 +22,7 @@ func TestCeilingRunReportsBothPipelinesAndTheRatio(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
-	err := Run(ctx, []string{"ceiling", "-sockets", "2", "-rate", "20", "-duration", "1s", "-warmup", "0s",
+	err := Run(ctx, []string{"ceiling", "-sockets", "2", "-supervisors", "2", "-rate", "20", "-duration", "1s", "-warmup", "0s",
 		"-conversations", "3", "-senders", "2"}, &out)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
@@ -39,7 +39,11 @@ func TestCeilingRunReportsBothPipelinesAndTheRatio(t *testing.T) {
 			t.Errorf("accepted %s of %s, failed %s: want all of at least one", m[1], m[2], m[3])
 		}
 	}
-	for _, want := range []string{"accept → first agent socket", "send → accept (HTTP inbound)", "ceiling ratio, Relevo ÷ bare"} {
+	if n := bytes.Count(out.Bytes(), []byte("messages some supervisor socket missed: 0\n")); n != 3 {
+		t.Errorf("%d runs where the supervisor sockets missed nothing, want 3:\n%s", n, report)
+	}
+	for _, want := range []string{"accept → first agent socket", "send → accept (HTTP inbound)", "ceiling ratio, Relevo ÷ bare",
+		"accept → last of 2 supervisor sockets"} {
 		if !bytes.Contains(out.Bytes(), []byte(want)) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
