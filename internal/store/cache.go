@@ -93,6 +93,11 @@ func (s *Store) settingsChanged() error {
 	return s.notices.Publish()
 }
 
+// ForgetSettings drops the cached settings on every node, for rows changed
+// behind the store's back (an operator's SQL; tests' storetest.DB.Exec),
+// which the cache cannot see otherwise.
+func (s *Store) ForgetSettings() error { return s.settingsChanged() }
+
 func (s *Store) cachedChannel(ctx context.Context, id string) (desk.Channel, error) {
 	return cached(s, ctx, func(c *settingsCache) *map[string]desk.Channel { return &c.channels }, id,
 		func() (desk.Channel, error) { return getChannel(ctx, s.r, id) })
