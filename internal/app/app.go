@@ -84,12 +84,17 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		return nil, err
 	}
 	a.Outbox = &jobs.Outbox{Log: a.Log}
+	notices, err := a.Bus.WatchSettings()
+	if err != nil {
+		a.Bus.Close()
+		return nil, err
+	}
 	publish := a.Bus.Publish
 	if opt.WrapPublish != nil {
 		publish = opt.WrapPublish(publish)
 	}
 	a.Store, err = store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Clock: a.Clock,
-		LockMax: cfg.LockMax, Synchronous: cfg.SQLiteSync, OnCommit: publish, OnOutbox: a.Outbox.Kick})
+		LockMax: cfg.LockMax, Synchronous: cfg.SQLiteSync, OnCommit: publish, OnOutbox: a.Outbox.Kick, Notices: notices})
 	if err != nil {
 		a.Bus.Close()
 		return nil, err

@@ -15,6 +15,8 @@ Usage:
   relevo serve [flags]    start the server (relevo serve -h lists the flags)
   relevo migrate [flags]  apply database migrations and exit
   relevo version          print the version
+  relevo bench [flags]    measure: API-channel messages to agent sockets on a node of its
+                          own against a bare pipeline, same run (relevo bench -h lists the flags)
 `
 
 // Main runs the command line.

@@ -144,6 +144,9 @@ func (s *Store) UpdateBot(ctx context.Context, id string, p BotPatch) (desk.Bot,
 		out, err = getBot(ctx, t.tx, id)
 		return err
 	})
+	if err == nil {
+		err = s.settingsChanged()
+	}
 	return out, err
 }
 

@@ -85,12 +85,15 @@ func (s *Store) UpdateChannel(ctx context.Context, id string, p ChannelPatch) (d
 		out, err = getChannel(ctx, t.tx, id)
 		return err
 	})
+	if err == nil {
+		err = s.settingsChanged()
+	}
 	return out, err
 }
 
-// GetChannel reads a channel.
+// GetChannel reads a channel, from memory when it can (cache.go).
 func (s *Store) GetChannel(ctx context.Context, id string) (desk.Channel, error) {
-	return getChannel(ctx, s.r, id)
+	return s.cachedChannel(ctx, id)
 }
 
 // ListChannels lists channels by name: all when botIDs is nil, else those

@@ -82,7 +82,7 @@ func (s *Store) Inbound(ctx context.Context, channelID string, ic InboundContact
 	if err != nil {
 		return res, err
 	}
-	bot, err := getBotSettings(ctx, s.r, ch.BotID) // members not needed
+	bot, err := s.cachedBotSettings(ctx, ch.BotID) // members not needed
 	if err != nil {
 		return res, err
 	}

@@ -37,7 +37,7 @@ type ConversationFilter struct {
 	// handler sets it; the main list stays scoped.
 	ContactHistory bool
 	Protocol       string
-	Query          string // full-text over messages and contact name/phone
+	Query          string // full-text over messages and contact name/phone (search.go)
 	Unread         *bool
 	From, To       *time.Time // created between
 	UpdatedAfter   *time.Time
@@ -69,6 +69,11 @@ func (s *Store) ListConversations(ctx context.Context, actor desk.Actor, f Conve
 		return nil, "", err
 	}
 	s.filter(w, f)
+	if f.Query != "" {
+		if err := s.search(ctx, w, f.Query); err != nil {
+			return nil, "", err
+		}
+	}
 	if keyed && after != nil {
 		at := w.arg(after.at)
 		w.add("(c.last_message_at < " + at + " OR (c.last_message_at = " + at + " AND c.id < " + w.arg(after.id) + "))")
@@ -172,19 +177,6 @@ func (s *Store) filter(w *where, f ConversationFilter) {
 	}
 	if f.Protocol != "" {
 		w.add("c.protocol = " + w.arg(f.Protocol))
-	}
-	if f.Query != "" {
-		fq := s.d.ftsQuery(f.Query)
-		proto := w.arg(f.Query)
-		cond := "c.protocol = " + proto
-		if fq != "" {
-			p := w.arg(fq)
-			// One list of matching ids, built once: as an OR of three
-			// conditions SQLite ran each search twice (docs/PERFORMANCE.md).
-			cond = "c.id IN (" + s.d.messageSearch(p) + " UNION SELECT cs.id FROM conversations cs WHERE cs.contact_id IN (" +
-				s.d.contactSearch(p) + ") UNION SELECT cp.id FROM conversations cp WHERE cp.protocol = " + proto + ")"
-		}
-		w.add(cond)
 	}
 	if f.From != nil {
 		w.add("c.created_at >= " + w.arg(ms(*f.From)))

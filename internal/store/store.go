@@ -55,6 +55,9 @@ type Options struct {
 	// OnOutbox, when set, is called after a commit that queued outbound
 	// work, so a worker picks it up now instead of at its next poll.
 	OnOutbox func()
+	// Notices, when set, keeps the settings cache of every node in step
+	// (cache.go); nil with a single node.
+	Notices SettingsNotices
 	// Synchronous is SQLite's durability: "full" (the default; a commit
 	// is on disk when acknowledged, power loss included) or "normal" (a
 	// commit survives a crash of the process, not of the machine).
@@ -75,12 +78,19 @@ type Store struct {
 	onOutbox func()
 	stmts    *stmtCache // SQLite writer only; nil on PostgreSQL
 	commits  *committer // SQLite group commit; nil on PostgreSQL or when off
+	// broad: matching messages from which a search walks the list's order
+	// (search.go); 0 is broadSearch. Tests lower it to run both plans.
+	broad int
+	// cache holds hot settings rows (cache.go); notices keeps the nodes'
+	// caches in step (nil: a single node).
+	cache   settingsCache
+	notices SettingsNotices
 }
 
 // Open connects to the database chosen by opts and applies migrations.
 func Open(ctx context.Context, opts Options) (*Store, error) {
 	s := &Store{clock: opts.Clock, ids: opts.IDs, lockMax: opts.LockMax,
-		onCommit: opts.OnCommit, onOutbox: opts.OnOutbox}
+		onCommit: opts.OnCommit, onOutbox: opts.OnOutbox, notices: opts.Notices}
 	if s.clock == nil {
 		s.clock = clock.System{}
 	}

@@ -75,9 +75,14 @@ func (s *Store) CreateTokenRate(ctx context.Context, name, botID, createdBy, tok
 }
 
 // TokenByHash finds the live token stored under hash; revoked tokens are
-// not found.
+// not found. Served from memory when it can (cache.go).
 func (s *Store) TokenByHash(ctx context.Context, hash string) (Token, error) {
-	tok, err := scanToken(s.r.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM tokens
+	return cached(s, ctx, func(c *settingsCache) *map[string]Token { return &c.tokens }, hash,
+		func() (Token, error) { return tokenByHash(ctx, s.r, hash) })
+}
+
+func tokenByHash(ctx context.Context, r querier, hash string) (Token, error) {
+	tok, err := scanToken(r.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM tokens
 		WHERE token_hash = $1 AND revoked_at IS NULL`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return tok, desk.NotFound("token")
@@ -96,7 +101,7 @@ func (s *Store) ListTokens(ctx context.Context) ([]Token, error) {
 
 // RevokeToken ends a token; the row stays so the audit trail does.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
-	return s.tx(ctx, func(t *txn) error {
+	err := s.tx(ctx, func(t *txn) error {
 		res, err := t.exec(`UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, id, ms(t.now))
 		if err != nil {
 			return fmt.Errorf("store: revoke token: %w", err)
@@ -106,6 +111,10 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return s.settingsChanged()
 }
 
 // SetTokenRate changes a live token's own rate limit (nil: back to the
@@ -127,6 +136,9 @@ func (s *Store) SetTokenRate(ctx context.Context, id string, rateLimit *int) (To
 		}
 		return nil
 	})
+	if err == nil {
+		err = s.settingsChanged()
+	}
 	return tok, err
 }
 

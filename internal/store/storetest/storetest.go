@@ -141,6 +141,11 @@ func (db *DB) Exec(t testing.TB, query string, args ...any) {
 	if _, err := raw.Exec(query, args...); err != nil {
 		t.Fatalf("storetest: exec %q: %v", query, err)
 	}
+	// Written behind the store's back, as if before it started: it must
+	// not answer from settings it cached earlier (cache.go).
+	if err := db.Store.ForgetSettings(); err != nil {
+		t.Fatalf("storetest: exec: %v", err)
+	}
 }
 
 // EachWithOptions is Each with store options adjusted by opt (OnCommit,

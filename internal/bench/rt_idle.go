@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -160,8 +160,9 @@ func startIdleClients(ctx context.Context, base string, sockets, per int, timeou
 	ready := make(chan error)
 	for k, from := 0, 0; from < sockets; k, from = k+1, from+per {
 		to := min(from+per, sockets)
-		cmd := exec.Command(exe, idleClientsCmd, "-base", base, "-from", strconv.Itoa(from), "-to", strconv.Itoa(to),
+		args := append(append([]string{}, SelfArgs...), idleClientsCmd, "-base", base, "-from", strconv.Itoa(from), "-to", strconv.Itoa(to),
 			"-src", fmt.Sprintf("127.0.0.%d", 2+k), "-timeout", timeout.String())
+		cmd := exec.Command(exe, args...)
 		cmd.Stderr = os.Stderr
 		stdin, err := cmd.StdinPipe()
 		if err != nil {

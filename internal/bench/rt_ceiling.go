@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -22,7 +22,11 @@ func runRealtime(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "relevo-bench realtime: %s\n", machine())
-	r, err := relevoFanout(ctx, c)
+	run := relevoFanout
+	if c.url != "" {
+		run = remoteFanout
+	}
+	r, err := run(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -43,6 +47,10 @@ func relevoFanout(ctx context.Context, c fanoutConfig) (fanoutResult, error) {
 	if err != nil {
 		return fanoutResult{}, err
 	}
+	sups, err := n.users(ctx, "supervisor", c.supervisors, desk.RoleSupervisor)
+	if err != nil {
+		return fanoutResult{}, err
+	}
 	tokens, err := n.tokens(ctx, (c.rate+49)/50) // ≤ 50 requests/s each, half the API's per-token limit
 	if err != nil {
 		return fanoutResult{}, err
@@ -59,7 +67,7 @@ func relevoFanout(ctx context.Context, c fanoutConfig) (fanoutResult, error) {
 		name = "relevo (PostgreSQL)"
 	}
 	return runFanout(ctx, fanoutTarget{name: name, base: n.url(), channelID: n.ch.ID,
-		api: apiClients(n.url(), tokens, c.senders), emails: emails, contacts: contacts}, c)
+		api: apiClients(n.url(), tokens, c.senders), emails: emails, contacts: contacts, supEmails: sups}, c)
 }
 
 // runCeiling is `relevo-bench ceiling`: the same run against a bare
@@ -84,6 +92,10 @@ func runCeiling(ctx context.Context, args []string, out io.Writer) error {
 	for i := range contacts {
 		contacts[i] = fmt.Sprintf("waiting-%d", i)
 	}
+	sups := make([]string, c.supervisors) // the bare server sends every socket everything
+	for i := range sups {
+		sups[i] = fmt.Sprintf("bare-supervisor-%d@bench.test", i)
+	}
 	var bares []fanoutResult
 	for _, batch := range []bool{false, true} {
 		b, err := startBare(batch)
@@ -95,7 +107,7 @@ func runCeiling(ctx context.Context, args []string, out io.Writer) error {
 			name = "bare coder/websocket broadcast, queued frames in one write"
 		}
 		r, err := runFanout(ctx, fanoutTarget{name: name, base: b.url(), channelID: "bare",
-			api: apiClients(b.url(), []string{"bare"}, c.senders), emails: emails, contacts: contacts}, c)
+			api: apiClients(b.url(), []string{"bare"}, c.senders), emails: emails, contacts: contacts, supEmails: sups}, c)
 		b.close()
 		if err != nil {
 			return err
@@ -107,7 +119,11 @@ func runCeiling(ctx context.Context, args []string, out io.Writer) error {
 	if !*withRelevo {
 		return nil
 	}
-	rr, err := relevoFanout(ctx, c)
+	run := relevoFanout
+	if c.url != "" {
+		run = remoteFanout
+	}
+	rr, err := run(ctx, c)
 	if err != nil {
 		return err
 	}

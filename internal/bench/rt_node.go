@@ -1,4 +1,4 @@
-package main
+package bench
 
 // The real-time runs (realtime, ceiling, idle, monitors) drive a whole
 // Relevo node the way production does: customers' messages through the
@@ -184,6 +184,12 @@ func postInbound(ctx context.Context, c *rtclient.Client, channelID, contact, ms
 // called with each client right after its hello (to start reading it
 // before the server's first ping, 25 s on).
 func connectAll(ctx context.Context, base string, emails []string, workers int, then func(*rtclient.Client)) ([]*rtclient.Client, error) {
+	return connectAllAs(ctx, base, emails, rtPassword, workers, then)
+}
+
+// connectAllAs is connectAll with one password for every login (a server
+// the bench did not set up: --url).
+func connectAllAs(ctx context.Context, base string, emails []string, password string, workers int, then func(*rtclient.Client)) ([]*rtclient.Client, error) {
 	out := make([]*rtclient.Client, len(emails))
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -198,7 +204,7 @@ func connectAll(ctx context.Context, base string, emails []string, workers int, 
 				if i >= len(emails) || ctx.Err() != nil {
 					return
 				}
-				c, err := connectOne(ctx, base, emails[i])
+				c, err := connectOne(ctx, base, emails[i], password)
 				if err != nil {
 					mu.Lock()
 					firstErr = errors.Join(firstErr, fmt.Errorf("%s: %w", emails[i], err))
@@ -224,10 +230,10 @@ func connectAll(ctx context.Context, base string, emails []string, workers int, 
 	return out, nil
 }
 
-func connectOne(ctx context.Context, base, email string) (*rtclient.Client, error) {
+func connectOne(ctx context.Context, base, email, password string) (*rtclient.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	c, err := rtclient.Login(ctx, base, email, rtPassword)
+	c, err := rtclient.Login(ctx, base, email, password)
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
 	}

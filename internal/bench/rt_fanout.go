@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -22,14 +22,19 @@ import (
 // fanoutConfig are the flags of the realtime and ceiling runs.
 type fanoutConfig struct {
 	sockets, rate, conversations, senders int
+	supervisors                           int // sockets of supervisors of the bot, beside the agents'
 	duration, warmup, drain               time.Duration
 	cpuprofile, databaseURL               string
 	decode                                bool
+	// A running server instead of a node of the bench's own (remote.go).
+	url, token, channel, email, password string
+	supervisorEmail                      string
 }
 
 func fanoutFlags(name string, c *fanoutConfig) *flag.FlagSet {
 	fs := flag.NewFlagSet("relevo-bench "+name, flag.ContinueOnError)
 	fs.IntVar(&c.sockets, "sockets", 500, "agent sockets connected (one agent user each)")
+	fs.IntVar(&c.supervisors, "supervisors", 0, "supervisor sockets beside the agents' (they see every message of the bot)")
 	fs.IntVar(&c.rate, "rate", 500, "customer messages a second, through POST /api/v1/channels/{id}/inbound")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "length of the measured part")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "traffic at the same rate before, not measured")
@@ -40,13 +45,17 @@ func fanoutFlags(name string, c *fanoutConfig) *flag.FlagSet {
 	fs.StringVar(&c.databaseURL, "database-url", "", "run the node on PostgreSQL, in a fresh schema of this server (dropped after); empty: SQLite")
 	fs.BoolVar(&c.decode, "decode", true, "agents decode every frame (rtclient Read); false: they only look for the "+
 		"message in the raw bytes (ReadRaw), leaving more of the shared CPU to the server")
+	remoteFlags(fs, c)
 	return fs
 }
 
 func (c fanoutConfig) check() error {
+	if err := c.checkRemote(); err != nil {
+		return err
+	}
 	switch {
-	case c.sockets < 1 || c.sockets > 5000:
-		return errors.New("-sockets must be 1..5000")
+	case c.sockets < 1 || c.sockets > 5000 || c.supervisors < 0 || c.supervisors > 1000:
+		return errors.New("-sockets must be 1..5000, -supervisors 0..1000")
 	case c.rate < 1 || c.rate > 5000:
 		return errors.New("-rate must be 1..5000")
 	case c.duration <= 0 || c.duration > 10*time.Minute || c.warmup < 0 || c.warmup > time.Minute:
@@ -64,6 +73,8 @@ type fanoutTarget struct {
 	api                   []*rtclient.Client // one per token; message i uses api[i % len]
 	emails                []string           // one socket each
 	contacts              []string           // message i goes to contacts[i % len]
+	password              string             // of every email; "" is the bench's own users'
+	supEmails             []string           // supervisors, one socket each
 }
 
 type fanoutResult struct {
@@ -74,6 +85,8 @@ type fanoutResult struct {
 	first, last, http         []time.Duration
 	sendLast                  []time.Duration // from the request's start: positive, comparable across servers
 	early, incomplete, closed int
+	supLast                   []time.Duration // accept → last supervisor socket
+	supIncomplete             int             // messages some supervisor socket missed
 	frames                    int64
 	frameData                 int
 	span                      time.Duration
@@ -148,9 +161,20 @@ func casMax(v *atomic.Int64, x int64) {
 // monotonic clock, taken right after the client returns.
 func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResult, error) {
 	res := fanoutResult{name: t.name}
-	clients, err := connectAll(ctx, t.base, t.emails, 16, nil)
+	password := t.password
+	if password == "" {
+		password = rtPassword
+	}
+	clients, err := connectAllAs(ctx, t.base, t.emails, password, 16, nil)
 	if err != nil {
 		return res, err
+	}
+	var sups []*rtclient.Client
+	if len(t.supEmails) > 0 {
+		if sups, err = connectAllAs(ctx, t.base, t.supEmails, password, 16, nil); err != nil {
+			closeAll(clients)
+			return res, err
+		}
 	}
 	n := int(float64(c.rate) * (c.warmup + c.duration).Seconds())
 	skip := int(float64(c.rate) * c.warmup.Seconds())
@@ -159,33 +183,41 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 	for i := range first {
 		first[i].Store(math.MaxInt64)
 	}
-	var closed atomic.Int32
+	supCount, supLast := make([]atomic.Int32, n), make([]atomic.Int64, n)
+	var closed, supClosed atomic.Int32
 	var frameData atomic.Int64
 	start := time.Now().Add(200 * time.Millisecond)
 	// The readers stop when the sockets are closed at the end.
 	var stopping atomic.Bool
 	var readers sync.WaitGroup
+	read := func(cl *rtclient.Client, count []atomic.Int32, first, last []atomic.Int64, closed *atomic.Int32) {
+		defer readers.Done()
+		for {
+			data, err := readMessage(cl, c.decode)
+			now := int64(time.Since(start))
+			if err != nil {
+				if !stopping.Load() {
+					closed.Add(1)
+				}
+				return
+			}
+			if i := messageIndex(data); i >= 0 && i < n {
+				count[i].Add(1)
+				if first != nil {
+					casMin(&first[i], now)
+				}
+				casMax(&last[i], now)
+				frameData.CompareAndSwap(0, int64(len(data)))
+			}
+		}
+	}
 	for _, cl := range clients {
 		readers.Add(1)
-		go func() {
-			defer readers.Done()
-			for {
-				data, err := readMessage(cl, c.decode)
-				now := int64(time.Since(start))
-				if err != nil {
-					if !stopping.Load() {
-						closed.Add(1)
-					}
-					return
-				}
-				if i := messageIndex(data); i >= 0 && i < n {
-					count[i].Add(1)
-					casMin(&first[i], now)
-					casMax(&last[i], now)
-					frameData.CompareAndSwap(0, int64(len(data)))
-				}
-			}
-		}()
+		go read(cl, count, first, last, &closed)
+	}
+	for _, cl := range sups {
+		readers.Add(1)
+		go read(cl, supCount, nil, supLast, &supClosed)
 	}
 
 	sent, accepted := make([]int64, n), make([]int64, n)
@@ -197,23 +229,28 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 		return res, err
 	}
 	cpu0, wall0 := procCPU(), time.Now()
+	prog := startProgress(t.name, n, start, c.warmup+c.duration)
 	pace(ctx, start, n, float64(c.rate), c.senders, func(i int) {
 		s := time.Since(start)
 		_, err := postInbound(ctx, t.api[i%len(t.api)], t.channelID, t.contacts[i%len(t.contacts)], run+"-"+strconv.Itoa(i), messageText(i))
 		a := time.Since(start)
 		if err != nil {
 			failed.Add(1)
+			prog.failed.Add(1)
 			errOnce.Do(func() { res.firstErr = err })
 			return
 		}
 		sent[i], accepted[i] = int64(s), int64(a)
+		prog.accepted.Add(1)
 	})
+	prog.stop()
 	// Frames still on their way: wait until every accepted message has
 	// reached every socket still open, or the drain time is up.
 	for deadline := time.Now().Add(c.drain); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		done := true
 		for i := range n {
-			if accepted[i] != 0 && int(count[i].Load()) < len(clients)-int(closed.Load()) {
+			if accepted[i] != 0 && (int(count[i].Load()) < len(clients)-int(closed.Load()) ||
+				int(supCount[i].Load()) < len(sups)-int(supClosed.Load())) {
 				done = false
 				break
 			}
@@ -226,9 +263,10 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 	stopProfile()
 	stopping.Store(true)
 	closeAll(clients)
+	closeAll(sups)
 	readers.Wait()
 
-	res.scheduled, res.failed, res.closed = n-skip, int(failed.Load()), int(closed.Load())
+	res.scheduled, res.failed, res.closed = n-skip, int(failed.Load()), int(closed.Load()+supClosed.Load())
 	res.frameData = int(frameData.Load())
 	for i := range n {
 		if accepted[i] != 0 {
@@ -244,6 +282,13 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 		res.accepted++
 		lastAccept = max(lastAccept, accepted[i])
 		res.http = append(res.http, time.Duration(accepted[i]-sent[i]))
+		if len(sups) > 0 {
+			if int(supCount[i].Load()) < len(sups) {
+				res.supIncomplete++
+			} else {
+				res.supLast = append(res.supLast, time.Duration(supLast[i].Load()-accepted[i]))
+			}
+		}
 		k := int(count[i].Load())
 		res.frames += int64(k)
 		if k == 0 {
@@ -284,12 +329,16 @@ func printFanout(out io.Writer, r fanoutResult, c fanoutConfig) bool {
 	}
 	fmt.Fprintf(out, "\n%s: %d agent sockets (%s), %d msg/s for %v (after %v warm-up), %d waiting conversations, %d senders\n",
 		r.name, c.sockets, client, c.rate, c.duration, c.warmup, c.conversations, c.senders)
-	printLatency(out, []row{
+	rows := []row{
 		{name: "accept → first agent socket", d: r.first, limit: target},
 		{name: fmt.Sprintf("accept → last of %d agent sockets", c.sockets), d: r.last, limit: target},
 		{name: "send → accept (HTTP inbound)", d: r.http},
 		{name: fmt.Sprintf("send → last of %d agent sockets", c.sockets), d: r.sendLast},
-	})
+	}
+	if c.supervisors > 0 {
+		rows = append(rows, row{name: fmt.Sprintf("accept → last of %d supervisor sockets", c.supervisors), d: r.supLast})
+	}
+	printLatency(out, rows)
 	okRate := r.rate() >= 0.98*float64(c.rate)
 	verdict := map[bool]string{true: "pass", false: "FAIL"}
 	fmt.Fprintf(out, "messages/s achieved: %.0f of %d (%d of %d accepted, %d failed)   %s\n", r.rate(), c.rate,
@@ -301,6 +350,9 @@ func printFanout(out io.Writer, r fanoutResult, c fanoutConfig) bool {
 	fmt.Fprintf(out, "frames/s to sockets: %.0f (message.created, %d bytes of %s); frame before the 200: %d; "+
 		"messages some socket missed: %d; sockets closed by the server: %d\n",
 		r.frameRate(), r.frameData, size, r.early, r.incomplete, r.closed)
+	if c.supervisors > 0 {
+		fmt.Fprintf(out, "messages some supervisor socket missed: %d\n", r.supIncomplete)
+	}
 	if r.allAccepted > 0 && r.allFrames > 0 && r.wall > 0 {
 		// Client and server share the process: this is both, warm-up included.
 		fmt.Fprintf(out, "process CPU: %.2f of %d cores on average; %.2f ms per message, %.1f µs per frame delivered (client and server together)\n",
@@ -314,7 +366,7 @@ func printFanout(out io.Writer, r fanoutResult, c fanoutConfig) bool {
 		_, v := verdictSorted(d, target)
 		return v == "pass"
 	}
-	return okRate && lat(r.first) && lat(r.last) && r.incomplete == 0 && r.failed == 0
+	return okRate && lat(r.first) && lat(r.last) && r.incomplete == 0 && r.supIncomplete == 0 && r.failed == 0
 }
 
 func verdictSorted(d []time.Duration, limit map[string]time.Duration) (string, string) {
