@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -85,6 +86,11 @@ type Store struct {
 	// caches in step (nil: a single node).
 	cache   settingsCache
 	notices SettingsNotices
+	// touched is when this node last wrote a token's last_used_at (token
+	// id → time.Time): the cached token row keeps the value it was read
+	// with, so without this every request after the first minute would
+	// try the write again (tokens.go, TouchToken).
+	touched sync.Map
 }
 
 // Open connects to the database chosen by opts and applies migrations.

@@ -155,7 +155,10 @@ func (s *Store) TouchToken(ctx context.Context, tok Token) error {
 	if tok.LastUsedAt != nil && now.Sub(*tok.LastUsedAt) < TokenTouchEvery {
 		return nil
 	}
-	return s.tx(ctx, func(t *txn) error {
+	if at, ok := s.touched.Load(tok.ID); ok && now.Sub(at.(time.Time)) < TokenTouchEvery {
+		return nil
+	}
+	err := s.tx(ctx, func(t *txn) error {
 		_, err := t.exec(`UPDATE tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3)`,
 			tok.ID, ms(t.now), ms(t.now.Add(-TokenTouchEvery)))
 		if err != nil {
@@ -163,6 +166,10 @@ func (s *Store) TouchToken(ctx context.Context, tok Token) error {
 		}
 		return nil
 	})
+	if err == nil {
+		s.touched.Store(tok.ID, now)
+	}
+	return err
 }
 
 func scanToken(sc scanner) (Token, error) {
