@@ -88,6 +88,11 @@ func (s *Store) RotateBotSecret(ctx context.Context, botID string) (string, erro
 		}
 		return nil
 	})
+	if err == nil {
+		// Events are signed with the cached bot's secret: every node
+		// must drop it now.
+		err = s.settingsChanged()
+	}
 	return secret, err
 }
 
