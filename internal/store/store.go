@@ -62,6 +62,9 @@ type Options struct {
 	// SerialWrites turns SQLite's group commit off: each write is its own
 	// transaction. For measuring the difference (relevo-bench).
 	SerialWrites bool
+	// Trace, when set, counts the statements sent to the database
+	// (stmttrace.go): for tests and measurements.
+	Trace *StatementTrace
 }
 
 // Store is the database handle. Safe for concurrent use.
@@ -92,9 +95,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	var err error
 	if IsPostgresURL(opts.DatabaseURL) {
-		err = s.openPostgres(opts.DatabaseURL)
+		err = s.openPostgres(opts.DatabaseURL, opts.Trace)
 	} else {
-		err = s.openSQLite(opts.DataDir, opts.Synchronous)
+		err = s.openSQLite(opts.DataDir, opts.Synchronous, opts.Trace)
 		if err == nil && !opts.SerialWrites {
 			s.commits = newCommitter(s)
 		}
@@ -114,8 +117,8 @@ func IsPostgresURL(url string) bool {
 	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 }
 
-func (s *Store) openPostgres(url string) error {
-	db, err := sql.Open("pgx", url)
+func (s *Store) openPostgres(url string, tr *StatementTrace) error {
+	db, err := sqlOpen("pgx", url, tr)
 	if err != nil {
 		return fmt.Errorf("store: open postgres: %w", err)
 	}
@@ -129,7 +132,7 @@ func (s *Store) openPostgres(url string) error {
 // SynchronousModes are the values Options.Synchronous takes ("" is full).
 var SynchronousModes = []string{"full", "normal"}
 
-func (s *Store) openSQLite(dir, synchronous string) error {
+func (s *Store) openSQLite(dir, synchronous string, tr *StatementTrace) error {
 	if dir == "" {
 		dir = "data"
 	}
@@ -155,14 +158,14 @@ func (s *Store) openSQLite(dir, synchronous string) error {
 	// One writer connection: SQLite has one writer anyway, and queueing
 	// (the committer's, or database/sql's) is cheaper than SQLITE_BUSY retries. _txlock=immediate
 	// takes the write lock at BEGIN so a read-then-write never deadlocks.
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	w, err := sqlOpen("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate", tr)
 	if err != nil {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	r, err := sqlOpen("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)", tr)
 	if err != nil {
 		w.Close()
 		return fmt.Errorf("store: open sqlite readers: %w", err)
