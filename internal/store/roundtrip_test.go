@@ -18,8 +18,8 @@ import (
 // The ceilings are per dialect: SQLite's group commit wraps each request in
 // a savepoint (two statements more) and prepares statements it has not seen.
 var roundTripCeilings = map[string]struct{ inbound, assign int }{
-	"sqlite":   {inbound: 17, assign: 22},
-	"postgres": {inbound: 17, assign: 22},
+	"sqlite":   {inbound: 14, assign: 20},
+	"postgres": {inbound: 14, assign: 20},
 }
 
 func TestRoundTripsOfAnInboundMessageAndAnAssign(t *testing.T) {

@@ -77,6 +77,7 @@ type Store struct {
 	onCommit func([]desk.Change)
 	onOutbox func()
 	stmts    *stmtCache // SQLite writer only; nil on PostgreSQL
+	reads    querier    // the readers, through readCache on SQLite
 	commits  *committer // SQLite group commit; nil on PostgreSQL or when off
 }
 
@@ -126,6 +127,7 @@ func (s *Store) openPostgres(url string, tr *StatementTrace) error {
 	db.SetMaxIdleConns(16)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s.w, s.r, s.d = db, db, postgresDialect{}
+	s.reads = db
 	return nil
 }
 
@@ -175,6 +177,7 @@ func (s *Store) openSQLite(dir, synchronous string, tr *StatementTrace) error {
 	r.SetConnMaxLifetime(0)
 	s.w, s.r, s.d = w, r, sqliteDialect{}
 	s.stmts = newStmtCache()
+	s.reads = newReadCache(r)
 	return nil
 }
 
@@ -184,6 +187,9 @@ func (s *Store) Close() error {
 		s.commits.close()
 	}
 	var err error
+	if rc, ok := s.reads.(*readCache); ok {
+		rc.close()
+	}
 	if s.r != nil && s.r != s.w {
 		err = s.r.Close()
 	}
