@@ -169,14 +169,22 @@ const contactCols = `id, bot_id, name, phone, email, external_id, attributes, bl
 // readContact reads a contact through q, so transactions see their own
 // uncommitted contacts.
 func readContact(ctx context.Context, q querier, id string) (desk.Contact, error) {
+	c, err := scanContact(q.QueryRowContext(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, desk.NotFound("contact")
+	}
+	return c, err
+}
+
+// scanContact scans contactCols; sql.ErrNoRows is returned as is.
+func scanContact(row scanner) (desk.Contact, error) {
 	var c desk.Contact
 	var attrs string
 	var blocked int
 	var created int64
-	err := q.QueryRowContext(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = $1`, id).
-		Scan(&c.ID, &c.BotID, &c.Name, &c.Phone, &c.Email, &c.ExternalID, &attrs, &blocked, &created)
+	err := row.Scan(&c.ID, &c.BotID, &c.Name, &c.Phone, &c.Email, &c.ExternalID, &attrs, &blocked, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, desk.NotFound("contact")
+		return c, err
 	}
 	if err != nil {
 		return c, fmt.Errorf("store: read contact: %w", err)

@@ -238,30 +238,27 @@ func (t *txn) inboundBlocked(ch desk.Channel, contact desk.Contact, m *desk.Mess
 // new one in phase bot. Two messages racing for a new conversation meet at
 // the one-open-per-contact index; the loser reads the winner's row.
 func (t *txn) openConversation(ch desk.Channel, bot desk.Bot, contact desk.Contact) (desk.Conversation, bool, error) {
-	find := func() (string, error) {
-		var id string
-		err := t.queryRow(`SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2 AND phase <> 'closed'`,
-			contact.ID, ch.ID).Scan(&id)
-		return id, err
+	// Found with its row in one statement (one round trip on PostgreSQL).
+	find := func() (desk.Conversation, error) {
+		return t.s.conversationWhere(t.ctx, t.tx, `c.contact_id = $2 AND c.channel_id = $3 AND c.phase <> 'closed'`,
+			"", contact.ID, ch.ID)
 	}
-	id, err := find()
+	c, err := find()
 	if err == nil {
-		c, err := t.s.getConversation(t.ctx, t.tx, id, "")
-		return c, false, err
+		return c, false, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return desk.Conversation{}, false, err
 	}
-	c, err := t.insertConversation(ch, contact, desk.PhaseBot)
+	c, err = t.insertConversation(ch, contact, desk.PhaseBot)
 	if err != nil {
 		return c, false, err
 	}
 	if c.ID == "" {
-		if id, err = find(); err != nil {
+		if c, err = find(); err != nil {
 			return c, false, fmt.Errorf("store: open conversation: %w", err)
 		}
-		c, err := t.s.getConversation(t.ctx, t.tx, id, "")
-		return c, false, err
+		return c, false, nil
 	}
 	return c, true, nil
 }
@@ -294,11 +291,13 @@ func (t *txn) insertConversation(ch desk.Channel, contact desk.Contact, phase de
 // contactFor finds the contact behind a channel identity, creating it on
 // first contact, and fills in details the channel now knows.
 func (t *txn) contactFor(ch desk.Channel, ic InboundContact) (desk.Contact, error) {
-	var id string
-	err := t.queryRow(`SELECT contact_id FROM contact_identities WHERE channel_id = $1 AND external_id = $2`,
-		ch.ID, ic.ExternalID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		id = t.s.ids.New()
+	// The contact is found with its row, and filled in with RETURNING: one
+	// statement either way (a round trip each on PostgreSQL).
+	c, err := scanContact(t.queryRow(`SELECT `+prefixed("ct.", contactCols)+` FROM contact_identities i
+		JOIN contacts ct ON ct.id = i.contact_id WHERE i.channel_id = $1 AND i.external_id = $2`, ch.ID, ic.ExternalID))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		id := t.s.ids.New()
 		name := ic.Name
 		if name == "" {
 			name = ic.Phone
@@ -311,21 +310,37 @@ func (t *txn) contactFor(ch desk.Channel, ic InboundContact) (desk.Contact, erro
 			ch.ID, ic.ExternalID, id); err != nil {
 			return desk.Contact{}, fmt.Errorf("store: insert identity: %w", err)
 		}
-	} else if err != nil {
+		if c, err = readContact(t.ctx, t.tx, id); err != nil {
+			return c, err
+		}
+	case err != nil:
 		return desk.Contact{}, fmt.Errorf("store: find contact: %w", err)
-	} else if ic.Name != "" || ic.Phone != "" || ic.Email != "" {
+	case fillsGaps(c, ic):
 		// Fill gaps only: what an agent corrected is never overwritten.
-		if _, err := t.exec(`UPDATE contacts SET
+		c, err = scanContact(t.queryRow(`UPDATE contacts SET
 			name = CASE WHEN name = '' OR name = phone THEN COALESCE(NULLIF($2, ''), name) ELSE name END,
 			phone = CASE WHEN phone = '' THEN $3 ELSE phone END,
 			email = CASE WHEN email = '' THEN $4 ELSE email END
-			WHERE id = $1`, id, ic.Name, ic.Phone, ic.Email); err != nil {
+			WHERE id = $1 RETURNING `+contactCols, c.ID, ic.Name, ic.Phone, ic.Email))
+		if err != nil {
 			return desk.Contact{}, fmt.Errorf("store: update contact: %w", err)
 		}
 	}
-	c, err := readContact(t.ctx, t.tx, id)
-	if err != nil {
-		return c, err
-	}
 	return c, t.setLanguage(&c, ic.Language)
+}
+
+// fillsGaps reports whether ic fills a detail c lacks (contactFor's UPDATE
+// would change the row): a contact writing again costs no write.
+func fillsGaps(c desk.Contact, ic InboundContact) bool {
+	return (ic.Name != "" && (c.Name == "" || c.Name == c.Phone) && ic.Name != c.Name) ||
+		(ic.Phone != "" && c.Phone == "") || (ic.Email != "" && c.Email == "")
+}
+
+// prefixed qualifies each of a comma-separated column list with p.
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
 }

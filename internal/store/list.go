@@ -356,7 +356,7 @@ func (s *Store) readPart(ctx context.Context, withReads, cond string, args []any
 }
 
 func (s *Store) listIDs(ctx context.Context, q string, args []any) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.reads.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list conversations: %w", err)
 	}
@@ -396,7 +396,7 @@ func (s *Store) conversationsByID(ctx context.Context, viewer string, ids []stri
 		args = append(args, id)
 		marks[i] = fmt.Sprintf("$%d", i+2)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	rows, err := s.reads.QueryContext(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.id IN (`+strings.Join(marks, ", ")+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list conversations: %w", err)
 	}

@@ -200,7 +200,7 @@ type MessagePage struct {
 // ListMessages reads a conversation's timeline, oldest first, if actor can
 // see it.
 func (s *Store) ListMessages(ctx context.Context, actor desk.Actor, convID string, p MessagePage) ([]desk.Message, error) {
-	c, err := s.getConversation(ctx, s.r, convID, "")
+	c, err := s.getConversation(ctx, s.reads, convID, "")
 	if err != nil {
 		return nil, err
 	}
@@ -209,14 +209,14 @@ func (s *Store) ListMessages(ctx context.Context, actor desk.Actor, convID strin
 	}
 	var rows *sql.Rows
 	if p.AfterSeq != nil {
-		rows, err = s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+		rows, err = s.reads.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 			convID, *p.AfterSeq, p.Limit)
 	} else {
 		before := p.BeforeSeq
 		if before <= 0 {
 			before = c.Seq + 1
 		}
-		rows, err = s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM (SELECT `+messageCols+` FROM messages
+		rows, err = s.reads.QueryContext(ctx, `SELECT `+messageCols+` FROM (SELECT `+messageCols+` FROM messages
 			WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) AS page ORDER BY seq`, convID, before, p.Limit)
 	}
 	if err != nil {

@@ -18,10 +18,8 @@ import (
 // snapshotQuery reads a conversation as pushed to its viewers, inside the
 // writing transaction: no per-user read state (frames leave it out, so the
 // unread count's scan of the timeline is skipped) and the tags in the same
-// row (one statement, one round trip on PostgreSQL). string_agg with ORDER
-// BY is in both dialects (SQLite since 3.44). Tag ids have no commas.
-const snapshotQuery = `SELECT ` + conversationRowCols + ` 0, 0, ` + lastMessageCol + `,
-	(SELECT string_agg(tag_id, ',' ORDER BY tag_id) FROM conversation_tags WHERE conversation_id = c.id)
+// row (one statement, one round trip on PostgreSQL).
+const snapshotQuery = `SELECT ` + conversationRowCols + ` 0, 0, ` + lastMessageCol + `, ` + tagsCol + `
 	FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1`
 
 // withTags scans snapshotQuery's row: scanConversation's columns, then the

@@ -93,3 +93,76 @@ func (c *stmtCache) close() {
 		delete(c.ready, q)
 	}
 }
+
+// readCache keeps the SQLite readers' statements prepared: routing a change
+// from another node reads the conversation and the message, and parsing
+// them was most of those reads' time (docs/PERFORMANCE.md, "Round trips per
+// message"). A statement prepared on the pool is prepared again by
+// database/sql on each reader connection that runs it, once. It is a
+// querier; on PostgreSQL the store reads through the pool itself (pgx keeps
+// its statements prepared per connection).
+type readCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func newReadCache(db *sql.DB) *readCache {
+	return &readCache{db: db, m: map[string]*sql.Stmt{}}
+}
+
+// stmt returns q prepared, preparing it on first use; nil when q is not
+// worth keeping (too long, the cache full, or it failed to prepare: it then
+// runs unprepared and reports its own error).
+func (c *readCache) stmt(ctx context.Context, q string) *sql.Stmt {
+	if len(q) > maxCachedStmtLen {
+		return nil
+	}
+	c.mu.Lock()
+	st, ok := c.m[q]
+	c.mu.Unlock()
+	if ok || c.full() {
+		return st
+	}
+	st, err := c.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.m[q]; old != nil {
+		st.Close()
+		return old
+	}
+	c.m[q] = st
+	return st
+}
+
+func (c *readCache) full() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m) >= maxCachedStmts
+}
+
+func (c *readCache) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := c.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return c.db.QueryContext(ctx, q, args...)
+}
+
+func (c *readCache) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := c.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.db.QueryRowContext(ctx, q, args...)
+}
+
+func (c *readCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q, st := range c.m {
+		st.Close()
+		delete(c.m, q)
+	}
+}

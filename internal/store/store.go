@@ -66,6 +66,9 @@ type Options struct {
 	// SerialWrites turns SQLite's group commit off: each write is its own
 	// transaction. For measuring the difference (relevo-bench).
 	SerialWrites bool
+	// Trace, when set, counts the statements sent to the database
+	// (stmttrace.go): for tests and measurements.
+	Trace *StatementTrace
 }
 
 // Store is the database handle. Safe for concurrent use.
@@ -78,6 +81,7 @@ type Store struct {
 	onCommit func([]desk.Change)
 	onOutbox func()
 	stmts    *stmtCache // SQLite writer only; nil on PostgreSQL
+	reads    querier    // the readers, through readCache on SQLite
 	commits  *committer // SQLite group commit; nil on PostgreSQL or when off
 	// broad: matching messages from which a search walks the list's order
 	// (search.go); 0 is broadSearch. Tests lower it to run both plans.
@@ -108,9 +112,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	var err error
 	if IsPostgresURL(opts.DatabaseURL) {
-		err = s.openPostgres(opts.DatabaseURL)
+		err = s.openPostgres(opts.DatabaseURL, opts.Trace)
 	} else {
-		err = s.openSQLite(opts.DataDir, opts.Synchronous)
+		err = s.openSQLite(opts.DataDir, opts.Synchronous, opts.Trace)
 		if err == nil && !opts.SerialWrites {
 			s.commits = newCommitter(s)
 		}
@@ -130,8 +134,8 @@ func IsPostgresURL(url string) bool {
 	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 }
 
-func (s *Store) openPostgres(url string) error {
-	db, err := sql.Open("pgx", url)
+func (s *Store) openPostgres(url string, tr *StatementTrace) error {
+	db, err := sqlOpen("pgx", url, tr)
 	if err != nil {
 		return fmt.Errorf("store: open postgres: %w", err)
 	}
@@ -139,13 +143,14 @@ func (s *Store) openPostgres(url string) error {
 	db.SetMaxIdleConns(16)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s.w, s.r, s.d = db, db, postgresDialect{}
+	s.reads = db
 	return nil
 }
 
 // SynchronousModes are the values Options.Synchronous takes ("" is full).
 var SynchronousModes = []string{"full", "normal"}
 
-func (s *Store) openSQLite(dir, synchronous string) error {
+func (s *Store) openSQLite(dir, synchronous string, tr *StatementTrace) error {
 	if dir == "" {
 		dir = "data"
 	}
@@ -171,14 +176,14 @@ func (s *Store) openSQLite(dir, synchronous string) error {
 	// One writer connection: SQLite has one writer anyway, and queueing
 	// (the committer's, or database/sql's) is cheaper than SQLITE_BUSY retries. _txlock=immediate
 	// takes the write lock at BEGIN so a read-then-write never deadlocks.
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	w, err := sqlOpen("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate", tr)
 	if err != nil {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	r, err := sqlOpen("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)", tr)
 	if err != nil {
 		w.Close()
 		return fmt.Errorf("store: open sqlite readers: %w", err)
@@ -188,6 +193,7 @@ func (s *Store) openSQLite(dir, synchronous string) error {
 	r.SetConnMaxLifetime(0)
 	s.w, s.r, s.d = w, r, sqliteDialect{}
 	s.stmts = newStmtCache()
+	s.reads = newReadCache(r)
 	return nil
 }
 
@@ -197,6 +203,9 @@ func (s *Store) Close() error {
 		s.commits.close()
 	}
 	var err error
+	if rc, ok := s.reads.(*readCache); ok {
+		rc.close()
+	}
 	if s.r != nil && s.r != s.w {
 		err = s.r.Close()
 	}
