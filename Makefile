@@ -46,12 +46,15 @@ build: web
 run: build
 	./$(BIN) serve --demo
 
+# -timeout 30m: the store and httpapi packages run every test on SQLite and
+# PostgreSQL under -race; on a busy 2-core machine each takes close to Go's
+# default 10 minutes, which would fail a correct run.
 test:
 	$(GO) vet ./...
 	@url="$$(scripts/testdb.sh)" || { echo "make test: scripts/testdb.sh failed" >&2; exit 1; }; \
 	if [ -z "$$url" ]; then echo "make test: no PostgreSQL; its tests will be skipped" >&2; fi; \
-	echo "RELEVO_TEST_DATABASE_URL=$$url $(GO) test -race -count=1 ./..."; \
-	RELEVO_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 ./...
+	echo "RELEVO_TEST_DATABASE_URL=$$url $(GO) test -race -count=1 -timeout 30m ./..."; \
+	RELEVO_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 30m ./...
 	@if [ -f web/package.json ]; then \
 		command -v node >/dev/null || { echo "make test: web/package.json exists but node is not installed" >&2; exit 1; }; \
 		if $(HAS_E2E); then $(MAKE) --no-print-directory e2e; fi; \
