@@ -1,6 +1,9 @@
 package desk
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Calls (issue 13): audio and video calls between the agent holding a
 // conversation and its customer. This file holds the rules; the store
@@ -277,4 +280,56 @@ type CallInfo struct {
 	EndReason CallEndReason `json:"end_reason,omitempty"`
 	// DurationSeconds is the talk time, on call_ended.
 	DurationSeconds int64 `json:"duration_seconds"`
+}
+
+// CallSignal is WebRTC signalling from one party to the other, relayed
+// as is: an offer or answer carries SDP, ice a candidate.
+type CallSignal struct {
+	CallID    string          `json:"call_id"`
+	From      CallParty       `json:"from"`
+	Kind      SignalKind      `json:"kind"`
+	SDP       string          `json:"sdp,omitempty"`
+	Candidate json.RawMessage `json:"candidate,omitempty"`
+}
+
+// SignalKind is what a signal carries.
+type SignalKind string
+
+// Signal kinds.
+const (
+	SignalOffer  SignalKind = "offer"
+	SignalAnswer SignalKind = "answer"
+	SignalICE    SignalKind = "ice"
+)
+
+// MaxCallSignal bounds one signal (SDP or candidate): a real offer is a
+// few KiB.
+const MaxCallSignal = 16 << 10
+
+// CheckCallSignal validates a signal from party by on call c: the call is
+// accepted (nothing reaches the callee's browser before it accepts), the
+// sender is a party, the kind and size are right.
+func CheckCallSignal(c Call, by CallParty, s CallSignal) error {
+	switch s.Kind {
+	case SignalOffer, SignalAnswer:
+		if s.SDP == "" || len(s.Candidate) > 0 {
+			return Invalid("sdp", "an %s carries sdp only", s.Kind)
+		}
+	case SignalICE:
+		if len(s.Candidate) == 0 || s.SDP != "" {
+			return Invalid("candidate", "ice carries a candidate only")
+		}
+	default:
+		return Invalid("kind", "must be offer, answer or ice")
+	}
+	if len(s.SDP)+len(s.Candidate) > MaxCallSignal {
+		return Errorf(CodePayloadTooLarge, "a signal is at most %d bytes", MaxCallSignal).WithDetail("field", "sdp")
+	}
+	if by != PartyAgent && by != PartyCustomer {
+		return Errorf(CodeNotCallParty, "not a party to this call")
+	}
+	if c.State != CallAccepted {
+		return Errorf(CodeCallOver, "signals flow once the call is accepted, until it ends")
+	}
+	return nil
 }

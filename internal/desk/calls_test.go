@@ -130,3 +130,32 @@ func TestCallDurationAndEvents(t *testing.T) {
 		t.Error("video mode must allow audio, audio mode no video")
 	}
 }
+
+func TestCheckCallSignal(t *testing.T) {
+	talking := Call{StartedBy: PartyAgent, State: CallAccepted}
+	ringing := Call{StartedBy: PartyAgent, State: CallRinging}
+	big := string(make([]byte, MaxCallSignal+1))
+	for _, tc := range []struct {
+		name string
+		c    Call
+		by   CallParty
+		s    CallSignal
+		code Code
+	}{
+		{"offer", talking, PartyAgent, CallSignal{Kind: SignalOffer, SDP: "v=0"}, ""},
+		{"answer", talking, PartyCustomer, CallSignal{Kind: SignalAnswer, SDP: "v=0"}, ""},
+		{"ice", talking, PartyCustomer, CallSignal{Kind: SignalICE, Candidate: []byte(`{"candidate":"x"}`)}, ""},
+		{"no signal while ringing", ringing, PartyAgent, CallSignal{Kind: SignalOffer, SDP: "v=0"}, CodeCallOver},
+		{"no signal once over", Call{State: CallEnded}, PartyAgent, CallSignal{Kind: SignalOffer, SDP: "v=0"}, CodeCallOver},
+		{"unknown kind", talking, PartyAgent, CallSignal{Kind: "bye", SDP: "v=0"}, CodeValidationFailed},
+		{"offer without sdp", talking, PartyAgent, CallSignal{Kind: SignalOffer}, CodeValidationFailed},
+		{"ice without candidate", talking, PartyAgent, CallSignal{Kind: SignalICE, SDP: "v=0"}, CodeValidationFailed},
+		{"oversize", talking, PartyAgent, CallSignal{Kind: SignalOffer, SDP: big}, CodePayloadTooLarge},
+		{"no party", talking, "", CallSignal{Kind: SignalOffer, SDP: "v=0"}, CodeNotCallParty},
+	} {
+		err := CheckCallSignal(tc.c, tc.by, tc.s)
+		if tc.code == "" && err != nil || tc.code != "" && !IsCode(err, tc.code) {
+			t.Errorf("%s: err %v, want %q", tc.name, err, tc.code)
+		}
+	}
+}
