@@ -37,8 +37,8 @@ type CallMove struct {
 	ConversationID string
 }
 
-// CallNodeTimeout is how long a call outlives its node's last renewal
-// (three missed heartbeats of the default 20 s).
+// CallNodeTimeout is how long a call outlives the last renewal by its
+// agent's node (three missed heartbeats of the default 20 s).
 const CallNodeTimeout = time.Minute
 
 const callCols = `id, conversation_id, bot_id, started_by, agent_id, media, state, created_at, ring_until, answered_at, ended_at, end_reason, node_id`
@@ -194,10 +194,16 @@ func (s *Store) EndNodeCalls(ctx context.Context, node string, staleBefore time.
 		func(*txn) []any { return []any{node, ms(staleBefore)} })
 }
 
-// KeepCallsAlive renews the live calls node holds (its heartbeat).
-func (s *Store) KeepCallsAlive(ctx context.Context, node string) error {
+// KeepCallsAlive renews the live calls of agents connected to this node
+// (the hub's heartbeat): a call whose agent has no socket anywhere for
+// CallNodeTimeout lost its signalling, and the sweeper ends it.
+func (s *Store) KeepCallsAlive(ctx context.Context, agentIDs []string) error {
+	if len(agentIDs) == 0 {
+		return nil
+	}
 	return s.tx(ctx, func(t *txn) error {
-		_, err := t.exec(`UPDATE calls SET alive_at = $2 WHERE node_id = $1 AND state IN ('ringing', 'accepted')`, node, ms(t.now))
+		_, err := t.exec(`UPDATE calls SET alive_at = $1 WHERE state IN ('ringing', 'accepted') AND agent_id IN (`+
+			paramList(2, len(agentIDs))+`)`, append([]any{ms(t.now)}, anyArgs(agentIDs)...)...)
 		return err
 	})
 }

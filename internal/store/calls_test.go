@@ -231,10 +231,10 @@ func TestCallRingTimeoutAndRestart(t *testing.T) {
 		if c, _ := w.S.GetCall(w.Ctx, ot.ID); c.State != desk.CallRinging {
 			t.Fatalf("n2's call %s, want still ringing", c.State)
 		}
-		// A node that keeps renewing its calls keeps them; one that stopped
-		// (restarted under a new id, or died) loses them to the sweeper.
+		// A call whose agent's node keeps renewing it lives on; once no node
+		// renews it (the node restarted, or died) the sweeper ends it.
 		db.Clock.Advance(time.Minute)
-		if err := w.S.KeepCallsAlive(w.Ctx, "n2"); err != nil {
+		if err := w.S.KeepCallsAlive(w.Ctx, []string{w.Agent.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := w.S.EndNodeCalls(w.Ctx, "", db.Clock.Now().Add(-30*time.Second)); err != nil || n != 0 {
