@@ -274,6 +274,8 @@ func CallEventFor(s CallState) EventType {
 
 // CallInfo is a call event's payload in the timeline.
 type CallInfo struct {
+	// Event is the timeline event this is (for the bot's webhook).
+	Event     EventType     `json:"event"`
 	ID        string        `json:"id"`
 	Media     CallMedia     `json:"media"`
 	StartedBy CallParty     `json:"started_by"`

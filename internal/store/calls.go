@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/relevo/relevo/internal/botapi"
 	"github.com/relevo/relevo/internal/desk"
 )
 
@@ -166,12 +168,15 @@ func (t *txn) moveCall(c desk.Call, act desk.CallAction, by desk.CallParty) (des
 
 // callEvent writes c's state as a timeline event and announces the call.
 func (t *txn) callEvent(conv *desk.Conversation, c desk.Call) error {
-	info := &desk.CallInfo{ID: c.ID, Media: c.Media, StartedBy: c.StartedBy, EndReason: c.EndReason, DurationSeconds: c.Duration()}
+	info := &desk.CallInfo{Event: desk.CallEventFor(c.State), ID: c.ID, Media: c.Media, StartedBy: c.StartedBy, EndReason: c.EndReason, DurationSeconds: c.Duration()}
 	ev := desk.Event{Type: desk.CallEventFor(c.State), Call: info}
 	if c.StartedBy == desk.PartyAgent || c.State == desk.CallAccepted {
 		ev.From = c.AgentID
 	}
 	if err := t.addEvent(conv, desk.SystemActor, ev, ""); err != nil {
+		return err
+	}
+	if err := t.tellBotCall(conv, info); err != nil {
 		return err
 	}
 	call := c
@@ -227,4 +232,18 @@ func (s *Store) endCalls(ctx context.Context, where string, act desk.CallAction,
 		return nil
 	})
 	return n, err
+}
+
+// tellBotCall sends an external bot the call event, like its other events.
+func (t *txn) tellBotCall(conv *desk.Conversation, info *desk.CallInfo) error {
+	bot, err := t.loadBot(conv.BotID)
+	if err != nil || bot.WebhookURL == "" {
+		return err
+	}
+	body, err := json.Marshal(botapi.Event{ID: t.s.ids.New(), Type: botapi.EventCall, BotID: bot.ID, ConversationID: conv.ID,
+		Phase: conv.Phase, AssigneeID: conv.AssigneeID, TeamID: conv.TeamID, Call: info, CreatedAt: t.now})
+	if err != nil {
+		return err
+	}
+	return t.enqueue(OutboxBotEvent, conv, "", nil, body)
 }

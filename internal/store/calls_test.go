@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -246,6 +247,43 @@ func TestCallRingTimeoutAndRestart(t *testing.T) {
 		}
 		if c, _ := w.S.GetCall(w.Ctx, ot.ID); c.State != desk.CallCancelled || c.EndReason != desk.EndNodeRestart {
 			t.Fatalf("stale call %+v, want cancelled by node_restart", c)
+		}
+	})
+}
+
+// An external bot is told of each call change through its webhook, like
+// its other events.
+func TestCallEventsReachTheBotWebhook(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
+		w := NewWorld(t, db, WorldOptions{WebhookURL: "https://bot.example/hook"})
+		setCalls(t, w, desk.CallSettings{Mode: desk.CallsAudio})
+		conv := w.InPhase(desk.PhaseHuman)
+		botEvents := func() []string {
+			var out []string
+			rows, err := w.Raw().QueryContext(w.Ctx, `SELECT payload FROM outbox WHERE conversation_id = $1 AND kind = 'bot_event' ORDER BY created_at, id`, conv.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var p string
+				_ = rows.Scan(&p)
+				if strings.Contains(p, `"conversation.call"`) {
+					out = append(out, p)
+				}
+			}
+			return out
+		}
+		c, err := w.S.StartCall(w.Ctx, store.CallStart{ConversationID: conv.ID, By: desk.PartyAgent, AgentID: w.Agent.ID, Media: desk.MediaAudio})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.S.MoveCall(w.Ctx, store.CallMove{CallID: c.ID, Act: desk.ActDecline, By: desk.PartyCustomer, ConversationID: conv.ID}); err != nil {
+			t.Fatal(err)
+		}
+		got := botEvents()
+		if len(got) != 2 || !strings.Contains(got[0], `"event":"call_started"`) || !strings.Contains(got[1], `"event":"call_declined"`) {
+			t.Fatalf("bot events %v, want call_started then call_declined", got)
 		}
 	})
 }

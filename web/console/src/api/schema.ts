@@ -1663,6 +1663,7 @@ export interface components {
         CallInfo: {
             duration_seconds: number;
             end_reason?: string;
+            event: string;
             id: string;
             media: string;
             started_by: string;
