@@ -335,3 +335,15 @@ func CheckCallSignal(c Call, by CallParty, s CallSignal) error {
 	}
 	return nil
 }
+
+// IsCallParty reports whether by is a party to c: the agent by its user
+// id, the customer by the conversation its widget session holds.
+func IsCallParty(c Call, by CallParty, agentID, conversationID string) bool {
+	switch by {
+	case PartyAgent:
+		return agentID != "" && agentID == c.AgentID
+	case PartyCustomer:
+		return conversationID != "" && conversationID == c.ConversationID
+	}
+	return false
+}

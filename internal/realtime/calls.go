@@ -123,7 +123,7 @@ func HandleCall(ctx context.Context, st *store.Store, publish func([]desk.Change
 		return move(desk.ActHangup)
 	case FrameCallSignal:
 		c, err := st.GetCall(ctx, f.CallID)
-		if err != nil || !partyOf(c, p) {
+		if err != nil || !desk.IsCallParty(c, p.By, p.AgentID, p.ConversationID) {
 			return desk.Errorf(desk.CodeNotCallParty, "not a party to this call")
 		}
 		sig := desk.CallSignal{CallID: c.ID, From: p.By, Kind: f.Kind, SDP: f.SDP, Candidate: f.Candidate}
@@ -134,16 +134,6 @@ func HandleCall(ctx context.Context, st *store.Store, publish func([]desk.Change
 		return nil
 	}
 	return desk.Errorf(desk.CodeBadRequest, "unknown frame type")
-}
-
-func partyOf(c desk.Call, p CallParty) bool {
-	switch p.By {
-	case desk.PartyAgent:
-		return p.AgentID != "" && p.AgentID == c.AgentID
-	case desk.PartyCustomer:
-		return p.ConversationID != "" && p.ConversationID == c.ConversationID
-	}
-	return false
 }
 
 // callFrame handles a call frame on a console socket.
@@ -160,7 +150,7 @@ func (h *Hub) callFrame(ctx context.Context, s *socket, data []byte) {
 		err = HandleCall(ctx, h.store, h.publishSignal, h.node, CallParty{By: desk.PartyAgent, AgentID: s.userID()}, f)
 	}
 	if err != nil {
-		s.enqueue(encode(FrameError, f.ConversationID, 0, ErrorFrame{Code: string(desk.ErrorCode(err)), Message: callRefusal(err)}))
+		s.enqueue(encode(FrameError, f.ConversationID, 0, ErrorFrame{Code: string(desk.ErrorCode(err)), Message: CallRefusal(err)}))
 	}
 }
 
@@ -171,9 +161,9 @@ func (h *Hub) publishSignal(cs []desk.Change) {
 	}
 }
 
-// callRefusal is the message of an error frame: the domain's for domain
+// CallRefusal is the message of an error frame: the domain's for domain
 // errors, never a store error's text.
-func callRefusal(err error) string {
+func CallRefusal(err error) string {
 	if de, ok := err.(*desk.Error); ok {
 		return de.Message
 	}

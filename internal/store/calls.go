@@ -117,23 +117,13 @@ func (s *Store) MoveCall(ctx context.Context, m CallMove) (desk.Call, error) {
 		if err != nil {
 			return fmt.Errorf("store: read call: %w", err)
 		}
-		if !isParty(c, m) {
+		if !desk.IsCallParty(c, m.By, m.AgentID, m.ConversationID) {
 			return desk.Errorf(desk.CodeNotCallParty, "not a party to this call")
 		}
 		out, err = t.moveCall(c, m.Act, m.By)
 		return err
 	})
 	return out, err
-}
-
-func isParty(c desk.Call, m CallMove) bool {
-	switch m.By {
-	case desk.PartyAgent:
-		return m.AgentID != "" && m.AgentID == c.AgentID
-	case desk.PartyCustomer:
-		return m.ConversationID != "" && m.ConversationID == c.ConversationID
-	}
-	return false
 }
 
 // moveCall persists c's next state if c is still in the state it was read

@@ -23,10 +23,6 @@ func (s *socket) call(ctx context.Context, data []byte) {
 		err = realtime.HandleCall(ctx, s.hub.s.store, s.hub.s.publish, "", realtime.CallParty{By: desk.PartyCustomer, ConversationID: conv.ID}, f)
 	}
 	if err != nil {
-		msg := "the call could not be handled"
-		if de, ok := err.(*desk.Error); ok {
-			msg = de.Message
-		}
-		s.enqueue(encode(realtime.FrameError, "", 0, realtime.ErrorFrame{Code: string(desk.ErrorCode(err)), Message: msg}))
+		s.enqueue(encode(realtime.FrameError, "", 0, realtime.ErrorFrame{Code: string(desk.ErrorCode(err)), Message: realtime.CallRefusal(err)}))
 	}
 }
