@@ -237,3 +237,19 @@ func (t *txn) tellBotCall(conv *desk.Conversation, info *desk.CallInfo) error {
 	}
 	return t.enqueue(OutboxBotEvent, conv, "", nil, body)
 }
+
+// endConversationCalls ends the live call of a conversation that closes
+// (resolved, blocked, auto-closed): no call outlives its conversation.
+func (t *txn) endConversationCalls(convID string) error {
+	list, err := queryList(t.ctx, t.tx, "live calls", `SELECT `+callCols+` FROM calls
+		WHERE conversation_id = $1 AND state IN ('ringing', 'accepted')`, []any{convID}, scanCall)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if _, err := t.moveCall(c, desk.ActClose, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}

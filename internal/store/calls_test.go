@@ -287,3 +287,22 @@ func TestCallEventsReachTheBotWebhook(t *testing.T) {
 		}
 	})
 }
+
+// No call outlives its conversation: resolving it ends the call.
+func TestCallEndsWhenTheConversationCloses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
+		w := callWorld(t, db)
+		conv := w.InPhase(desk.PhaseHuman)
+		c, err := w.S.StartCall(w.Ctx, store.CallStart{ConversationID: conv.ID, By: desk.PartyAgent, AgentID: w.Agent.ID, Media: desk.MediaAudio})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.S.MoveCall(w.Ctx, store.CallMove{CallID: c.ID, Act: desk.ActAccept, By: desk.PartyCustomer, ConversationID: conv.ID}); err != nil {
+			t.Fatal(err)
+		}
+		w.Check(w.S.Resolve(w.Ctx, w.As(w.Agent), conv.ID))
+		if c, _ = w.S.GetCall(w.Ctx, c.ID); c.State != desk.CallEnded || c.EndReason != desk.EndConversationClosed {
+			t.Fatalf("call after resolve %+v, want ended by conversation_closed", c)
+		}
+	})
+}
