@@ -26,6 +26,9 @@ const (
 	EventResolved    EventType = "conversation.resolved"
 	// EventCSAT is the customer's rating of a resolved conversation (CSAT).
 	EventCSAT EventType = "conversation.csat"
+	// EventCall is a call's change (started, answered, declined, missed,
+	// cancelled, ended with its duration).
+	EventCall EventType = "conversation.call"
 	// EventOutbound is sent for API channels only: a message for the
 	// integration to deliver to the customer (Outbound).
 	EventOutbound EventType = "message.outbound"
@@ -55,8 +58,10 @@ type Event struct {
 	TeamID         *string       `json:"team_id"`
 	Message        *desk.Message `json:"message,omitempty"`
 	// CSAT is the rating, on conversation.csat.
-	CSAT      *desk.CSATAnswer `json:"csat,omitempty"`
-	CreatedAt time.Time        `json:"created_at"`
+	CSAT *desk.CSATAnswer `json:"csat,omitempty"`
+	// Call is the call, on conversation.call.
+	Call      *desk.CallInfo `json:"call,omitempty"`
+	CreatedAt time.Time      `json:"created_at"`
 }
 
 // OutboundContact is who an outbound message is for.

@@ -21,6 +21,11 @@ const (
 	// ChangePresence is not stored: someone views, types in or leaves a
 	// conversation (collision; internal/realtime keeps it in memory).
 	ChangePresence ChangeType = "conversation.viewers"
+	// ChangeCall: a call changed state (stored; carries the call).
+	ChangeCall ChangeType = "call.state"
+	// ChangeCallSignal is not stored: signalling relayed between the
+	// parties of a call (realtime/calls.go).
+	ChangeCallSignal ChangeType = "call.signal"
 )
 
 // Change is what one committed state change announces. Across nodes it
@@ -51,6 +56,9 @@ type Change struct {
 	Message      *Message      `json:"-"`
 	// Presence is set on conversation.viewers: who, from which node, doing what.
 	Presence *Presence `json:"presence,omitempty"`
+	// Call is set on call.state and call.signal; Signal on call.signal.
+	Call   *Call       `json:"call,omitempty"`
+	Signal *CallSignal `json:"signal,omitempty"`
 }
 
 // PresenceState is what a viewer of a conversation just did.

@@ -89,6 +89,8 @@ type Bot struct {
 	CSAT CSAT `json:"csat"`
 	// BusinessHours is when the desk is staffed (desk/hours.go).
 	BusinessHours BusinessHours `json:"business_hours"`
+	// Calls is who may call whom, with what media (desk/calls.go).
+	Calls CallSettings `json:"calls"`
 	// WebhookSecret signs POSTs to WebhookURL. Answered once (creation,
 	// rotation); afterwards admins see "********" (ViewBot).
 	WebhookSecret string    `json:"webhook_secret,omitempty"`
@@ -294,6 +296,8 @@ type Event struct {
 	NodeID string `json:"node_id,omitempty"`
 	// CSAT is the customer's rating, on a csat event.
 	CSAT *CSATAnswer `json:"csat,omitempty"`
+	// Call is the call, on call_* events.
+	Call *CallInfo `json:"call,omitempty"`
 }
 
 // Message is one entry of a conversation's timeline.

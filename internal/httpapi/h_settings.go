@@ -193,6 +193,8 @@ type botRequest struct {
 	// CSAT replaces the satisfaction survey setting.
 	CSAT          *csatRequest          `json:"csat"`
 	BusinessHours *businessHoursRequest `json:"business_hours"`
+	// Calls is who may call whom with what media (off by default).
+	Calls *callsRequest `json:"calls"`
 }
 
 // botView is a bot as non-admins see it: no webhook secret, plus how many
@@ -266,6 +268,9 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
 	if h := in.BusinessHours.hours(); h != nil {
 		b.BusinessHours = *h
 	}
+	if c := in.Calls.calls(); c != nil {
+		b.Calls = *c
+	}
 	b, err := s.store.CreateBot(r.Context(), b)
 	s.respond(w, r, b, err)
 }
@@ -278,7 +283,7 @@ func (s *Server) patchBot(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.store.UpdateBot(r.Context(), r.PathValue("id"), store.BotPatch{Name: in.Name, MemberIDs: in.MemberIDs,
 		AutoCloseAfter: in.AutoCloseAfter, Notices: in.Notices.notices(), Flow: in.Flow, WebhookURL: in.WebhookURL,
-		HandoverKeywords: in.HandoverKeywords, Assignment: in.Assignment, CSAT: in.CSAT.csat(), BusinessHours: in.BusinessHours.hours()})
+		HandoverKeywords: in.HandoverKeywords, Assignment: in.Assignment, CSAT: in.CSAT.csat(), BusinessHours: in.BusinessHours.hours(), Calls: in.Calls.calls()})
 	s.respond(w, r, desk.ViewBot(actorOf(r), b), err)
 }
 

@@ -194,6 +194,7 @@ func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 	// allowed_actions lists these verbs: clients switch on them.
 	enum(g, reflect.TypeFor[desk.Verb](), "ConversationAction", desk.Verbs)
 	enum(g, reflect.TypeFor[desk.AssignmentMode](), "AssignmentMode", []desk.AssignmentMode{desk.AssignManual, desk.AssignAutomatic})
+	enum(g, reflect.TypeFor[desk.CallMode](), "CallMode", []desk.CallMode{desk.CallsOff, desk.CallsAudio, desk.CallsVideo})
 	g.schemaFor(typeOf(httpkit.ErrorResponse{})) // every error answer refers to it
 	doc := oaDoc{
 		OpenAPI: "3.1.0",

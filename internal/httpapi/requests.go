@@ -59,6 +59,8 @@ type newBotRequest struct {
 	// CSAT replaces the satisfaction survey setting.
 	CSAT          *csatRequest          `json:"csat"`
 	BusinessHours *businessHoursRequest `json:"business_hours"`
+	// Calls is who may call whom with what media (off by default).
+	Calls *callsRequest `json:"calls"`
 }
 
 // noticesRequest is the customer notices of a bot; an empty one is the
@@ -111,6 +113,23 @@ func (c *csatRequest) csat() *desk.CSAT {
 		return nil
 	}
 	out := desk.CSAT(*c)
+	return &out
+}
+
+// callsRequest is a bot's call setting (desk.CallSettings): mode off,
+// audio or video (video allows audio calls too), and whether customers
+// may call the agent holding their conversation.
+type callsRequest struct {
+	Mode             desk.CallMode `json:"mode"`
+	CustomerMayStart bool          `json:"customer_may_start"`
+}
+
+// calls is the domain value (nil stays nil: the field was not sent).
+func (c *callsRequest) calls() *desk.CallSettings {
+	if c == nil {
+		return nil
+	}
+	out := desk.CallSettings(*c)
 	return &out
 }
 

@@ -50,6 +50,15 @@ func (s *Sweeper) Run(ctx context.Context) {
 		} else if n > 0 {
 			s.Log.Info("sweep", "reoffered", n)
 		}
+		if n, err := s.Store.SweepCalls(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("sweep calls", "err", err)
+		} else if n > 0 {
+			s.Log.Info("sweep", "calls_missed", n)
+		}
+		// A call whose node stopped renewing it lost its signalling: end it.
+		if _, err := s.Store.EndNodeCalls(ctx, "", time.Now().Add(-store.CallNodeTimeout)); err != nil && ctx.Err() == nil {
+			s.Log.Error("sweep calls", "err", err)
+		}
 		if _, err := s.Store.SweepPresence(ctx, s.Grace); err != nil && ctx.Err() == nil {
 			s.Log.Error("sweep presence", "err", err)
 		}

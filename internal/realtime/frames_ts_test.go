@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/channel/web"
+	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/realtime"
 )
 
@@ -42,6 +43,9 @@ var frameTypes = []struct {
 	{"ErrorFrame", realtime.ErrorFrame{}},
 	{"ClientFrame", realtime.ClientFrame{}},
 	{"ConversationViewers", realtime.ConversationViewers{}},
+	{"CallFrame", realtime.CallFrame{}},
+	{"CallView", realtime.CallView{}},
+	{"CallSignal", desk.CallSignal{}},
 	{"WidgetHello", web.Hello{}},
 	{"WidgetClientFrame", web.ClientFrame{}},
 }

@@ -248,6 +248,10 @@ func (h *Hub) heartbeat() {
 		}
 		h.mu.RUnlock()
 		h.touch(users)
+		// A call lives while its agent is connected somewhere.
+		if err := h.store.KeepCallsAlive(h.ctx, users); err != nil && h.ctx.Err() == nil {
+			h.log.Warn("realtime: calls", "err", err)
+		}
 	}
 }
 

@@ -40,6 +40,8 @@ func (h *Hub) OnChange(c desk.Change) {
 		h.typingChange(ctx, c)
 	case desk.ChangePresence:
 		h.presenceChange(c)
+	case desk.ChangeCall, desk.ChangeCallSignal:
+		h.callChange(c)
 	}
 }
 

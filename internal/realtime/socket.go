@@ -108,6 +108,8 @@ func (s *socket) read(ctx context.Context, typ websocket.MessageType, data []byt
 		}
 	case FrameConversationLeave:
 		s.hub.leave(s)
+	case FrameCallStart, FrameCallAccept, FrameCallDecline, FrameCallHangup, FrameCallSignal:
+		s.hub.callFrame(ctx, s, data)
 	default:
 		s.enqueue(encode(FrameError, "", 0, ErrorFrame{Code: "bad_request", Message: "unknown frame type"}))
 	}

@@ -29,6 +29,7 @@ type BotPatch struct {
 	// CSAT, when set, replaces the satisfaction survey setting.
 	CSAT          *desk.CSAT
 	BusinessHours *desk.BusinessHours
+	Calls         *desk.CallSettings
 }
 
 // Bounds of a bot's auto-close delay: under a minute would close
@@ -43,7 +44,7 @@ const (
 // bots.auto_close_after is stored in milliseconds like every other time
 // in the schema, so SQL can add it to a timestamp directly.
 const botCols = `id, name, auto_close_after, notices, flow, webhook_url, webhook_secret, created_at, handover_keywords, assignment, csat,
-	business_hours`
+	business_hours, calls`
 
 // CreateBot adds a bot with a fresh webhook secret and the members in
 // b.MemberIDs.
@@ -63,9 +64,9 @@ func (s *Store) CreateBot(ctx context.Context, b desk.Bot) (desk.Bot, error) {
 	err = s.tx(ctx, func(t *txn) error {
 		id := s.ids.New()
 		if _, err := t.exec(`INSERT INTO bots (id, name, auto_close_after, notices, flow, webhook_url, webhook_secret, created_at,
-			handover_keywords, assignment, csat, business_hours) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(notices),
+			handover_keywords, assignment, csat, business_hours, calls) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(notices),
 			string(b.Flow), b.WebhookURL, secret, ms(t.now), keywordsText(b.HandoverKeywords), string(b.Assignment), csatText(b.CSAT),
-			hoursText(b.BusinessHours)); err != nil {
+			hoursText(b.BusinessHours), jsonText(b.Calls)); err != nil {
 			return fmt.Errorf("store: create bot: %w", err)
 		}
 		if err := t.setBotMembers(id, b.MemberIDs); err != nil {
@@ -121,6 +122,9 @@ func (s *Store) UpdateBot(ctx context.Context, id string, p BotPatch) (desk.Bot,
 		if p.BusinessHours != nil {
 			b.BusinessHours = *p.BusinessHours
 		}
+		if p.Calls != nil {
+			b.Calls = *p.Calls
+		}
 		if err := checkBot(&b); err != nil {
 			return err
 		}
@@ -129,8 +133,8 @@ func (s *Store) UpdateBot(ctx context.Context, id string, p BotPatch) (desk.Bot,
 			return fmt.Errorf("store: bot notices: %w", err)
 		}
 		if _, err := t.exec(`UPDATE bots SET name = $2, auto_close_after = $3, notices = $4, flow = $5, webhook_url = $6,
-			handover_keywords = $7, assignment = $8, csat = $9, business_hours = $10 WHERE id = $1`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(nb), string(b.Flow), b.WebhookURL,
-			keywordsText(b.HandoverKeywords), string(b.Assignment), csatText(b.CSAT), hoursText(b.BusinessHours)); err != nil {
+			handover_keywords = $7, assignment = $8, csat = $9, business_hours = $10, calls = $11 WHERE id = $1`, id, b.Name, int64(b.AutoCloseAfter)*1000, string(nb), string(b.Flow), b.WebhookURL,
+			keywordsText(b.HandoverKeywords), string(b.Assignment), csatText(b.CSAT), hoursText(b.BusinessHours), jsonText(b.Calls)); err != nil {
 			return fmt.Errorf("store: update bot: %w", err)
 		}
 		if p.Assignment != nil && b.Assignment == desk.AssignAutomatic {
@@ -225,7 +229,16 @@ func checkBot(b *desk.Bot) error {
 	if err := desk.CheckCSAT(&b.CSAT); err != nil {
 		return err
 	}
+	if err := desk.CheckCallSettings(&b.Calls); err != nil {
+		return err
+	}
 	return desk.CheckBusinessHours(&b.BusinessHours)
+}
+
+// jsonText stores a plain settings struct as JSON.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // hoursText stores a bot's schedule as JSON.
@@ -314,9 +327,9 @@ func listBots(ctx context.Context, q querier, query string, args ...any) ([]desk
 func scanBot(sc scanner) (desk.Bot, error) {
 	var b desk.Bot
 	var autoClose, created int64
-	var notices, flow, keywords, csat, hours string
+	var notices, flow, keywords, csat, hours, calls string
 	if err := sc.Scan(&b.ID, &b.Name, &autoClose, &notices, &flow, &b.WebhookURL, &b.WebhookSecret, &created, &keywords, &b.Assignment, &csat,
-		&hours); err != nil {
+		&hours, &calls); err != nil {
 		return b, err
 	}
 	_ = json.Unmarshal([]byte(csat), &b.CSAT) // '' is off
@@ -328,6 +341,10 @@ func scanBot(sc scanner) (desk.Bot, error) {
 	// Not checked again here: this is the inbound path's read.
 	if json.Unmarshal([]byte(hours), &b.BusinessHours) != nil {
 		_ = desk.CheckBusinessHours(&b.BusinessHours)
+	}
+	// '' (a bot from before calls) is off.
+	if json.Unmarshal([]byte(calls), &b.Calls) != nil || b.Calls.Mode == "" {
+		b.Calls.Mode = desk.CallsOff
 	}
 	if json.Unmarshal([]byte(keywords), &b.HandoverKeywords) != nil || b.HandoverKeywords == nil {
 		b.HandoverKeywords = []string{}

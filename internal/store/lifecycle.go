@@ -84,7 +84,13 @@ func (t *txn) compareAndSet(c *desk.Conversation, d desk.Decision) (*string, err
 	if lockSet {
 		c.LockedUntil = lockedUntil
 	}
-	return lockID, t.moved(c, prev)
+	if err := t.moved(c, prev); err != nil {
+		return nil, err
+	}
+	if d.Phase == desk.PhaseClosed {
+		return lockID, t.endConversationCalls(c.ID)
+	}
+	return lockID, nil
 }
 
 // moved announces a conversation's new state; the Move lets live counters

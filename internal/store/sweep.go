@@ -44,6 +44,9 @@ func (s *Store) Sweep(ctx context.Context) (closed, unlocked int, err error) {
 			if err := t.addEvent(&c, desk.SystemActor, ev, "Closed after inactivity"); err != nil {
 				return err
 			}
+			if err := t.endConversationCalls(c.ID); err != nil {
+				return err
+			}
 		}
 		closed = len(ids)
 		rows, err = t.query(`UPDATE conversations SET locked_until = NULL, lock_id = NULL

@@ -69,6 +69,50 @@ export interface ConversationViewers {
 }
 
 /**
+ * CallFrame is a call frame from a client: call.start names the
+ * conversation (the console's; the widget's is its own) and the media,
+ * the others the call.
+ */
+export interface CallFrame {
+  type: FrameType
+  conversation_id: string
+  call_id: string
+  media: CallMedia
+  kind: SignalKind
+  sdp: string
+  candidate: unknown
+}
+
+/**
+ * CallView is a call as both parties see it (no node, no agent id: the
+ * customer sees the call, not who is behind it).
+ */
+export interface CallView {
+  id: string
+  conversation_id: string
+  started_by: CallParty
+  media: CallMedia
+  state: CallState
+  created_at: string
+  ring_until: string
+  answered_at: string | null
+  ended_at: string | null
+  end_reason?: CallEndReason
+}
+
+/**
+ * CallSignal is WebRTC signalling from one party to the other, relayed
+ * as is: an offer or answer carries SDP, ice a candidate.
+ */
+export interface CallSignal {
+  call_id: string
+  from: CallParty
+  kind: SignalKind
+  sdp?: string
+  candidate?: unknown
+}
+
+/**
  * WidgetHello is the widget socket's first frame (docs/widget.md): the widget's
  * own, besides realtime's frames.
  */
@@ -84,6 +128,13 @@ export interface WidgetClientFrame {
 
 /** FrameType names a frame of the socket protocol (docs/realtime.md). */
 export type FrameType =
+  | 'call.start'
+  | 'call.accept'
+  | 'call.decline'
+  | 'call.hangup'
+  | 'call.signal'
+  | 'call.ringing'
+  | 'call.state'
   | 'hello'
   | 'conversation.updated'
   | 'message.created'
@@ -139,6 +190,41 @@ export interface Viewer {
   role: Role
   typing: boolean
 }
+
+/** CallMedia is what a call carries. */
+export type CallMedia =
+  | 'audio'
+  | 'video'
+
+/** SignalKind is what a signal carries. */
+export type SignalKind =
+  | 'offer'
+  | 'answer'
+  | 'ice'
+
+/** CallParty is one side of a call. */
+export type CallParty =
+  | 'agent'
+  | 'customer'
+
+/**
+ * CallState is where a call stands: ringing, then accepted and ended, or
+ * one of declined, missed and cancelled. Only ringing and accepted are live.
+ */
+export type CallState =
+  | 'ringing'
+  | 'accepted'
+  | 'ended'
+  | 'declined'
+  | 'missed'
+  | 'cancelled'
+
+/** CallEndReason says why a call that was not declined or missed stopped. */
+export type CallEndReason =
+  | 'hangup_agent'
+  | 'hangup_customer'
+  | 'node_restart'
+  | 'conversation_closed'
 
 /** Role is what a user may do. */
 export type Role =

@@ -136,6 +136,14 @@ func (h *hub) onChange(c desk.Change) {
 		if c.UserID == "" {
 			return // the visitor's own typing, for the agents
 		}
+	case desk.ChangeCall:
+		if c.Call == nil {
+			return
+		}
+	case desk.ChangeCallSignal:
+		if c.Signal == nil || c.Signal.From != desk.PartyAgent {
+			return // the customer's own signal, for the agent
+		}
 	default:
 		return
 	}
@@ -167,6 +175,10 @@ func (h *hub) onChange(c desk.Change) {
 	}
 	var frame []byte
 	switch c.Type {
+	case desk.ChangeCall:
+		frame = realtime.CallFrameFor(*c.Call, desk.PartyCustomer)
+	case desk.ChangeCallSignal:
+		frame = realtime.SignalFrame(c)
 	case desk.ChangeConversation:
 		frame = encode(realtime.FrameConversationUpdated, conv.ID, c.Seq, h.s.conversationView(ctx, conv))
 	case desk.ChangeTyping:

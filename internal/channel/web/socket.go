@@ -17,7 +17,9 @@ import (
 // Widget socket limits; the connection itself (queue, batching, pings,
 // closing) is internal/wsconn's.
 const (
-	maxClientFrame = 16 << 10
+	// maxClientFrame leaves room for a call signal of desk.MaxCallSignal
+	// bytes (SDP) once JSON-escaped.
+	maxClientFrame = desk.MaxCallSignal + 8<<10
 	// typingEvery is the most often one socket's typing is announced.
 	typingEvery = 2 * time.Second
 )
@@ -94,6 +96,8 @@ func (s *socket) read(ctx context.Context, typ websocket.MessageType, data []byt
 	switch f.Type {
 	case realtime.FrameTyping:
 		s.typing(ctx)
+	case realtime.FrameCallStart, realtime.FrameCallAccept, realtime.FrameCallDecline, realtime.FrameCallHangup, realtime.FrameCallSignal:
+		s.call(ctx, data)
 	default:
 		s.enqueue(encode(realtime.FrameError, "", 0, realtime.ErrorFrame{Code: "bad_request", Message: "unknown frame type"}))
 	}

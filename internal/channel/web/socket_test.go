@@ -181,11 +181,12 @@ func TestSocketNeedsAValidToken(t *testing.T) {
 	})
 }
 
-// A frame over 16 KiB closes the socket (1009 message too big).
+// A frame over the read limit (24 KiB: room for a 16 KiB call signal)
+// closes the socket (1009 message too big).
 func TestSocketReadLimit(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		f := e.dial(e.anon())
-		_ = f.conn.Write(f.ctx, websocket.MessageText, []byte(`{"type":"typing","x":"`+strings.Repeat("a", 17<<10)+`"}`))
+		_ = f.conn.Write(f.ctx, websocket.MessageText, []byte(`{"type":"typing","x":"`+strings.Repeat("a", 25<<10)+`"}`))
 		for {
 			if _, _, err := f.conn.Read(f.ctx); err != nil {
 				if c := websocket.CloseStatus(err); c != websocket.StatusMessageTooBig {

@@ -298,3 +298,19 @@ func (c *Client) Messages(convID string) []desk.Message {
 func sortBySeq(ms []desk.Message) {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Seq < ms[j].Seq })
 }
+
+// SendJSON writes any client frame (call frames carry more than
+// ClientFrame's fields).
+func (c *Client) SendJSON(ctx context.Context, v any) error {
+	c.mu.Lock()
+	conn := c.conn
+	c.mu.Unlock()
+	if conn == nil {
+		return ErrNotConnected
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return conn.Write(ctx, websocket.MessageText, b)
+}

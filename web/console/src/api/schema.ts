@@ -1505,6 +1505,7 @@ export interface components {
             assignment: components["schemas"]["AssignmentMode"];
             auto_close_after: number;
             business_hours: components["schemas"]["BusinessHours"];
+            calls: components["schemas"]["CallSettings"];
             /** Format: date-time */
             created_at: string;
             csat: components["schemas"]["CSAT"];
@@ -1546,6 +1547,7 @@ export interface components {
             assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
             business_hours?: components["schemas"]["BusinessHoursRequest"] | null;
+            calls?: components["schemas"]["CallsRequest"] | null;
             csat?: components["schemas"]["CsatRequest"] | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
@@ -1571,6 +1573,7 @@ export interface components {
             assignment: components["schemas"]["AssignmentMode"];
             auto_close_after: number;
             business_hours: components["schemas"]["BusinessHours"];
+            calls: components["schemas"]["CallSettings"];
             /** Format: date-time */
             created_at: string;
             csat: components["schemas"]["CSAT"];
@@ -1656,6 +1659,24 @@ export interface components {
             id: string;
             name: string;
             response_rate: number | null;
+        };
+        CallInfo: {
+            duration_seconds: number;
+            end_reason?: string;
+            event: string;
+            id: string;
+            media: string;
+            started_by: string;
+        };
+        /** @enum {string} */
+        CallMode: "audio" | "off" | "video";
+        CallSettings: {
+            customer_may_start: boolean;
+            mode: components["schemas"]["CallMode"];
+        };
+        CallsRequest: {
+            customer_may_start?: boolean;
+            mode?: components["schemas"]["CallMode"];
         };
         CannedPatchRequest: {
             attachment_ids?: string[] | null;
@@ -1848,6 +1869,7 @@ export interface components {
         ErrorCode: "agent_has_open_sessions" | "agent_unavailable" | "already_assigned" | "bad_request" | "bulk_limit_exceeded" | "channel_misconfigured" | "conflict" | "conversation_locked" | "csat_already_answered" | "csat_closed" | "forbidden" | "internal" | "invalid_phase" | "invalid_signature" | "not_found" | "payload_too_large" | "rate_limited" | "reason_required" | "setup_done" | "unauthenticated" | "validation_failed" | "window_closed";
         Event: {
             actor_id: string | null;
+            call?: components["schemas"]["CallInfo"] | null;
             csat?: components["schemas"]["CSATAnswer"] | null;
             from: string;
             node_id?: string;
@@ -1999,6 +2021,7 @@ export interface components {
             assignment?: components["schemas"]["AssignmentMode"] | null;
             auto_close_after?: number | string | null;
             business_hours?: components["schemas"]["BusinessHoursRequest"] | null;
+            calls?: components["schemas"]["CallsRequest"] | null;
             csat?: components["schemas"]["CsatRequest"] | null;
             flow?: unknown;
             handover_keywords?: string[] | null;
