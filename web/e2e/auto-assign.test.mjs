@@ -5,7 +5,7 @@
 // conversation appears in her "Mine" list by itself, live, without a click.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { serverAndBrowser, newPage, login, inbound, goOnline, screenshot, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, inbound, goOnline, screenshot, waitFor, Api, USERS } from './harness.mjs'
 import { audit } from './axe.mjs'
 
 const env = serverAndBrowser({ sales: true })
@@ -45,13 +45,20 @@ test('an agent going online in an automatic queue receives a waiting conversatio
   await login(alice.page, USERS.agent)
   await alice.page.getByRole('link', { name: /Acme Sales/ }).first().click()
   await alice.page.getByRole('tab', { name: 'Mine' }).click()
+  await alice.page.getByRole('tab', { name: 'Mine', selected: true }).waitFor()
+  // (The list may still show the previous tab's rows for a moment, so the
+  // "not yet" is read from the server: offline, Alice is given nothing.)
+  assert.equal((await admin.get('/api/v1/conversations/' + res.conversation_id)).phase, 'waiting')
   const mine = alice.page.locator('[data-testid^="row-"][data-contact="Olivia Auto"]')
-  assert.equal(await mine.count(), 0)
   await goOnline(alice.page)
+  const taken = await waitFor(async () => {
+    const c = await admin.get('/api/v1/conversations/' + res.conversation_id)
+    return c.phase === 'human' && c
+  }, 'the conversation assigned once Alice is online')
   await mine.waitFor()
   await screenshot(alice.page, 'auto-assign-mine')
-  const taken = await admin.get('/api/v1/conversations/' + res.conversation_id)
-  assert.equal(taken.phase, 'human')
+  const me = await alice.page.evaluate(async () => (await fetch('/api/v1/me')).json())
+  assert.equal(taken.assignee_id, me.id, 'assigned to Alice, the one online')
   assert.deepEqual(alice.errors, [], 'console errors')
   await alice.context.close()
   await context.close()
