@@ -147,6 +147,8 @@ func printRatio(out io.Writer, bare, rel fanoutResult) {
 		b, r []time.Duration
 		p    float64
 	}{
+		{"send → accept (HTTP), median", bare.http, rel.http, 0.5},
+		{"send → accept (HTTP), p99", bare.http, rel.http, 0.99},
 		{"accept → first socket, median", bare.first, rel.first, 0.5},
 		{"accept → first socket, p99", bare.first, rel.first, 0.99},
 		{"accept → last socket, median", bare.last, rel.last, 0.5},

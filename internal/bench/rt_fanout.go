@@ -75,6 +75,10 @@ type fanoutTarget struct {
 	contacts              []string           // message i goes to contacts[i % len]
 	password              string             // of every email; "" is the bench's own users'
 	supEmails             []string           // supervisors, one socket each
+	// post, when set, sends message i instead of the API channel's
+	// inbound (the webhook and widget runs, load.go); messageText(i) must
+	// reach the agents.
+	post func(ctx context.Context, i int) error
 }
 
 type fanoutResult struct {
@@ -82,6 +86,7 @@ type fanoutResult struct {
 	scheduled, accepted       int
 	failed                    int
 	firstErr                  error
+	kinds                     map[string]int // failures by kind (failureKind)
 	first, last, http         []time.Duration
 	sendLast                  []time.Duration // from the request's start: positive, comparable across servers
 	early, incomplete, closed int
@@ -160,7 +165,7 @@ func casMax(v *atomic.Int64, x int64) {
 // and its last arrival on the agent sockets. Clocks are this process's
 // monotonic clock, taken right after the client returns.
 func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResult, error) {
-	res := fanoutResult{name: t.name}
+	res := fanoutResult{name: t.name, kinds: map[string]int{}}
 	password := t.password
 	if password == "" {
 		password = rtPassword
@@ -223,6 +228,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 	sent, accepted := make([]int64, n), make([]int64, n)
 	var failed atomic.Int32
 	var errOnce sync.Once
+	var kindsMu sync.Mutex
 	run := uniq()
 	stopProfile, err := cpuProfile(c.cpuprofile)
 	if err != nil {
@@ -232,12 +238,20 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 	prog := startProgress(t.name, n, start, c.warmup+c.duration)
 	pace(ctx, start, n, float64(c.rate), c.senders, func(i int) {
 		s := time.Since(start)
-		_, err := postInbound(ctx, t.api[i%len(t.api)], t.channelID, t.contacts[i%len(t.contacts)], run+"-"+strconv.Itoa(i), messageText(i))
+		var err error
+		if t.post != nil {
+			err = t.post(ctx, i)
+		} else {
+			_, err = postInbound(ctx, t.api[i%len(t.api)], t.channelID, t.contacts[i%len(t.contacts)], run+"-"+strconv.Itoa(i), messageText(i))
+		}
 		a := time.Since(start)
 		if err != nil {
 			failed.Add(1)
 			prog.failed.Add(1)
 			errOnce.Do(func() { res.firstErr = err })
+			kindsMu.Lock()
+			res.kinds[failureKind(err)]++
+			kindsMu.Unlock()
 			return
 		}
 		sent[i], accepted[i] = int64(s), int64(a)
@@ -359,6 +373,7 @@ func printFanout(out io.Writer, r fanoutResult, c fanoutConfig) bool {
 			r.cpu.Seconds()/r.wall.Seconds(), runtime.NumCPU(), r.cpu.Seconds()*1e3/float64(r.allAccepted),
 			r.cpu.Seconds()*1e6/float64(r.allFrames))
 	}
+	printKinds(out, r.kinds)
 	if r.firstErr != nil {
 		fmt.Fprintf(out, "first error: %v\n", r.firstErr)
 	}
