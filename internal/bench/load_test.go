@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"os"
 	"regexp"
 	"strconv"
 	"testing"
@@ -16,6 +17,16 @@ var (
 	achievedRe = regexp.MustCompile(`(?m)^messages/s achieved: \d+ of (\d+) \((\d+) of (\d+) accepted, (\d+) failed\)`)
 	storedRe   = regexp.MustCompile(`(?m)^customer messages in the store: (\d+) \(accepted with a 2xx, warm-up included: (\d+)\)`)
 )
+
+// onEachDatabase runs f on SQLite, then on PostgreSQL when
+// RELEVO_TEST_DATABASE_URL is set (scripts/testdb.sh), with the flag that
+// puts the bench's node there.
+func onEachDatabase(t *testing.T, f func(t *testing.T, db ...string)) {
+	t.Run("sqlite", func(t *testing.T) { f(t) })
+	if u := os.Getenv("RELEVO_TEST_DATABASE_URL"); u != "" {
+		t.Run("postgres", func(t *testing.T) { f(t, "-database-url", u) })
+	}
+}
 
 func runBench(t *testing.T, args ...string) string {
 	t.Helper()
@@ -67,8 +78,10 @@ func wantLines(t *testing.T, report string, lines ...string) {
 
 // Signed webhooks are all taken, stored and seen by the agents, and the
 // bare pipeline's ratio follows.
-func TestWebhooksRunDeliversEverySignedWebhook(t *testing.T) {
-	report := runBench(t, "webhooks", "-rate", "20", "-duration", "1s", "-warmup", "0s", "-contacts", "3", "-sockets", "2", "-senders", "4")
+func TestWebhooksRunDeliversEverySignedWebhook(t *testing.T) { onEachDatabase(t, webhooksDelivered) }
+
+func webhooksDelivered(t *testing.T, db ...string) {
+	report := runBench(t, append([]string{"webhooks", "-rate", "20", "-duration", "1s", "-warmup", "0s", "-contacts", "3", "-sockets", "2", "-senders", "4"}, db...)...)
 	acc, sched, failed := achieved(t, report)
 	if sched < 1 || acc != sched || failed != 0 {
 		t.Errorf("accepted %d of %d, %d failed: want all", acc, sched, failed)
@@ -92,5 +105,55 @@ func TestWebhooksRunWithAWrongSecretStoresNothing(t *testing.T) {
 	wantLines(t, report, "failures by kind: HTTP 401 invalid_signature × "+strconv.Itoa(sched)+"\n")
 	if in, acked := stored(t, report); in != 0 || acked != 0 {
 		t.Errorf("%d stored, %d acknowledged: want none", in, acked)
+	}
+}
+
+// Widget visitors, each with its session and socket: every message is
+// taken, stored, seen by the agents and by its visitor.
+func TestWidgetRunDeliversEveryVisitorMessage(t *testing.T) { onEachDatabase(t, widgetDelivered) }
+
+func widgetDelivered(t *testing.T, db ...string) {
+	report := runBench(t, append([]string{"widget", "-visitors", "12", "-rate", "20", "-duration", "1s", "-warmup", "0s", "-sockets", "2", "-senders", "4"}, db...)...)
+	acc, sched, failed := achieved(t, report)
+	if sched < 1 || acc != sched || failed != 0 {
+		t.Errorf("accepted %d of %d, %d failed: want all", acc, sched, failed)
+	}
+	if in, acked := stored(t, report); in != acked || in < sched {
+		t.Errorf("%d customer messages stored for %d acknowledged (%d scheduled)", in, acked, sched)
+	}
+	wantLines(t, report, "messages some agent socket missed: 0;", "messages the visitor's socket missed: 0\n",
+		"POST → 2xx (message stored)", "POST → first agent socket", "POST → the visitor's own socket", "ceiling ratio, Relevo ÷ bare",
+		": 12 visitors writing 20 msg/s")
+	if bytes.Contains([]byte(report), []byte("429 seen")) {
+		t.Errorf("429s with the bench's own limits:\n%s", report)
+	}
+}
+
+// A per-visitor limit below the visitor's share of the rate shows as 429s,
+// and the report names the flags that raise it.
+func TestWidgetRunNamesTheLimitWhenThrottled(t *testing.T) {
+	report := runBench(t, "widget", "-visitors", "1", "-rate", "20", "-duration", "1s", "-warmup", "0s", "-senders", "2",
+		"-widget-rate", "1", "-widget-burst", "2", "-bare=false")
+	_, sched, failed := achieved(t, report)
+	if failed < 1 || failed > sched-2 {
+		t.Errorf("%d of %d failed: want the burst of 2 through and some refused", failed, sched)
+	}
+	wantLines(t, report, "failures by kind: HTTP 429 rate_limited × "+strconv.Itoa(failed)+"\n",
+		"429 seen: each visitor's limit (--widget-rate 1 --widget-burst 2)", "relevo serve --widget-rate/--widget-burst")
+	if in, acked := stored(t, report); in != acked {
+		t.Errorf("%d stored for %d acknowledged", in, acked)
+	}
+}
+
+// The assignment race gives every conversation out once: the report's
+// counts and the owners read back from the store.
+func TestAssignRaceGivesEachConversationOneOwner(t *testing.T) { onEachDatabase(t, raceOneOwner) }
+
+func raceOneOwner(t *testing.T, db ...string) {
+	report := runBench(t, append([]string{"assign", "-agents", "4", "-conversations", "30"}, db...)...)
+	wantLines(t, report, "(30 conversations given out in ", "conversations with two owners: 0; left without an owner: 0\n",
+		"assign → 200 (won)                            30 ", "assign → 409 already_assigned (lost)")
+	if !regexp.MustCompile(`conflicts \(409\): \d+;`).MatchString(report) {
+		t.Errorf("no conflict count:\n%s", report)
 	}
 }

@@ -216,7 +216,7 @@ func runWebhooks(ctx context.Context, args []string, out io.Writer) error {
 		t.name, c.rate, c.duration, c.warmup, *contacts, c.sockets, c.senders),
 		rows: []row{
 			{name: "POST → 200 (webhook stored)", d: r.http, limit: map[string]time.Duration{"p99": 50 * time.Millisecond}},
-			{name: "200 → first agent socket", d: r.first},
+			{name: "POST → first agent socket", d: r.sendFirst},
 			{name: "POST → last agent socket", d: r.sendLast},
 		}}
 	if count != nil {

@@ -67,7 +67,7 @@ func Run(ctx context.Context, args []string, out io.Writer) error { return run(c
 // subcommands are the real-time runs (rt_*.go); without one, the store's.
 var subcommands = map[string]func(context.Context, []string, io.Writer) error{
 	"realtime": runRealtime, "ceiling": runCeiling, "idle": runIdle, "monitors": runMonitors, "csv": runCSV, idleClientsCmd: runIdleClients,
-	"webhooks": runWebhooks,
+	"webhooks": runWebhooks, "widget": runWidget, "assign": runAssign,
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {

@@ -89,6 +89,7 @@ type fanoutResult struct {
 	kinds                     map[string]int // failures by kind (failureKind)
 	first, last, http         []time.Duration
 	sendLast                  []time.Duration // from the request's start: positive, comparable across servers
+	sendFirst                 []time.Duration // request's start → first agent socket
 	early, incomplete, closed int
 	supLast                   []time.Duration // accept → last supervisor socket
 	supIncomplete             int             // messages some supervisor socket missed
@@ -314,6 +315,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 			res.early++ // the frame beat the HTTP answer back
 		}
 		res.first = append(res.first, time.Duration(f))
+		res.sendFirst = append(res.sendFirst, time.Duration(first[i].Load()-sent[i]))
 		if k < len(clients) {
 			res.incomplete++
 			continue

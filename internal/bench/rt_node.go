@@ -45,6 +45,12 @@ type node struct {
 // databaseURL, when set, puts the node on a fresh schema of that
 // PostgreSQL server (dropped at close) instead of SQLite.
 func newNode(ctx context.Context, opt app.Options, databaseURL string) (*node, error) {
+	return newNodeWith(ctx, opt, databaseURL, nil)
+}
+
+// newNodeWith is newNode with tune, if set, adjusting the node's config
+// (the widget run sets the per-visitor limits) before it is built.
+func newNodeWith(ctx context.Context, opt app.Options, databaseURL string, tune func(*app.Config)) (*node, error) {
 	dir, err := os.MkdirTemp("", "relevo-rt-")
 	if err != nil {
 		return nil, err
@@ -59,8 +65,12 @@ func newNode(ctx context.Context, opt app.Options, databaseURL string) (*node, e
 	opt.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	// RELEVO_SQLITE_SYNCHRONOUS, as for relevo serve: "normal" measures the
 	// node without an fsync per commit (default full).
-	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: dir, FastHashing: true, LockMax: 30 * time.Second,
-		SQLiteSync: os.Getenv("RELEVO_SQLITE_SYNCHRONOUS"), DatabaseURL: databaseURL}, opt)
+	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: dir, FastHashing: true, LockMax: 30 * time.Second,
+		SQLiteSync: os.Getenv("RELEVO_SQLITE_SYNCHRONOUS"), DatabaseURL: databaseURL}
+	if tune != nil {
+		tune(&cfg)
+	}
+	a, err := app.New(ctx, cfg, opt)
 	if err != nil {
 		drop()
 		os.RemoveAll(dir)
