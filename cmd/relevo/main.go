@@ -33,7 +33,8 @@ func main() {
 // benchArgs makes `relevo bench [flags]` the ceiling run: customers'
 // messages through the API channel to agent sockets on a node of its own,
 // the same run on a bare pipeline, and the ratio. A first word that is not
-// a flag names another run (realtime, idle, monitors, csv, store).
+// a flag names another run (realtime, webhooks, widget, assign, idle,
+// monitors, csv, store).
 func benchArgs(args []string) []string {
 	switch {
 	case len(args) == 0 || args[0] == "" || args[0][0] == '-':

@@ -19,6 +19,9 @@
 //	go run ./cmd/relevo-bench idle -sockets 20000                             # memory per idle socket
 //	go run ./cmd/relevo-bench monitors -monitors 50                           # commit → monitor.counters
 //	go run ./cmd/relevo-bench csv -conversations 100000                       # the conversations CSV: time and heap
+//	go run ./cmd/relevo-bench webhooks -rate 1000 -duration 10s               # signed WhatsApp webhooks → 200 → agent socket (load_webhooks.go)
+//	go run ./cmd/relevo-bench widget -visitors 500 -rate 1000 -duration 10s   # widget visitors' messages → agents and the visitor (load_widget.go)
+//	go run ./cmd/relevo-bench assign -agents 20 -conversations 2000           # the assignment race; fails on two owners (load_assign.go)
 package bench
 
 import (
