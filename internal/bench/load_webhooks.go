@@ -34,56 +34,6 @@ const (
 	benchGraphV  = "/v21.0"
 )
 
-// Meta's notification, as much of it as a text message carries (the
-// shape of Meta's "messages" webhook; internal/channel/whatsapp parses it).
-type metaNotification struct {
-	Object string      `json:"object"`
-	Entry  []metaEntry `json:"entry"`
-}
-
-type metaEntry struct {
-	ID      string       `json:"id"`
-	Changes []metaChange `json:"changes"`
-}
-
-type metaChange struct {
-	Value metaValue `json:"value"`
-	Field string    `json:"field"`
-}
-
-type metaValue struct {
-	MessagingProduct string        `json:"messaging_product"`
-	Metadata         metaMetadata  `json:"metadata"`
-	Contacts         []metaContact `json:"contacts"`
-	Messages         []metaMessage `json:"messages"`
-}
-
-type metaMetadata struct {
-	DisplayPhoneNumber string `json:"display_phone_number"`
-	PhoneNumberID      string `json:"phone_number_id"`
-}
-
-type metaContact struct {
-	Profile metaProfile `json:"profile"`
-	WaID    string      `json:"wa_id"`
-}
-
-type metaProfile struct {
-	Name string `json:"name"`
-}
-
-type metaMessage struct {
-	From      string   `json:"from"`
-	ID        string   `json:"id"`
-	Timestamp string   `json:"timestamp"`
-	Type      string   `json:"type"`
-	Text      metaText `json:"text"`
-}
-
-type metaText struct {
-	Body string `json:"body"`
-}
-
 // waChannelConfig is the config of the bench's WhatsApp channel (the keys
 // of docs/whatsapp.md).
 type waChannelConfig struct {
@@ -95,15 +45,20 @@ type waChannelConfig struct {
 	GraphURL      string `json:"graph_url"`
 }
 
-// webhookBody is message i of customer waID to the number phoneID.
+// notification is Meta's "messages" webhook for one customer text message,
+// field for field as Meta sends it (internal/channel/whatsapp/testdata/
+// text.json is one); the values are JSON strings in order: WABA id,
+// phone number id, the customer's name, wa_id twice, wamid, timestamp, text.
+const notification = `{"object":"whatsapp_business_account","entry":[{"id":%s,"changes":[{"value":{` +
+	`"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000001","phone_number_id":%s},` +
+	`"contacts":[{"profile":{"name":%s},"wa_id":%s}],` +
+	`"messages":[{"from":%s,"id":%s,"timestamp":%s,"type":"text","text":{"body":%s}}]},"field":"messages"}]}]}`
+
+// webhookBody is a text message of customer waID to the number phoneID.
 func webhookBody(waba, phoneID, waID, wamid, text string) []byte {
-	b, _ := json.Marshal(metaNotification{Object: "whatsapp_business_account", Entry: []metaEntry{{ID: waba,
-		Changes: []metaChange{{Field: "messages", Value: metaValue{MessagingProduct: "whatsapp",
-			Metadata: metaMetadata{DisplayPhoneNumber: "15550000001", PhoneNumberID: phoneID},
-			Contacts: []metaContact{{Profile: metaProfile{Name: "Customer " + waID[len(waID)-4:]}, WaID: waID}},
-			Messages: []metaMessage{{From: waID, ID: wamid, Timestamp: strconv.FormatInt(time.Now().Unix(), 10), Type: "text",
-				Text: metaText{Body: text}}}}}}}}})
-	return b
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	return []byte(fmt.Sprintf(notification, q(waba), q(phoneID), q("Customer "+waID[len(waID)-4:]), q(waID), q(waID), q(wamid),
+		q(strconv.FormatInt(time.Now().Unix(), 10)), q(text)))
 }
 
 // webhookPoster signs and posts notifications to one channel's webhook.
@@ -146,7 +101,7 @@ func (p webhookPoster) post(ctx context.Context, i int) error {
 func runWebhooks(ctx context.Context, args []string, out io.Writer) error {
 	var c fanoutConfig
 	var bare bool
-	fs := loadFlags("webhooks", &c, &bare)
+	fs := loadFlags("webhooks", "webhooks a second, each a customer's text message", "a WhatsApp channel", &c, &bare)
 	contacts := fs.Int("contacts", 100, "customers writing (one conversation each); message i comes from customer i mod contacts")
 	secret := fs.String("app-secret", "", "the secret the webhooks are signed with: with -url the channel's app_secret "+
 		"(env RELEVO_BENCH_APP_SECRET); on the bench's own node, any other value sends wrongly signed webhooks (all refused)")
@@ -219,20 +174,7 @@ func runWebhooks(ctx context.Context, args []string, out io.Writer) error {
 			{name: "POST → first agent socket", d: r.sendFirst},
 			{name: "POST → last agent socket", d: r.sendLast},
 		}}
-	if count != nil {
-		if rep.stored, err = count(); err != nil {
-			return err
-		}
-	}
-	printLoad(out, r, c, rep)
-	if bare {
-		b, err := bareRun(ctx, c, out)
-		if err != nil {
-			return err
-		}
-		printRatio(out, b, r)
-	}
-	return nil
+	return finishLoad(ctx, out, r, c, rep, count, bare)
 }
 
 // loadHTTP is a client with room for every sender's connection.
@@ -260,21 +202,6 @@ type fakeGraph struct {
 	srv   *http.Server
 	ln    net.Listener
 	sends atomic.Int64
-}
-
-type graphSendAnswer struct {
-	Product  string             `json:"messaging_product"`
-	Contacts []graphSendContact `json:"contacts"`
-	Messages []graphSendID      `json:"messages"`
-}
-
-type graphSendContact struct {
-	Input string `json:"input"`
-	WaID  string `json:"wa_id"`
-}
-
-type graphSendID struct {
-	ID string `json:"id"`
 }
 
 type graphSendRequest struct {
@@ -307,7 +234,7 @@ func (g *fakeGraph) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}}`)
 		return
 	}
-	n := g.sends.Add(1)
-	_ = json.NewEncoder(w).Encode(graphSendAnswer{Product: "whatsapp", Contacts: []graphSendContact{{Input: in.To, WaID: in.To}},
-		Messages: []graphSendID{{ID: fmt.Sprintf("wamid.BENCHOUT%010d", n)}}})
+	to, _ := json.Marshal(in.To)
+	_, _ = fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[{"input":%s,"wa_id":%s}],"messages":[{"id":"wamid.BENCHOUT%010d"}]}`,
+		to, to, g.sends.Add(1))
 }

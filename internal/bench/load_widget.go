@@ -46,7 +46,7 @@ type visitor struct {
 func runWidget(ctx context.Context, args []string, out io.Writer) error {
 	var c fanoutConfig
 	var bare bool
-	fs := loadFlags("widget", &c, &bare)
+	fs := loadFlags("widget", "visitor messages a second in all, through POST /widget/v1/messages", "a web channel", &c, &bare)
 	visitors := fs.Int("visitors", 500, "widget sessions, each with its own socket; message i is written by visitor i mod visitors")
 	wrate := fs.Int("widget-rate", 0, "the bench's own node: messages a second each visitor may send (relevo serve --widget-rate); 0: twice each visitor's share of -rate")
 	wburst := fs.Int("widget-burst", 20, "the bench's own node: messages at once each visitor may send (relevo serve --widget-burst)")
@@ -137,20 +137,7 @@ func runWidget(ctx context.Context, args []string, out io.Writer) error {
 		rep.extra = append(rep.extra, "429 seen: each visitor's limit ("+limits+") is below its share of -rate; raise it "+
 			"(relevo serve --widget-rate/--widget-burst, or RELEVO_WIDGET_RATE/RELEVO_WIDGET_BURST; the bench's own node: -widget-rate/-widget-burst)")
 	}
-	if count != nil {
-		if rep.stored, err = count(); err != nil {
-			return err
-		}
-	}
-	printLoad(out, r, c, rep)
-	if bare {
-		b, err := bareRun(ctx, c, out)
-		if err != nil {
-			return err
-		}
-		printRatio(out, b, r)
-	}
-	return nil
+	return finishLoad(ctx, out, r, c, rep, count, bare)
 }
 
 // startVisitors opens n sessions and their sockets, workers at a time.

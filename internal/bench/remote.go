@@ -12,11 +12,17 @@ import (
 // remoteFlags point the realtime and ceiling runs at a server that is
 // already running instead of a node of their own.
 func remoteFlags(fs *flag.FlagSet, c *fanoutConfig) {
-	fs.StringVar(&c.url, "url", "", "a running Relevo server (http://host:port) instead of a node of the bench's own")
 	fs.StringVar(&c.token, "token", "", "with -url: an API token of the channel's bot (env RELEVO_BENCH_TOKEN); its rate limit must allow -rate")
-	fs.StringVar(&c.channel, "channel", "", "with -url: the id of an API channel; its bot should hand over at once (no flow), so agents see the messages")
-	fs.StringVar(&c.email, "email", "", "with -url: the agent every socket logs in as (a member of the channel's bot)")
 	fs.StringVar(&c.supervisorEmail, "supervisor-email", "", "with -url and -supervisors: the supervisor every supervisor socket logs in as (same password)")
+	serverFlags(fs, c, "an API channel")
+}
+
+// serverFlags name a running server, the channel the messages go to and
+// the agent the sockets log in as.
+func serverFlags(fs *flag.FlagSet, c *fanoutConfig, channel string) {
+	fs.StringVar(&c.url, "url", "", "a running Relevo server (http://host:port) instead of a node of the bench's own")
+	fs.StringVar(&c.channel, "channel", "", "with -url: the id of "+channel+"; its bot should hand over at once (no flow), so agents see the messages")
+	fs.StringVar(&c.email, "email", "", "with -url: the agent every socket logs in as (a member of the channel's bot)")
 	fs.StringVar(&c.password, "password", "", "with -url: that agent's password (env RELEVO_BENCH_PASSWORD)")
 }
 

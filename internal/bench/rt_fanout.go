@@ -35,18 +35,24 @@ func fanoutFlags(name string, c *fanoutConfig) *flag.FlagSet {
 	fs := flag.NewFlagSet("relevo-bench "+name, flag.ContinueOnError)
 	fs.IntVar(&c.sockets, "sockets", 500, "agent sockets connected (one agent user each)")
 	fs.IntVar(&c.supervisors, "supervisors", 0, "supervisor sockets beside the agents' (they see every message of the bot)")
-	fs.IntVar(&c.rate, "rate", 500, "customer messages a second, through POST /api/v1/channels/{id}/inbound")
-	fs.DurationVar(&c.duration, "duration", 20*time.Second, "length of the measured part")
-	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "traffic at the same rate before, not measured")
-	fs.DurationVar(&c.drain, "drain", 10*time.Second, "longest wait after the last message for frames still on their way")
+	paceFlags(fs, c, "customer messages a second, through POST /api/v1/channels/{id}/inbound", 20*time.Second, 32)
 	fs.IntVar(&c.conversations, "conversations", 100, "waiting conversations the messages go to, in turn")
-	fs.IntVar(&c.senders, "senders", 32, "concurrent HTTP senders (the most requests in flight)")
-	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed part to this file")
-	fs.StringVar(&c.databaseURL, "database-url", "", "run the node on PostgreSQL, in a fresh schema of this server (dropped after); empty: SQLite")
 	fs.BoolVar(&c.decode, "decode", true, "agents decode every frame (rtclient Read); false: they only look for the "+
 		"message in the raw bytes (ReadRaw), leaving more of the shared CPU to the server")
 	remoteFlags(fs, c)
 	return fs
+}
+
+// paceFlags are the flags of every run that sends at a rate: the
+// open-loop schedule, the node's database and the profile.
+func paceFlags(fs *flag.FlagSet, c *fanoutConfig, rate string, duration time.Duration, senders int) {
+	fs.IntVar(&c.rate, "rate", 500, rate)
+	fs.DurationVar(&c.duration, "duration", duration, "length of the measured part")
+	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "traffic at the same rate before, not measured")
+	fs.DurationVar(&c.drain, "drain", 10*time.Second, "longest wait after the last message for frames still on their way")
+	fs.IntVar(&c.senders, "senders", senders, "concurrent HTTP senders (the most requests in flight)")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed part to this file")
+	fs.StringVar(&c.databaseURL, "database-url", "", "run the node on PostgreSQL, in a fresh schema of this server (dropped after); empty: SQLite")
 }
 
 func (c fanoutConfig) check() error {
