@@ -124,6 +124,9 @@ func printLoad(out io.Writer, r fanoutResult, c fanoutConfig, rep loadReport) bo
 	fmt.Fprintf(out, "messages/s achieved: %.0f of %d (%d of %d accepted, %d failed)   %s\n", r.rate(), c.rate,
 		r.accepted, r.scheduled, r.failed, verdict[okRate])
 	fmt.Fprintf(out, "messages some agent socket missed: %d; agent sockets closed by the server: %d\n", r.incomplete, r.closed)
+	if r.closeReason != "" {
+		fmt.Fprintf(out, "first agent socket closed: %s\n", r.closeReason)
+	}
 	lost := false
 	if rep.stored >= 0 {
 		// Warm-up included: every 2xx must be in the store.

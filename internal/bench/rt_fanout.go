@@ -93,6 +93,7 @@ type fanoutResult struct {
 	failed                    int
 	firstErr                  error
 	kinds                     map[string]int // failures by kind (failureKind)
+	closeReason               string         // the first socket the server closed: the error its reader got
 	first, last, http         []time.Duration
 	sendLast                  []time.Duration // from the request's start: positive, comparable across servers
 	sendFirst                 []time.Duration // request's start → first agent socket
@@ -197,6 +198,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 	}
 	supCount, supLast := make([]atomic.Int32, n), make([]atomic.Int64, n)
 	var closed, supClosed atomic.Int32
+	var closeErr atomic.Value // the first socket the server closed: why
 	var frameData atomic.Int64
 	start := time.Now().Add(200 * time.Millisecond)
 	// The readers stop when the sockets are closed at the end.
@@ -210,6 +212,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 			if err != nil {
 				if !stopping.Load() {
 					closed.Add(1)
+					closeErr.CompareAndSwap(nil, err.Error())
 				}
 				return
 			}
@@ -288,6 +291,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 	readers.Wait()
 
 	res.scheduled, res.failed, res.closed = n-skip, int(failed.Load()), int(closed.Load()+supClosed.Load())
+	res.closeReason, _ = closeErr.Load().(string)
 	res.frameData = int(frameData.Load())
 	for i := range n {
 		if accepted[i] != 0 {
