@@ -140,11 +140,9 @@ func runWebhooks(ctx context.Context, args []string, out io.Writer) error {
 		}
 		defer n.close()
 		channelSecret := "bench-app-secret-" + p.run
-		cfg, _ := json.Marshal(waChannelConfig{PhoneNumberID: benchPhoneID, WABAID: benchWABAID, AccessToken: fakeGraphToken,
-			AppSecret: channelSecret, VerifyToken: "bench-verify", GraphURL: graph.url() + benchGraphV})
-		ch, err := n.app.Store.CreateChannel(ctx, desk.Channel{BotID: n.bot.ID, Type: desk.ChannelWhatsApp, Name: "bench whatsapp", Config: cfg})
+		ch, err := n.whatsappChannel(ctx, graph, channelSecret)
 		if err != nil {
-			return fmt.Errorf("whatsapp channel: %w", err)
+			return err
 		}
 		emails, err := n.users(ctx, "agent", c.sockets, desk.RoleAgent)
 		if err != nil {
@@ -175,6 +173,18 @@ func runWebhooks(ctx context.Context, args []string, out io.Writer) error {
 			{name: "POST → last agent socket", d: r.sendLast},
 		}}
 	return finishLoad(ctx, out, r, c, rep, count, bare)
+}
+
+// whatsappChannel adds a WhatsApp channel of the node's bot whose Graph
+// API is g, its webhooks signed with secret.
+func (n *node) whatsappChannel(ctx context.Context, g *fakeGraph, secret string) (desk.Channel, error) {
+	cfg, _ := json.Marshal(waChannelConfig{PhoneNumberID: benchPhoneID, WABAID: benchWABAID, AccessToken: fakeGraphToken,
+		AppSecret: secret, VerifyToken: "bench-verify", GraphURL: g.url() + benchGraphV})
+	ch, err := n.app.Store.CreateChannel(ctx, desk.Channel{BotID: n.bot.ID, Type: desk.ChannelWhatsApp, Name: "bench whatsapp", Config: cfg})
+	if err != nil {
+		return ch, fmt.Errorf("whatsapp channel: %w", err)
+	}
+	return ch, nil
 }
 
 // loadHTTP is a client with room for every sender's connection.

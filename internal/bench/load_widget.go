@@ -76,9 +76,9 @@ func runWidget(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		defer n.close()
-		ch, err := n.app.Store.CreateChannel(ctx, desk.Channel{BotID: n.bot.ID, Type: desk.ChannelWeb, Name: "bench widget", Config: json.RawMessage(`{}`)})
+		ch, err := n.webChannel(ctx)
 		if err != nil {
-			return fmt.Errorf("web channel: %w", err)
+			return err
 		}
 		emails, err := n.users(ctx, "agent", c.sockets, desk.RoleAgent)
 		if err != nil {
@@ -138,6 +138,15 @@ func runWidget(ctx context.Context, args []string, out io.Writer) error {
 			"(relevo serve --widget-rate/--widget-burst, or RELEVO_WIDGET_RATE/RELEVO_WIDGET_BURST; the bench's own node: -widget-rate/-widget-burst)")
 	}
 	return finishLoad(ctx, out, r, c, rep, count, bare)
+}
+
+// webChannel adds a web channel of the node's bot, open to every site.
+func (n *node) webChannel(ctx context.Context) (desk.Channel, error) {
+	ch, err := n.app.Store.CreateChannel(ctx, desk.Channel{BotID: n.bot.ID, Type: desk.ChannelWeb, Name: "bench widget", Config: json.RawMessage(`{}`)})
+	if err != nil {
+		return ch, fmt.Errorf("web channel: %w", err)
+	}
+	return ch, nil
 }
 
 // startVisitors opens n sessions and their sockets, workers at a time.
