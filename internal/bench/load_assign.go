@@ -219,7 +219,7 @@ func race(ctx context.Context, clients []*rtclient.Client, queue []string, cpupr
 	if err != nil {
 		return r, err
 	}
-	prog := startProgress("assignment race", len(queue), time.Now(), 0)
+	prog := startProgressOf("assignment race", "conversations given out", len(queue), time.Now(), 0)
 	go_ := make(chan struct{})
 	var wg sync.WaitGroup
 	for _, a := range racers {

@@ -20,7 +20,7 @@ var progressOut = func() io.Writer {
 // progress rewrites one status line every half second until stop is
 // called, which clears it.
 type progress struct {
-	name             string
+	name, what       string // what: the unit counted ("messages accepted")
 	total            int
 	start            time.Time
 	length           time.Duration
@@ -30,7 +30,13 @@ type progress struct {
 }
 
 func startProgress(name string, total int, start time.Time, length time.Duration) *progress {
-	p := &progress{name: name, total: total, start: start, length: length, done: make(chan struct{}), ended: make(chan struct{})}
+	return startProgressOf(name, "messages accepted", total, start, length)
+}
+
+// startProgressOf is startProgress counting what; a length of 0 is not
+// known in advance (the line shows the time so far).
+func startProgressOf(name, what string, total int, start time.Time, length time.Duration) *progress {
+	p := &progress{name: name, what: what, total: total, start: start, length: length, done: make(chan struct{}), ended: make(chan struct{})}
 	if progressOut == nil {
 		close(p.ended)
 		return p
@@ -46,8 +52,12 @@ func startProgress(name string, total int, start time.Time, length time.Duration
 				return
 			case <-t.C:
 				el := max(time.Since(p.start), 0).Round(100 * time.Millisecond)
-				fmt.Fprintf(progressOut, "\r\033[K%s: %v of %v, %d of %d messages accepted, %d failed",
-					p.name, el, p.length, p.accepted.Load(), p.total, p.failed.Load())
+				of := fmt.Sprintf(" of %v", p.length)
+				if p.length == 0 {
+					of = ""
+				}
+				fmt.Fprintf(progressOut, "\r\033[K%s: %v%s, %d of %d %s, %d failed",
+					p.name, el, of, p.accepted.Load(), p.total, p.what, p.failed.Load())
 			}
 		}
 	}()
