@@ -73,10 +73,26 @@ var subcommands = map[string]func(context.Context, []string, io.Writer) error{
 	"webhooks": runWebhooks, "widget": runWidget, "assign": runAssign,
 }
 
+// runNames lists the subcommands, sorted, for the unknown-run error.
+func runNames() string {
+	names := make([]string, 0, len(subcommands))
+	for n := range subcommands {
+		if n != idleClientsCmd {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) > 0 {
 		if sub, ok := subcommands[args[0]]; ok {
 			return sub(ctx, args[1:], out)
+		}
+		// A misspelt run name must not start the long store run instead.
+		if a := args[0]; a != "" && a[0] != '-' {
+			return fmt.Errorf("unknown run %q (runs: %s)", a, runNames())
 		}
 	}
 	fs := flag.NewFlagSet("relevo-bench", flag.ContinueOnError)

@@ -3,8 +3,10 @@ package bench
 import (
 	"bytes"
 	"context"
+	"io"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,5 +104,14 @@ func TestCeilingRunAgainstARunningServer(t *testing.T) {
 	err = Run(ctx, []string{"ceiling", "-url", n.url(), "-token", tokens[0], "-channel", n.ch.ID, "-email", emails[0]}, &out)
 	if err == nil {
 		t.Error("-url without a password ran")
+	}
+}
+
+// A misspelt run name is refused at once, not taken for the store run
+// (which seeds 100,000 conversations before printing anything).
+func TestAnUnknownRunNameIsRefused(t *testing.T) {
+	err := Run(context.Background(), []string{"webhook", "-rate", "1"}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `unknown run "webhook"`) || !strings.Contains(err.Error(), "webhooks") {
+		t.Fatalf("Run(webhook) = %v, want the unknown-run error naming the runs", err)
 	}
 }
