@@ -2437,6 +2437,7 @@ export interface components {
             score: number;
         };
         WidgetConfig: {
+            calls: components["schemas"]["CallSettings"];
             channel_id: string;
             color: string;
             greeting: string;
