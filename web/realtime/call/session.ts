@@ -60,8 +60,9 @@ export class CallSession {
   error = ''
   /** conn is the peer connection's state ('' without one). */
   conn: RTCPeerConnectionState | '' = ''
-  /** pcMade counts peer connections made (tests: none before accepting). */
-  pcMade = 0
+  /** now is what the call carries, read every second while connected (the connection indicator). */
+  now: CallStats = { audioBytes: 0, videoFrames: 0, pair: '' }
+  private statsTimer: ReturnType<typeof setInterval> | undefined
   private pc: RTCPeerConnection | null = null
   private starting = false
   /** cancelled: hung up before the server named the call, which is hung up once named. */
@@ -288,7 +289,6 @@ export class CallSession {
   private connect(config: RTCConfiguration): void {
     const pc = new RTCPeerConnection(config)
     this.pc = pc
-    this.pcMade++
     this.remote = new MediaStream()
     pc.ontrack = (e) => {
       this.remote?.addTrack(e.track)
@@ -308,6 +308,13 @@ export class CallSession {
       this.emit()
     }
     pc.onnegotiationneeded = () => this.queue(() => this.offer())
+    this.statsTimer = setInterval(() => {
+      void readStats(pc).then((s) => {
+        if (this.pc !== pc) return
+        this.now = s
+        this.emit()
+      })
+    }, 1000)
     this.conn = pc.connectionState
     // The caller sends its tracks now (its offer follows); the callee
     // attaches them to the offer's transceivers when the offer comes.
@@ -398,6 +405,8 @@ export class CallSession {
   private reset(): void {
     this.gen++
     this.ringer.stop()
+    clearInterval(this.statsTimer)
+    this.now = { audioBytes: 0, videoFrames: 0, pair: '' }
     this.pc?.close()
     this.pc = null
     for (const t of this.local?.getTracks() ?? []) t.stop()

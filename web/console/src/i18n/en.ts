@@ -1192,6 +1192,8 @@ export const en = {
     switchVideo: 'Switch to video',
     hangUp: 'Hang up',
     remoteVideo: '{name}\'s video',
+    direct: 'Direct connection',
+    relayed: 'Relayed connection',
     localVideo: 'Your camera',
     evAgentAudio: '{agent} called the customer (audio)',
     evAgentVideo: '{agent} called the customer (video)',

@@ -1193,6 +1193,8 @@ export const es: MessageSchema = {
     switchVideo: 'Pasar a video',
     hangUp: 'Colgar',
     remoteVideo: 'Video de {name}',
+    direct: 'Conexión directa',
+    relayed: 'Conexión retransmitida',
     localVideo: 'Tu cámara',
     evAgentAudio: '{agent} llamó al cliente (voz)',
     evAgentVideo: '{agent} llamó al cliente (video)',

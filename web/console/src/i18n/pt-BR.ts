@@ -1193,6 +1193,8 @@ export const ptBR: MessageSchema = {
     switchVideo: 'Mudar para vídeo',
     hangUp: 'Desligar',
     remoteVideo: 'Vídeo de {name}',
+    direct: 'Conexão direta',
+    relayed: 'Conexão retransmitida',
     localVideo: 'Sua câmera',
     evAgentAudio: '{agent} ligou para o cliente (voz)',
     evAgentVideo: '{agent} ligou para o cliente (vídeo)',

@@ -28,6 +28,7 @@ export const callState = reactive({
   cameraOn: false,
   remoteVideo: false,
   hasCamera: false,
+  stats: { audioBytes: 0, videoFrames: 0, pair: '' },
   conn: '' as string,
   error: '',
   /** customer is the name of the customer on the line; botId the conversation's bot. */
@@ -47,6 +48,7 @@ call.onChange(() => {
   callState.remoteVideo = call.remoteVideo
   callState.hasCamera = !!call.local?.getVideoTracks().length
   callState.conn = call.conn
+  callState.stats = call.now
   if (call.error && call.error !== callState.error) {
     const key = 'call.errors.' + call.error
     toast(i18n.global.te(key) ? i18n.global.t(key) : i18n.global.t('call.errors.other'), 'error')

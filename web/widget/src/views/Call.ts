@@ -15,6 +15,7 @@ export class CallView {
   private remote = h('video', { class: 'remote', autoplay: true, playsinline: true })
   private local = h('video', { class: 'local', autoplay: true, playsinline: true, muted: true })
   private timer = h('span', { class: 'timer', 'data-testid': 'widget-call-timer' })
+  private conn = h('span', { class: 'conn', 'data-testid': 'widget-call-connection' })
   private shownPhase = ''
   private tick: ReturnType<typeof setInterval> | undefined
 
@@ -27,6 +28,7 @@ export class CallView {
     const agent = this.chat.conversation?.agent || t('chat')
     const key = [c.phase, c.muted, c.cameraOn, c.remoteVideo, !!c.local?.getVideoTracks().length, c.conn, this.allowed(), document.documentElement.lang].join('|')
     this.streams()
+    this.indicator()
     if (key === this.shownPhase) return
     this.shownPhase = key
     clearInterval(this.tick)
@@ -81,7 +83,7 @@ export class CallView {
     controls.append(h('button', { type: 'button', class: 'decline', onclick: () => c.hangup() }, c.phase === 'outgoing' ? t('callCancel') : t('callHangUp')))
     this.el.replaceChildren(
       h('div', { class: 'media' }, this.remote, this.local),
-      h('p', { class: 'call-status' }, h('span', { role: 'status' }, status), ' ', this.timer, c.conn === 'failed' || c.conn === 'disconnected' ? h('span', { class: 'warn', role: 'alert' }, t('callTrouble')) : null),
+      h('p', { class: 'call-status' }, h('span', { role: 'status' }, status), ' ', this.timer, ' ', this.conn, c.conn === 'failed' || c.conn === 'disconnected' ? h('span', { class: 'warn', role: 'alert' }, t('callTrouble')) : null),
       controls,
     )
     this.timer.setAttribute('aria-label', t('callTime'))
@@ -104,6 +106,16 @@ export class CallView {
   private start(media: 'audio' | 'video'): void {
     const conv = this.chat.conversation
     if (conv) void this.call.start(conv.id, media)
+  }
+
+  /** indicator shows how the call is connected; its data attributes carry what it receives. */
+  private indicator(): void {
+    const s = this.call.now
+    this.conn.hidden = !s.pair
+    this.conn.textContent = s.pair === 'relay' ? t('callRelayed') : t('callDirect')
+    this.conn.dataset.audioBytes = String(s.audioBytes)
+    this.conn.dataset.videoFrames = String(s.videoFrames)
+    this.conn.dataset.pair = s.pair
   }
 
   /** streams keeps the video elements on the call's streams. */
