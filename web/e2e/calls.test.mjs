@@ -12,7 +12,7 @@
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { loadavg } from 'node:os'
-import { serverAndBrowser, agentOnline, widgetAsksForPerson, demoBot, screenshot, waitFor, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, agentOnline, widgetAsksForPerson, demoBot, screenshot, waitFor, recordAlerts, toBackground, Api, USERS } from './harness.mjs'
 import { auditBoth } from './axe.mjs'
 
 const env = serverAndBrowser({ fakeMedia: true })
@@ -41,6 +41,7 @@ function setCalls(mode, customerMayStart) {
 async function held(name) {
   const a = await agentOnline(env.browser, env.server.url, USERS.agent)
   await a.context.addInitScript(countPeerConnections)
+  await recordAlerts(a.context, env.server.url)
   await a.page.reload()
   await a.page.getByTestId('bot-Acme Support').click()
   await a.page.getByTestId('tab-handovers').waitFor()
@@ -153,10 +154,18 @@ test('(a) the agent calls, the customer accepts: media both ways, chat keeps flo
 
 test('(b) the customer calls, the agent declines: declined on both sides, no media on the agent side', async () => {
   const { a, c } = await held('Dario Dialer')
+  // The agent is in another tab: the call comes as a browser notification.
+  const other = await toBackground(a.context, a.page)
   await c.w.getByTestId('widget-call').getByRole('button', { name: 'Audio call' }).click()
   await c.w.getByText('Calling…').waitFor()
   const prompt = a.page.getByRole('alertdialog', { name: 'Incoming call' })
   await prompt.getByText('Dario Dialer is calling you (audio).').waitFor()
+  await a.page.waitForFunction(() => /** @type {any} */ (window).notes.some((n) => n.title === 'Incoming call'))
+  const note = await a.page.evaluate(() => /** @type {any} */ (window).notes.find((n) => n.title === 'Incoming call'))
+  assert.equal(note.body, 'Dario Dialer is calling you (audio).')
+  await a.page.bringToFront()
+  await a.page.waitForFunction(() => document.hasFocus())
+  await other.close()
   // The prompt blocks nothing: the agent can still write.
   await a.page.getByTestId('composer').fill('One moment please')
   await a.page.getByTestId('composer').press('Enter')

@@ -83,7 +83,7 @@ async function nameCustomer(v: CallViewVia): Promise<void> {
 
 /** notifyIncoming raises a browser notification while the tab is in the background. */
 function notifyIncoming(v: CallViewVia): void {
-  if (document.visibilityState === 'visible' || alerts.permission !== 'granted') return
+  if ((document.visibilityState === 'visible' && document.hasFocus()) || alerts.permission !== 'granted') return
   const t = i18n.global.t
   try {
     const n = new Notification(t('call.incomingTitle'), {
