@@ -24,6 +24,7 @@ import (
 	"github.com/relevo/relevo/internal/clock"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpapi"
+	"github.com/relevo/relevo/internal/ice"
 	"github.com/relevo/relevo/internal/jobs"
 	"github.com/relevo/relevo/internal/realtime"
 	"github.com/relevo/relevo/internal/store"
@@ -45,7 +46,9 @@ type App struct {
 	Assigner *jobs.Assigner
 	Hub      *realtime.Hub
 	Widget   *webchat.Service
-	Server   *httpapi.Server
+	// ICE makes callers' ICE configurations (calls' STUN/TURN servers).
+	ICE    *ice.Service
+	Server *httpapi.Server
 
 	ln          net.Listener
 	unsubscribe func()
@@ -108,9 +111,10 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 			Transport: demoTransport{graph: &demoGraph{}, next: http.DefaultTransport}}
 	}
 	wa := whatsapp.New(waOpts)
+	a.ICE = &ice.Service{Now: a.Clock.Now}
 	a.Widget = webchat.New(webchat.Options{Store: a.Store, Publish: publish, Log: a.Log, Files: widgetFiles(),
 		PublicURL: cfg.PublicURL, UploadDir: filepath.Join(cfg.DataDir, "uploads"),
-		MessageRate: float64(cfg.WidgetRate), MessageBurst: cfg.WidgetBurst})
+		MessageRate: float64(cfg.WidgetRate), MessageBurst: cfg.WidgetBurst, ICE: a.ICE})
 	senders := map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: poster}, desk.ChannelWhatsApp: wa, desk.ChannelWeb: a.Widget}
 	for t, s := range opt.Senders {
 		senders[t] = s
@@ -140,7 +144,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	}
 	a.Server, err = httpapi.New(httpapi.Config{Version: Version, Demo: cfg.Demo, PublicURL: strings.TrimSuffix(cfg.PublicURL, "/"), UploadDir: filepath.Join(cfg.DataDir, "uploads"), HashPassword: hash,
 		TokenRate: float64(cfg.TokenRate), TokenBurst: cfg.TokenBurst},
-		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Widget: a.Widget, Webhook: poster, Extra: a.extraRoutes()})
+		httpapi.Deps{Store: a.Store, Log: a.Log, Ready: a.ready, Registry: reg, Sockets: a.Hub, WhatsApp: wa, Widget: a.Widget, ICE: a.ICE, Webhook: poster, Extra: a.extraRoutes()})
 	if err != nil {
 		a.Close()
 		return nil, err

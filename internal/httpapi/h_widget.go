@@ -24,6 +24,8 @@ type Widget interface {
 	ServeUpload(w http.ResponseWriter, r *http.Request)
 	ServeDownload(w http.ResponseWriter, r *http.Request, uploadID string)
 	ServeSocket(w http.ResponseWriter, r *http.Request)
+	// ServeICE answers the visitor's ICE configuration for calls.
+	ServeICE(w http.ResponseWriter, r *http.Request)
 	// ServePreflight answers CORS preflight requests for /widget/v1/.
 	ServePreflight(w http.ResponseWriter, r *http.Request)
 }
@@ -92,5 +94,11 @@ func (s *Server) widgetPreflight(w http.ResponseWriter, r *http.Request) {
 func (s *Server) widgetCSAT(w http.ResponseWriter, r *http.Request) {
 	if wd := s.widgetOr404(w, r); wd != nil {
 		wd.ServeCSAT(w, r)
+	}
+}
+
+func (s *Server) widgetICE(w http.ResponseWriter, r *http.Request) {
+	if wd := s.widgetOr404(w, r); wd != nil {
+		wd.ServeICE(w, r)
 	}
 }

@@ -195,6 +195,7 @@ func buildOpenAPI(routes []Route, version string) ([]byte, error) {
 	enum(g, reflect.TypeFor[desk.Verb](), "ConversationAction", desk.Verbs)
 	enum(g, reflect.TypeFor[desk.AssignmentMode](), "AssignmentMode", []desk.AssignmentMode{desk.AssignManual, desk.AssignAutomatic})
 	enum(g, reflect.TypeFor[desk.CallMode](), "CallMode", []desk.CallMode{desk.CallsOff, desk.CallsAudio, desk.CallsVideo})
+	enum(g, reflect.TypeFor[desk.IcePolicy](), "IcePolicy", []desk.IcePolicy{desk.IcePolicyAll, desk.IcePolicyRelay})
 	g.schemaFor(typeOf(httpkit.ErrorResponse{})) // every error answer refers to it
 	doc := oaDoc{
 		OpenAPI: "3.1.0",

@@ -128,6 +128,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "OPTIONS", Pattern: "/widget/v1/sessions", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
 		{Method: "OPTIONS", Pattern: "/widget/v1/messages", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
 		{Method: "OPTIONS", Pattern: "/widget/v1/uploads", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
+		{Method: "GET", Pattern: "/widget/v1/calls/ice", Tag: "widget", Summary: "The visitor's ICE servers for calls (TURN credentials made for it, valid until expires_at)", Access: AccessWidget, Response: desk.IceConfig{}, Errors: visitor, Handler: s.widgetICE},
+		{Method: "OPTIONS", Pattern: "/widget/v1/calls/ice", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
 		{Method: "OPTIONS", Pattern: "/widget/v1/uploads/{id}", Tag: "widget", Summary: "CORS preflight (channels' allowed_origins)", Access: AccessPublic, Errors: codes(notFound, desk.CodeBadRequest, desk.CodeForbidden, misconfigured), Handler: s.widgetPreflight},
 
 		{Method: "GET", Pattern: "/api/v1/conversations", Tag: "conversations", Summary: "List conversations", Access: AccessUserOrToken, Query: convQuery, Response: page[conv]{}, Errors: codes(invalid), Handler: s.listConversations},
@@ -167,6 +169,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Pattern: "/api/v1/chats/{user_id}/messages", Tag: "supervision", Summary: "Internal chat with a user", Access: AccessSession, Response: page[desk.ChatMessage]{}, Errors: codes(invalid, notFound), Handler: s.listChat},
 		{Method: "POST", Pattern: "/api/v1/chats/{user_id}/messages", Tag: "supervision", Summary: "Write in the internal chat", Access: AccessSession, Request: textRequest{}, Response: desk.ChatMessage{}, Errors: codes(invalid, notFound), Handler: s.sendChat},
 
+		{Method: "GET", Pattern: "/api/v1/calls/ice", Tag: "realtime", Summary: "The caller's ICE servers for calls (TURN credentials made for them, valid until expires_at)", Access: AccessSession, Response: desk.IceConfig{}, Handler: s.callsICE},
 		{Method: "GET", Pattern: "/api/v1/ws", Tag: "realtime", Summary: "Real-time socket (WebSocket upgrade; frames in docs/realtime.md)", Access: AccessSession, Errors: codes(notFound), Status: 101, Handler: s.socket},
 
 		{Method: "GET", Pattern: "/api/v1/reports/conversations", Tag: "reports", Summary: "Conversations report (json or csv)", Access: AccessSupervisor, Query: append(convQuery, Param{Name: "format", Description: "json (default) or csv"}), Response: bodies{page[reportRow]{}, rawBody{"text/csv"}}, Errors: codes(invalid), Handler: s.reportConversations},

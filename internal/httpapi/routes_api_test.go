@@ -22,6 +22,7 @@ func TestEveryRouteAnswersItsHappyPath(t *testing.T) {
 		happySupervision(t, w)
 		happyReports(t, w)
 		happyUploads(t, w)
+		happyCallsICE(t, w)
 		for _, rt := range w.srv.Routes() {
 			if p := rt.Method + " " + rt.Pattern; w.hits[p] == 0 && !otherIssue(p) {
 				t.Errorf("route %s never answered 2xx in the happy paths", p)

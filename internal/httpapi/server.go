@@ -62,6 +62,8 @@ type Server struct {
 	widget Widget
 	// botEvents sends bots' test events and logs them.
 	botEvents bot.EventSender
+	// ice makes callers' ICE configurations.
+	ice ICESource
 	// tokenLimit bounds each API token's request rate: the configured
 	// default, or the token's own rate_limit.
 	tokenLimit *httpkit.Limiter
@@ -81,6 +83,8 @@ type Deps struct {
 	WhatsApp WhatsApp
 	// Widget serves /widget.js and /widget/v1/ (the web chat widget).
 	Widget Widget
+	// ICE makes callers' ICE configurations (nil: nothing configured).
+	ICE ICESource
 	// Webhook posts the bots' test events (zero: a default client).
 	Webhook webhook.Poster
 	// Extra routes mounted outside the table (the console, the widget):
@@ -123,7 +127,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry), sockets: d.Sockets, whatsapp: d.WhatsApp, widget: d.Widget, botEvents: bot.EventSender{Poster: d.Webhook, Store: d.Store},
+	s := &Server{cfg: cfg, store: d.Store, log: d.Log, ready: d.Ready, metrics: newMetrics(d.Registry), sockets: d.Sockets, whatsapp: d.WhatsApp, widget: d.Widget, ice: d.ICE, botEvents: bot.EventSender{Poster: d.Webhook, Store: d.Store},
 		tokenLimit: httpkit.NewLimiter(rate.Limit(cfg.TokenRate), cfg.TokenBurst, maxTokenBuckets)}
 	s.routes = s.routeTable()
 	doc, err := buildOpenAPI(s.routes, cfg.Version)

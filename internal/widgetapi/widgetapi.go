@@ -38,6 +38,9 @@ type WidgetConfig struct {
 	// IdentityVerification says identified visitors must send
 	// identifier_hash.
 	IdentityVerification bool `json:"identity_verification"`
+	// Calls is the bot's call setting: whether the widget answers calls,
+	// with what media, and whether it shows the customer a call button.
+	Calls desk.CallSettings `json:"calls"`
 }
 
 // WidgetSessionRequest starts a widget session. Anonymous without

@@ -7,6 +7,7 @@
 // delivery is at-least-once and may have holes (a slow socket is closed with
 // 1008), and a client never may.
 import type { ClientFrame, Frame, WidgetClientFrame } from './frames'
+import type { OutFrame } from './call/session'
 
 export type { Frame } from './frames'
 
@@ -87,7 +88,7 @@ export class ReconnectingSocket {
   }
 
   /** send writes a client frame if the socket is open; false if not. */
-  send(f: ClientFrame | WidgetClientFrame): boolean {
+  send(f: ClientFrame | WidgetClientFrame | OutFrame): boolean {
     if (this.ws?.readyState !== WebSocket.OPEN) return false
     this.ws.send(JSON.stringify(f))
     return true

@@ -37,21 +37,25 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 // the origins list.
 // lang is the visitor's language: the language of the panel the widget
 // shows (pickLang in web/widget/src/i18n.ts follows the same rule).
-func (c Config) Public(ch desk.Channel, botName, lang string) widgetapi.WidgetConfig {
+func (c Config) Public(ch desk.Channel, bot desk.Bot, lang string) widgetapi.WidgetConfig {
 	greeting := c.Greeting
 	if g := strings.TrimSpace(c.Greetings[lang]); g != "" {
 		greeting = g
 	}
 	title := c.Title
 	if strings.TrimSpace(title) == "" {
-		title = botName
+		title = bot.Name
+	}
+	calls := bot.Calls
+	if calls.Mode == "" {
+		calls.Mode = desk.CallsOff // a bot saved before calls existed
 	}
 	prechat := make([]widgetapi.WidgetField, len(c.Prechat))
 	for i, f := range c.Prechat {
 		prechat[i] = widgetapi.WidgetField{Name: f.Name, Required: f.Required}
 	}
 	return widgetapi.WidgetConfig{ChannelID: ch.ID, Name: title, Greeting: greeting, Color: c.Color, Prechat: prechat,
-		Languages: c.Languages, IdentityVerification: c.Secret != ""}
+		Languages: c.Languages, IdentityVerification: c.Secret != "", Calls: calls}
 }
 
 // language is the visitor's language from the request's Accept-Language

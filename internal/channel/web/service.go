@@ -43,6 +43,13 @@ type Options struct {
 	// SendQueue is how many frames may wait for one socket before it is
 	// closed as too slow (default 64).
 	SendQueue int
+	// ICE answers GET /widget/v1/calls/ice (nil: nothing configured).
+	ICE ICESource
+}
+
+// ICESource makes a caller's ICE configuration (ice.Service).
+type ICESource interface {
+	For(ctx context.Context, subject string) (desk.IceConfig, error)
 }
 
 // Service is the web widget for every web channel of the store.
@@ -62,6 +69,7 @@ type Service struct {
 	hub        *hub
 	// misconfig answers for channels whose stored config cannot be used.
 	misconfig *misconfig.Reporter
+	ice       ICESource
 }
 
 // maxLimiterKeys bounds each rate limiter's map.
@@ -99,6 +107,7 @@ func New(o Options) *Service {
 	if u, err := url.Parse(o.PublicURL); err == nil {
 		s.publicHost = u.Host
 	}
+	s.ice = o.ICE
 	s.static = newStatic(o.Files, s)
 	s.hub = newHub(s, o.SendQueue)
 	return s

@@ -55,7 +55,7 @@ func (s *Service) ServeConfig(w http.ResponseWriter, r *http.Request, channelID 
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Add("Vary", "Accept-Language")
 	w.Header().Set("Content-Language", lang)
-	httpkit.WriteJSON(w, http.StatusOK, cfg.Public(ch, bot.Name, lang))
+	httpkit.WriteJSON(w, http.StatusOK, cfg.Public(ch, bot, lang))
 }
 
 // ServeSession starts a visitor session: anonymous (a new visitor id, a new

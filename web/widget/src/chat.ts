@@ -43,7 +43,8 @@ export class Chat {
   private scheduled = false
   private typingTimer: ReturnType<typeof setTimeout> | undefined
   private checkingToken = false
-  private socket: WidgetSocket
+  /** socket is the visitor's live socket; the call (call.ts) shares it. */
+  readonly socket: WidgetSocket
 
   constructor(readonly channel: string) {
     this.socket = new WidgetSocket(
@@ -188,7 +189,21 @@ export class Chat {
     }
   }
 
-  private flash(text: string): void {
+  /**
+   * note puts a line of the widget's own in the feed, after what is there
+   * now (a call that ended, in the visitor's words): a system line, never sent.
+   */
+  note(key: string, text: string): void {
+    const c = this.conversation
+    if (!c || this.messages.has(key)) return
+    this.messages.set(key, {
+      key, id: '', conversation_id: c.id, seq: (this.lastSeq.get(c.id) ?? 0) + 0.5,
+      author: { type: 'system', name: '' }, kind: 'text', text, attachments: [], status: 'sent', created_at: new Date().toISOString(),
+    })
+    this.emit()
+  }
+
+  flash(text: string): void {
     this.notice = text
     this.emit()
     setTimeout(() => {

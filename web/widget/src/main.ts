@@ -8,6 +8,8 @@ import { t } from './i18n'
 import { embedded, onParent, toParent, type User } from './parent'
 import { Composer } from './views/Composer'
 import { Csat } from './views/Csat'
+import { CallView } from './views/Call'
+import { callOf } from './call'
 import { Header } from './views/Header'
 import { MessageList } from './views/MessageList'
 import { Prechat } from './views/Prechat'
@@ -20,6 +22,7 @@ const list = new MessageList(chat)
 const composer = new Composer(chat)
 const csat = new Csat(chat)
 const prechat = new Prechat(chat)
+const callView = new CallView(chat, callOf(chat))
 const body = h('main', { class: 'body' })
 const panel = h('section', { class: 'panel', 'aria-labelledby': 'relevo-title' }, header.el, body)
 document.getElementById('app')!.append(panel)
@@ -39,7 +42,7 @@ chat.on(() => {
       body.replaceChildren(prechat.el)
       prechat.render()
     } else if (chat.view === 'chat') {
-      body.replaceChildren(list.el, csat.el, composer.el)
+      body.replaceChildren(list.el, callView.el, csat.el, composer.el)
     } else if (chat.view === 'error') {
       body.replaceChildren(h('p', { class: 'fatal', role: 'alert' }, t('error')))
     }
@@ -48,6 +51,7 @@ chat.on(() => {
   }
   if (chat.view === 'chat') {
     list.render()
+    callView.render()
     csat.render()
     composer.render()
   }

@@ -227,6 +227,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/ice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's ICE servers for calls (TURN credentials made for them, valid until expires_at) */
+        get: operations["getCallsIce"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/canned-replies": {
         parameters: {
             query?: never;
@@ -1322,6 +1339,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/widget/v1/calls/ice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The visitor's ICE servers for calls (TURN credentials made for it, valid until expires_at) */
+        get: operations["getWidgetCallsIce"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight (channels' allowed_origins) */
+        options: operations["optionsWidgetCallsIce"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/widget/v1/channels/{id}/config": {
         parameters: {
             query?: never;
@@ -1930,6 +1965,19 @@ export interface components {
         HealthResponse: {
             status: string;
         };
+        IceConfig: {
+            /** Format: date-time */
+            expires_at: string;
+            ice_servers: components["schemas"]["IceServer"][];
+            ice_transport_policy: components["schemas"]["IcePolicy"];
+        };
+        /** @enum {string} */
+        IcePolicy: "all" | "relay";
+        IceServer: {
+            credential?: string;
+            urls: string[];
+            username?: string;
+        };
         IdentitySecretResponse: {
             secret: string;
         };
@@ -2437,6 +2485,7 @@ export interface components {
             score: number;
         };
         WidgetConfig: {
+            calls: components["schemas"]["CallSettings"];
             channel_id: string;
             color: string;
             greeting: string;
@@ -3234,6 +3283,30 @@ export interface operations {
             403: components["responses"]["Error403Forbidden"];
             404: components["responses"]["Error404NotFound"];
             422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    getCallsIce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IceConfig"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
             500: components["responses"]["Error500Internal"];
         };
     };
@@ -5839,6 +5912,55 @@ export interface operations {
             400: components["responses"]["Error400BadRequest"];
             404: components["responses"]["Error404NotFound"];
             500: components["responses"]["Error500Internal"];
+        };
+    };
+    getWidgetCallsIce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IceConfig"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
+        };
+    };
+    optionsWidgetCallsIce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400BadRequest"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            500: components["responses"]["Error500Internal"];
+            503: components["responses"]["Error503ChannelMisconfigured"];
         };
     };
     getWidgetChannelsByIdConfig: {

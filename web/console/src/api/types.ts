@@ -26,6 +26,12 @@ export type EventType =
   | 'reopened'
   | 'csat'
   | 'csat_not_asked'
+  | 'call_started'
+  | 'call_answered'
+  | 'call_declined'
+  | 'call_missed'
+  | 'call_cancelled'
+  | 'call_ended'
 
 export type User = Omit<S['User'], 'role' | 'status'> & { role: Role; status: UserStatus }
 export type Bot = S['BotView']

@@ -1,5 +1,7 @@
 // The console's icons: 24×24 stroke paths, drawn inline by AppIcon.
 export const icons = {
+  phone: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2z',
+  video: 'M3 7h12v10H3zM15 10l6-3v10l-6-3',
   send: 'M3 11.5 20.5 3.5 13 21l-2.5-7.5L3 11.5Z',
   attach: 'm20 11.5-8.2 8.2a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8',
   emoji: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm-3.5-7.5s1.2 2 3.5 2 3.5-2 3.5-2M9 9.5h.01M15 9.5h.01',

@@ -3,6 +3,7 @@
 // session when the server closes for policy.
 import { ref } from 'vue'
 import { ReconnectingSocket, type SocketState } from '../../../realtime/socket'
+import type { OutFrame } from '../../../realtime/call/session'
 
 export type { Frame, SocketState } from '../../../realtime/socket'
 
@@ -45,6 +46,11 @@ export class RealtimeSocket {
 
   viewTyping(conversationID: string): boolean {
     return this.sock.send({ type: 'conversation.typing', conversation_id: conversationID })
+  }
+
+  /** call sends a call frame (state/call.ts); false when not sent. */
+  call(f: OutFrame): boolean {
+    return this.sock.send(f)
   }
 
   /** typing tells colleagues this user is typing in a conversation. */
