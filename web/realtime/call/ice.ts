@@ -21,13 +21,12 @@ export function iceConfig(a: IceAnswer): RTCConfiguration {
 }
 
 /**
- * fetchIce reads the ICE answer at url with the given headers. A server
- * without the route (404) gets host candidates only, which is enough on one
- * network; any other failure is the call's failure, never a silent downgrade.
+ * fetchIce reads the ICE answer at url with the given headers. A failure is
+ * the call's failure, never a silent downgrade: an admin's "relay only"
+ * must not become a direct connection because a request failed.
  */
 export async function fetchIce(url: string, headers: Record<string, string> = {}): Promise<RTCConfiguration> {
   const r = await fetch(url, { headers, credentials: 'same-origin' })
-  if (r.status === 404) return { iceServers: [], iceTransportPolicy: 'all' }
   if (!r.ok) throw new Error('ice: ' + r.status)
   return iceConfig((await r.json()) as IceAnswer)
 }
