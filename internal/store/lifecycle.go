@@ -162,10 +162,13 @@ func viewerOf(a desk.Actor) string {
 	return ""
 }
 
-// loadBot reads the bot of a conversation inside the transaction, without
-// its members (MemberIDs nil): actions need its settings only.
+// loadBot gives the bot of a conversation without its members (MemberIDs
+// nil): actions need its settings only. From the settings cache, as
+// inbound reads it (cache.go): a bot's settings change rarely, and a change
+// drops the cache before it is answered. The value is shared: callers
+// replace fields, never modify them in place.
 func (t *txn) loadBot(id string) (desk.Bot, error) {
-	return getBotSettings(t.ctx, t.tx, id)
+	return t.s.cachedBotSettings(t.ctx, id)
 }
 
 // loadUser reads a live user (name, membership and status) inside the

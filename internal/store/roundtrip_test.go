@@ -20,8 +20,8 @@ import (
 // The ceilings are per dialect: SQLite's group commit wraps each request in
 // a savepoint (two statements more) and prepares statements it has not seen.
 var roundTripCeilings = map[string]struct{ inbound, assign int }{
-	"sqlite":   {inbound: 12, assign: 20},
-	"postgres": {inbound: 12, assign: 20},
+	"sqlite":   {inbound: 12, assign: 17},
+	"postgres": {inbound: 12, assign: 17},
 }
 
 func TestRoundTripsOfAnInboundMessageAndAnAssign(t *testing.T) {
