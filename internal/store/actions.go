@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/relevo/relevo/internal/botapi"
@@ -125,10 +124,8 @@ func (t *txn) assign(c *desk.Conversation, actor desk.Actor, agentID string) err
 		}
 	}
 	// The automatic assignment's tie-break: who has waited longest since
-	// their last assignment, by hand or not.
-	if _, err := t.exec(`UPDATE users SET last_assigned_at = $2 WHERE id = $1`, target.ID, ms(t.now)); err != nil {
-		return fmt.Errorf("store: last assigned: %w", err)
-	}
+	// their last assignment, by hand or not. Deferred (pending.go).
+	t.later("last assigned", `UPDATE users SET last_assigned_at = $2 WHERE id = $1`, target.ID, ms(t.now))
 	ev := desk.Event{Type: desk.EventAssigned, From: string(from), To: target.ID}
 	text := "Assigned to " + target.Name
 	switch {

@@ -167,6 +167,7 @@ func (c *committer) commit(batch []*writeReq) {
 			continue
 		}
 		r.t = &txn{ctx: context.WithoutCancel(r.ctx), tx: txConn{tx: tx, pinned: true}, raw: tx, s: s, now: s.clock.Now()}
+		r.t.tx.w = r.t
 		ran = append(ran, r)
 		if !savepoints {
 			r.err = runGuarded(r.fn, r.t)
@@ -177,6 +178,7 @@ func (c *committer) commit(batch []*writeReq) {
 			return
 		}
 		if r.err = runGuarded(r.fn, r.t); r.err != nil {
+			r.t.discard() // a panic may leave deferred writes: rolled back unsent
 			if _, err := r.t.exec(`ROLLBACK TO w`); err != nil {
 				// SQLite dropped the whole transaction (an I/O error,
 				// a full disk): the batch cannot be saved.

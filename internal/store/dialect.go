@@ -33,13 +33,18 @@ type dialect interface {
 	// transaction ends: " FOR UPDATE" on PostgreSQL; nothing on SQLite,
 	// whose single writer (BEGIN IMMEDIATE) serialises read-then-write.
 	forUpdate() string
+	// lockRowsOf ends a SELECT that must row-lock the rows of one table
+	// (alias a) it reads, in a query with outer joins: " FOR UPDATE OF a"
+	// on PostgreSQL; nothing on SQLite (as forUpdate).
+	lockRowsOf(a string) string
 }
 
 type sqliteDialect struct{}
 
 func (sqliteDialect) name() string { return "sqlite" }
 
-func (sqliteDialect) forUpdate() string { return "" }
+func (sqliteDialect) forUpdate() string        { return "" }
+func (sqliteDialect) lockRowsOf(string) string { return "" }
 func (sqliteDialect) messageSearch(n string) string {
 	return `SELECT conversation_id FROM message_fts WHERE message_fts MATCH ` + n
 }
@@ -85,7 +90,8 @@ type postgresDialect struct{}
 
 func (postgresDialect) name() string { return "postgres" }
 
-func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
+func (postgresDialect) forUpdate() string          { return " FOR UPDATE" }
+func (postgresDialect) lockRowsOf(a string) string { return " FOR UPDATE OF " + a }
 func (postgresDialect) messageSearch(n string) string {
 	return `SELECT conversation_id FROM messages WHERE tsv @@ to_tsquery('simple', ` + n + `)`
 }

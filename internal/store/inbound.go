@@ -88,28 +88,33 @@ func (s *Store) Inbound(ctx context.Context, channelID string, ic InboundContact
 	}
 	// Concurrent first messages of one contact (or one message delivered
 	// twice at once) meet at a unique index; the retry then sees the
-	// winner's rows.
+	// winner's rows. A message delivered again meets the unique index of
+	// (channel, message id) too: the first attempt does not look for it
+	// (a round trip saved on every message, a retry on the rare
+	// duplicate), the retries do.
 	for attempt := 0; ; attempt++ {
-		err = s.inboundTx(ctx, ch, bot, ic, im, &res)
+		err = s.inboundTx(ctx, ch, bot, ic, im, attempt > 0, &res)
 		if err == nil || attempt == 2 || !s.d.isUnique(err) {
 			return res, err
 		}
 	}
 }
 
-func (s *Store) inboundTx(ctx context.Context, ch desk.Channel, bot desk.Bot, ic InboundContact, im InboundMessage, out *InboundResult) error {
+func (s *Store) inboundTx(ctx context.Context, ch desk.Channel, bot desk.Bot, ic InboundContact, im InboundMessage, dedupe bool, out *InboundResult) error {
 	return s.tx(ctx, func(t *txn) error {
 		res := InboundResult{}
 		defer func() { *out = res }()
-		var mid, cid string
-		err := t.queryRow(`SELECT id, conversation_id FROM messages WHERE channel_id = $1 AND external_id = $2`,
-			ch.ID, im.ExternalID).Scan(&mid, &cid)
-		if err == nil {
-			res = InboundResult{ConversationID: cid, MessageID: mid, Duplicate: true}
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: inbound dedupe: %w", err)
+		if dedupe {
+			var mid, cid string
+			err := t.queryRow(`SELECT id, conversation_id FROM messages WHERE channel_id = $1 AND external_id = $2`,
+				ch.ID, im.ExternalID).Scan(&mid, &cid)
+			if err == nil {
+				res = InboundResult{ConversationID: cid, MessageID: mid, Duplicate: true}
+				return nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("store: inbound dedupe: %w", err)
+			}
 		}
 		contact, err := t.contactFor(ch, ic)
 		if err != nil {
@@ -162,15 +167,12 @@ func (t *txn) inbound(ch desk.Channel, bot desk.Bot, contact desk.Contact, im In
 	if ch.Type.HasWindow() {
 		win = ms(sentAt.Add(window))
 	}
-	// The window only moves forward: a late webhook for an old message
-	// must not shorten it. $4 is cast because PostgreSQL cannot infer the
-	// type of a parameter first seen in "IS NULL" (SQLSTATE 42P08).
-	if _, err := t.exec(`UPDATE conversations SET last_message_at = $2, auto_close_at = $3,
-		window_expires_at = CASE WHEN CAST($4 AS BIGINT) IS NULL THEN window_expires_at
-			WHEN window_expires_at IS NULL OR window_expires_at < $4 THEN $4 ELSE window_expires_at END
-		WHERE id = $1`, c.ID, ms(t.now), ms(t.now.Add(bot.AutoCloseAfter.Duration())), win); err != nil {
-		return fmt.Errorf("store: inbound deadlines: %w", err)
-	}
+	// Written with the conversation's patch (pending.go), in the UPDATE
+	// that also takes the seqs: the window only moves forward there, so a
+	// late webhook for an old message never shortens it.
+	p := t.patch(c.ID)
+	p.deadlines, p.lastMessageAt, p.autoClose = true, ms(t.now), ms(t.now.Add(bot.AutoCloseAfter.Duration()))
+	p.window = win
 	// A hand-over below tells the customer in their language.
 	bot.Notices = bot.Notices.For(contact.Attributes[desk.LanguageAttribute])
 	switch {
@@ -238,10 +240,16 @@ func (t *txn) inboundBlocked(ch desk.Channel, contact desk.Contact, m *desk.Mess
 // new one in phase bot. Two messages racing for a new conversation meet at
 // the one-open-per-contact index; the loser reads the winner's row.
 func (t *txn) openConversation(ch desk.Channel, bot desk.Bot, contact desk.Contact) (desk.Conversation, bool, error) {
-	// Found with its row in one statement (one round trip on PostgreSQL).
+	// Found with its row in one statement (one round trip on PostgreSQL),
+	// row-locked: its seq is then exact, and the message's is counted
+	// in the txn (pending.go) instead of a statement of its own.
 	find := func() (desk.Conversation, error) {
-		return t.s.conversationWhere(t.ctx, t.tx, `c.contact_id = $2 AND c.channel_id = $3 AND c.phase <> 'closed'`,
-			"", contact.ID, ch.ID)
+		c, err := t.s.conversationWhere(t.ctx, t.tx, `c.contact_id = $2 AND c.channel_id = $3 AND c.phase <> 'closed'`+
+			t.s.d.lockRowsOf("c"), "", contact.ID, ch.ID)
+		if err == nil {
+			t.knowSeq(c.ID, c.Seq)
+		}
+		return c, err
 	}
 	c, err := find()
 	if err == nil {
@@ -285,6 +293,7 @@ func (t *txn) insertConversation(ch desk.Channel, contact desk.Contact, phase de
 	if err != nil {
 		return c, err
 	}
+	t.knowSeq(c.ID, c.Seq) // a row of this txn: nobody else sees it yet
 	return c, t.moved(&c, desk.Placement{})
 }
 

@@ -60,7 +60,10 @@ func (t *txn) compareAndSet(c *desk.Conversation, d desk.Decision) (*string, err
 	// Every placement change ends a re-offer deadline and forgets whom it
 	// was re-offered from (autoassign.go): the automatic assignment and the
 	// re-offer sweep set them again after it.
-	res, err := t.exec(`UPDATE conversations SET phase = $1, assignee_id = $2, team_id = $3, protocol = $4,
+	// RETURNING seq: the row is now locked, so the seqs of the changes
+	// that follow are counted in the txn (pending.go).
+	var seq int64
+	err := t.queryRow(`UPDATE conversations SET phase = $1, assignee_id = $2, team_id = $3, protocol = $4,
 		waiting_since = $5,
 		locked_until = CASE WHEN $13 = 1 THEN $6 ELSE locked_until END,
 		lock_id = CASE WHEN $13 = 1 THEN $7 ELSE lock_id END,
@@ -68,15 +71,16 @@ func (t *txn) compareAndSet(c *desk.Conversation, d desk.Decision) (*string, err
 		auto_close_at = CASE WHEN $1 = 'closed' THEN NULL ELSE auto_close_at END,
 		reoffer_at = NULL, reoffered_from = NULL,
 		version = version + 1, updated_at = $10, out_of_hours = $14
-		WHERE id = $11 AND version = $12`,
+		WHERE id = $11 AND version = $12 RETURNING seq`,
 		string(d.Phase), d.AssigneeID, d.TeamID, protocol, msPtr(d.WaitingSince), msPtr(lockedUntil), lockID,
-		d.ClosedReason, msPtr(d.ClosedAt), ms(t.now), c.ID, c.Version, boolInt(lockSet), boolInt(c.OutOfHours))
+		d.ClosedReason, msPtr(d.ClosedAt), ms(t.now), c.ID, c.Version, boolInt(lockSet), boolInt(c.OutOfHours)).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, t.lostRace(c.ID, d.Action)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: update conversation: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, t.lostRace(c.ID, d.Action)
-	}
+	t.knowSeq(c.ID, seq)
 	c.Version++
 	prev := placementOf(*c)
 	c.Phase, c.AssigneeID, c.TeamID, c.Protocol = d.Phase, d.AssigneeID, d.TeamID, protocol
@@ -141,18 +145,20 @@ func (t *txn) newProtocol() (*string, error) {
 }
 
 // run executes one lifecycle action in a transaction and returns the
-// conversation as viewer sees it after commit.
+// conversation as viewer sees it once committed: read as the request's
+// last statement (attachPayloads), not after the commit, a round trip less.
 func (s *Store) run(ctx context.Context, actor desk.Actor, fn func(t *txn) (string, error)) (desk.Conversation, error) {
-	var id string
+	v := &viewRequest{viewer: viewerOf(actor)}
 	err := s.tx(ctx, func(t *txn) error {
 		var err error
-		id, err = fn(t)
+		v.id, err = fn(t)
+		t.view = v
 		return err
 	})
 	if err != nil {
 		return desk.Conversation{}, err
 	}
-	return s.getConversation(ctx, s.w, id, viewerOf(actor))
+	return v.got, nil
 }
 
 func viewerOf(a desk.Actor) string {
@@ -162,10 +168,13 @@ func viewerOf(a desk.Actor) string {
 	return ""
 }
 
-// loadBot reads the bot of a conversation inside the transaction, without
-// its members (MemberIDs nil): actions need its settings only.
+// loadBot gives the bot of a conversation without its members (MemberIDs
+// nil): actions need its settings only. From the settings cache, as
+// inbound reads it (cache.go): a bot's settings change rarely, and a change
+// drops the cache before it is answered. The value is shared: callers
+// replace fields, never modify them in place.
 func (t *txn) loadBot(id string) (desk.Bot, error) {
-	return getBotSettings(t.ctx, t.tx, id)
+	return t.s.cachedBotSettings(t.ctx, id)
 }
 
 // loadUser reads a live user (name, membership and status) inside the

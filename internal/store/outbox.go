@@ -27,12 +27,10 @@ const (
 // enqueue stores outbound work in the current transaction; lockID ties it
 // to a processing lock that ends when all such work is done.
 func (t *txn) enqueue(kind string, c *desk.Conversation, messageID string, lockID *string, payload []byte) error {
-	_, err := t.exec(`INSERT INTO outbox (id, kind, conversation_id, message_id, channel_id, lock_id, payload, status,
+	// A deferred write (pending.go): sent with the message it delivers.
+	t.later("enqueue", `INSERT INTO outbox (id, kind, conversation_id, message_id, channel_id, lock_id, payload, status,
 		attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8)`,
 		t.s.ids.New(), kind, c.ID, strOrNil(messageID), c.ChannelID, lockID, string(payload), ms(t.now))
-	if err != nil {
-		return fmt.Errorf("store: enqueue: %w", err)
-	}
 	t.outbox = true
 	if lockID != nil {
 		if t.lockWork == nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -38,6 +39,22 @@ func (w withTags) Scan(dest ...any) error { return w.row.Scan(append(dest, w.tag
 // the snapshot, as a read back after the commit would have shown them.
 func (t *txn) attachPayloads() error {
 	var done map[string]*desk.Conversation
+	if v := t.view; v != nil && v.id != "" {
+		// The viewer's read is the snapshot plus the read state: frames
+		// get it without the read state, as snapshotQuery reads it.
+		got, err := t.s.conversationWhere(t.ctx, t.tx, `c.id = $2`, v.viewer, v.id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return desk.NotFound("conversation")
+		}
+		if err != nil {
+			return err
+		}
+		v.got = got
+		shared := got
+		shared.MarkedUnread, shared.UnreadCount = false, 0
+		shared.Tags = append([]string{}, got.Tags...)
+		done = map[string]*desk.Conversation{v.id: &shared}
+	}
 	for i := range t.changes {
 		c := &t.changes[i]
 		if c.ConversationID == "" || c.Type == desk.ChangeTyping {
@@ -62,6 +79,13 @@ func (t *txn) attachPayloads() error {
 		c.Conversation = conv
 	}
 	return nil
+}
+
+// viewRequest is run's conversation as its viewer sees it, read inside the
+// transaction after the request's last write.
+type viewRequest struct {
+	id, viewer string
+	got        desk.Conversation
 }
 
 // insertedMessage is m as a read of its row returns it (scanMessage):

@@ -9,14 +9,24 @@ import (
 )
 
 // nextSeq takes the conversation's next seq and marks it updated. The
-// UPDATE also row-locks the conversation on PostgreSQL, so seqs never race.
+// first one of a conversation whose seq the txn does not know yet is an
+// UPDATE, which also row-locks the conversation on PostgreSQL, so seqs
+// never race; the next ones are counted here and written with the
+// conversation's patch (pending.go).
 func (t *txn) nextSeq(convID string) (int64, error) {
+	if last, ok := t.seqs[convID]; ok {
+		last++
+		t.seqs[convID] = last
+		t.patch(convID).seq = last
+		return last, nil
+	}
 	var seq int64
 	err := t.queryRow(`UPDATE conversations SET seq = seq + 1, updated_at = $2 WHERE id = $1 RETURNING seq`,
 		convID, ms(t.now)).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("store: next seq: %w", err)
 	}
+	t.knowSeq(convID, seq)
 	return seq, nil
 }
 
@@ -27,10 +37,8 @@ func (t *txn) appendEvent(c *desk.Conversation, typ desk.ChangeType, messageID s
 	if err != nil {
 		return 0, err
 	}
-	if _, err := t.exec(`INSERT INTO events (conversation_id, seq, type, message_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		c.ID, seq, string(typ), strOrNil(messageID), ms(t.now)); err != nil {
-		return 0, fmt.Errorf("store: append event: %w", err)
-	}
+	t.later("append event", `INSERT INTO events (conversation_id, seq, type, message_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		c.ID, seq, string(typ), strOrNil(messageID), ms(t.now))
 	c.Seq = seq
 	t.changes = append(t.changes, desk.Change{Type: typ, ConversationID: c.ID, BotID: c.BotID, Seq: seq, MessageID: messageID})
 	return seq, nil
@@ -83,15 +91,12 @@ func (t *txn) addMessage(c *desk.Conversation, m *desk.Message) error {
 			reasonID = m.Event.Reason.ID
 		}
 	}
-	_, err = t.exec(`INSERT INTO messages (id, conversation_id, channel_id, seq, author_type, author_id, author_name,
+	t.later("insert message", `INSERT INTO messages (id, conversation_id, channel_id, seq, author_type, author_id, author_name,
 		kind, text, attachments, event, event_type, event_to, reason_id, status, error, external_id, client_id, created_at, updated_at, extra, event_node)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
 		m.ID, c.ID, c.ChannelID, seq, string(m.Author.Type), m.Author.ID, m.Author.Name,
 		string(m.Kind), m.Text, string(atts), event, eventType, eventTo, reasonID, string(m.Status), m.Error,
 		strOrNil(m.ExternalID), strOrNil(m.ClientID), ms(m.CreatedAt), ms(t.now), extra, eventNode)
-	if err != nil {
-		return fmt.Errorf("store: insert message: %w", err)
-	}
 	t.changes[len(t.changes)-1].Message = insertedMessage(*m, event)
 	if m.Author.Type == desk.AuthorContact {
 		return t.customerWrote(c.ID, seq, m.CreatedAt)
@@ -103,16 +108,17 @@ func (t *txn) addMessage(c *desk.Conversation, m *desk.Message) error {
 // list.go): the conversation's oldest customer message, and for each
 // user who read the conversation before this message, their oldest unread
 // one. Times only move back: a late webhook may carry an older one.
+//
+// Both are deferred writes (pending.go): first_contact_at in the
+// conversation's patch, the read marks with the next flush.
 func (t *txn) customerWrote(convID string, seq int64, at time.Time) error {
-	if _, err := t.exec(`UPDATE conversations SET first_contact_at = $2
-		WHERE id = $1 AND (first_contact_at IS NULL OR first_contact_at > $2)`, convID, ms(at)); err != nil {
-		return fmt.Errorf("store: first customer message: %w", err)
+	p, v := t.patch(convID), ms(at)
+	if p.firstContact == nil || *p.firstContact > v {
+		p.firstContact = &v
 	}
-	if _, err := t.exec(`UPDATE reads SET unread_since = $2
+	t.later("unread since", `UPDATE reads SET unread_since = $2
 		WHERE conversation_id = $1 AND last_read_seq < $3 AND (unread_since IS NULL OR unread_since > $2)`,
-		convID, ms(at), seq); err != nil {
-		return fmt.Errorf("store: unread since: %w", err)
-	}
+		convID, v, seq)
 	return nil
 }
 

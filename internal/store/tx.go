@@ -23,6 +23,17 @@ type txn struct {
 	outbox  bool
 	// lockWork counts outbox items queued per processing lock.
 	lockWork map[string]int
+	// Deferred writes (pending.go): queued statements, conversation row
+	// patches, the seqs of conversations whose row the txn has locked,
+	// and a flush's error, which fails the request.
+	pending  []deferred
+	patches  []*convPatch
+	seqs     map[string]int64
+	flushErr error
+	flushing bool
+	// view asks for a conversation as a viewer sees it, read at the end
+	// of the request (run).
+	view *viewRequest
 }
 
 // txConn is the transaction as request code sees it (a querier, plus
@@ -33,6 +44,15 @@ type txn struct {
 type txConn struct {
 	tx     *sql.Tx
 	pinned bool
+	// w's deferred writes are sent before any statement (pending.go).
+	w *txn
+}
+
+func (c txConn) flush() error {
+	if c.w == nil {
+		return nil
+	}
+	return c.w.flush()
 }
 
 func (c txConn) ctx(ctx context.Context) context.Context {
@@ -43,20 +63,30 @@ func (c txConn) ctx(ctx context.Context) context.Context {
 }
 
 func (c txConn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := c.flush(); err != nil {
+		return nil, err
+	}
 	return c.tx.ExecContext(c.ctx(ctx), q, args...)
 }
 
 func (c txConn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := c.flush(); err != nil {
+		return nil, err
+	}
 	return c.tx.QueryContext(c.ctx(ctx), q, args...)
 }
 
 func (c txConn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	_ = c.flush() // its error fails the request (txn.flushErr)
 	return c.tx.QueryRowContext(c.ctx(ctx), q, args...)
 }
 
-// exec, query and queryRow use the writer's prepared statements when there
-// are (SQLite, stmtcache.go).
+// exec, query and queryRow send the deferred writes first, then use the
+// writer's prepared statements when there are (SQLite, stmtcache.go).
 func (t *txn) exec(q string, args ...any) (sql.Result, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	if st := t.s.stmts.get(q); st != nil {
 		return t.raw.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
 	}
@@ -64,6 +94,9 @@ func (t *txn) exec(q string, args ...any) (sql.Result, error) {
 }
 
 func (t *txn) query(q string, args ...any) (*sql.Rows, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	if st := t.s.stmts.get(q); st != nil {
 		return t.raw.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
 	}
@@ -71,6 +104,7 @@ func (t *txn) query(q string, args ...any) (*sql.Rows, error) {
 }
 
 func (t *txn) queryRow(q string, args ...any) *sql.Row {
+	_ = t.flush() // its error fails the request (txn.flushErr)
 	if st := t.s.stmts.get(q); st != nil {
 		return t.raw.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
 	}
@@ -82,7 +116,15 @@ func (t *txn) queryRow(q string, args ...any) *sql.Row {
 // and nothing else.
 func (s *Store) tx(ctx context.Context, write func(*txn) error) error {
 	fn := func(t *txn) error {
-		if err := write(t); err != nil {
+		err := write(t)
+		if err == nil {
+			err = t.flush()
+		}
+		if t.flushErr != nil {
+			err = t.flushErr // what failed first; later statements' errors follow from it
+		}
+		if err != nil {
+			t.discard()
 			return err
 		}
 		return t.attachPayloads()
@@ -96,6 +138,7 @@ func (s *Store) tx(ctx context.Context, write func(*txn) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	t := &txn{ctx: ctx, tx: txConn{tx: sqlTx}, raw: sqlTx, s: s, now: s.clock.Now()}
+	t.tx.w = t
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
