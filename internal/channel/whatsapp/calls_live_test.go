@@ -33,6 +33,8 @@ type liveCall struct {
 	ch    desk.Channel
 	conv  string
 	ana   *rtclient.Client
+	// carl is an agent of another bot, connected too.
+	carl *rtclient.Client
 }
 
 func newLiveCall(t *testing.T) *liveCall {
@@ -65,13 +67,20 @@ func newLiveCall(t *testing.T) *liveCall {
 	if _, err := a.Store.Assign(ctx, desk.SystemActor, l.conv, store.AssignInput{AgentID: ana.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if l.ana, err = rtclient.Login(ctx, a.URL(), ana.Email, "password1"); err != nil {
-		t.Fatal(err)
+	other := sd.Bot(desk.Bot{Name: "Other"})
+	carl := sd.User(desk.User{Name: "Carl", Email: "carl@x.io", Role: desk.RoleSupervisor, BotIDs: []string{other.ID}}, sd.Hash("password1"))
+	for _, c := range []struct {
+		to    **rtclient.Client
+		email string
+	}{{&l.ana, ana.Email}, {&l.carl, carl.Email}} {
+		if *c.to, err = rtclient.Login(ctx, a.URL(), c.email, "password1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := (*c.to).Connect(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup((*c.to).Close)
 	}
-	if err := l.ana.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.ana.Close)
 	return l
 }
 
@@ -182,6 +191,24 @@ func TestWhatsAppCallRingsAnswersAndEndsAtTheAgentsSocket(t *testing.T) {
 	t.Parallel()
 	l := newLiveCall(t)
 	call := l.ring("")
+	// Another bot's supervisor cannot take it, and was never rung: the
+	// first call frame on Carl's socket is his refusal.
+	if err := l.carl.SendJSON(l.ctx, map[string]any{"type": "call.accept", "call_id": call.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		f, err := l.carl.Next(l.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(string(f.Type), "call.") || f.Type == realtime.FrameError {
+			var e realtime.ErrorFrame
+			if _ = json.Unmarshal(f.Data, &e); f.Type != realtime.FrameError || e.Code != string(desk.CodeNotCallParty) {
+				t.Fatalf("Carl got %s %s", f.Type, f.Data)
+			}
+			break
+		}
+	}
 	offer := l.accept(call.ID)
 	var wh whatsapp.Webhook
 	_ = json.Unmarshal(fixture(t, "call_connect.json"), &wh)
