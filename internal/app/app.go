@@ -121,10 +121,10 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	}
 	a.Outbox.Store = a.Store
 	a.Outbox.Routes = jobs.Routes{Channels: senders, BotEvent: bot.EventSender{Poster: poster, Store: a.Store},
-		Flow: bot.FlowRunner{Store: a.Store, Log: a.Log}}
+		Flow: bot.FlowRunner{Store: a.Store, Log: a.Log}, WhatsAppCall: wa.CallSender()}
 	reg := prometheus.NewRegistry()
 	a.Hub = realtime.New(realtime.Options{Store: a.Store, Publish: publish, Log: a.Log, Clock: a.Clock,
-		OriginPatterns: originPatterns(cfg.PublicURL), Registry: reg})
+		OriginPatterns: originPatterns(cfg.PublicURL), Registry: reg, WhatsAppCalls: wa})
 	if a.unsubscribe, err = a.Bus.Subscribe(a.Hub.OnChange); err != nil {
 		a.Close()
 		return nil, err

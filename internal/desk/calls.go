@@ -136,6 +136,12 @@ type Call struct {
 	EndReason      CallEndReason `json:"end_reason,omitempty"`
 	// NodeID is the node that started the call: on restart it ends its own.
 	NodeID string `json:"node_id"`
+	// Via is where the customer is: the web widget, or WhatsApp (wacalls.go).
+	Via CallVia `json:"via"`
+	// ExternalID is WhatsApp's call id (wacid...); OfferSDP is Meta's offer,
+	// read from the store when the agent accepts, never sent on the bus.
+	ExternalID string `json:"external_id,omitempty"`
+	OfferSDP   string `json:"-"`
 }
 
 // Duration is the talk time in whole seconds (0 for a call never answered).
@@ -193,7 +199,7 @@ const (
 )
 
 // serverActs end a call whoever's side it is on.
-var serverEnd = map[CallAction]CallEndReason{ActRestart: EndNodeRestart, ActClose: EndConversationClosed}
+var serverEnd = map[CallAction]CallEndReason{ActRestart: EndNodeRestart, ActClose: EndConversationClosed, ActFail: EndChannelError}
 
 // NextCallState is the state call c moves to when by does act (by is
 // empty for the server's actions), with the end reason where there is one.

@@ -42,6 +42,8 @@ type Routes struct {
 	BotEvent Sender
 	// Flow runs built-in flow steps (store.OutboxFlow).
 	Flow Sender
+	// WhatsAppCall tells Meta a call's reject or terminate (store.OutboxWhatsAppCall).
+	WhatsAppCall Sender
 }
 
 func (r Routes) senderFor(d store.Delivery) Sender {
@@ -50,6 +52,8 @@ func (r Routes) senderFor(d store.Delivery) Sender {
 		return r.BotEvent
 	case store.OutboxFlow:
 		return r.Flow
+	case store.OutboxWhatsAppCall:
+		return r.WhatsAppCall
 	}
 	return r.Channels[d.Channel.Type]
 }

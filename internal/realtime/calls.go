@@ -64,11 +64,18 @@ type CallView struct {
 	AnsweredAt     *time.Time         `json:"answered_at"`
 	EndedAt        *time.Time         `json:"ended_at"`
 	EndReason      desk.CallEndReason `json:"end_reason,omitempty"`
+	// Via is web or whatsapp: a WhatsApp call gets Meta's offer once
+	// accepted and answers it with one complete SDP answer (wacalls.go).
+	Via desk.CallVia `json:"via"`
 }
 
 func callView(c desk.Call) CallView {
+	via := c.Via
+	if via == "" {
+		via = desk.ViaWeb
+	}
 	return CallView{ID: c.ID, ConversationID: c.ConversationID, StartedBy: c.StartedBy, Media: c.Media, State: c.State,
-		CreatedAt: c.CreatedAt, RingUntil: c.RingUntil, AnsweredAt: c.AnsweredAt, EndedAt: c.EndedAt, EndReason: c.EndReason}
+		CreatedAt: c.CreatedAt, RingUntil: c.RingUntil, AnsweredAt: c.AnsweredAt, EndedAt: c.EndedAt, EndReason: c.EndReason, Via: via}
 }
 
 // CallFrameFor is the frame party receives for a call change: ringing
@@ -147,7 +154,10 @@ func (h *Hub) callFrame(ctx context.Context, s *socket, data []byte) {
 		_, err = h.store.GetConversation(ctx, s.actor, f.ConversationID)
 	}
 	if err == nil {
-		err = HandleCall(ctx, h.store, h.publishSignal, h.node, CallParty{By: desk.PartyAgent, AgentID: s.userID()}, f)
+		handled := false
+		if handled, err = h.whatsAppCallFrame(ctx, s, f); !handled {
+			err = HandleCall(ctx, h.store, h.publishSignal, h.node, CallParty{By: desk.PartyAgent, AgentID: s.userID()}, f)
+		}
 	}
 	if err != nil {
 		s.enqueue(encode(FrameError, f.ConversationID, 0, ErrorFrame{Code: string(desk.ErrorCode(err)), Message: CallRefusal(err)}))

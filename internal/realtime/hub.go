@@ -35,6 +35,9 @@ type Options struct {
 	// store (default 20 s).
 	Heartbeat time.Duration
 	Registry  *prometheus.Registry
+	// WhatsAppCalls hands an agent's SDP answer to Meta (wacalls.go); nil
+	// refuses answers to WhatsApp calls.
+	WhatsAppCalls WhatsAppCalls
 }
 
 // changeReader reads back what a change from another node names.

@@ -43,14 +43,14 @@ type CallMove struct {
 // agent's node (three missed heartbeats of the default 20 s).
 const CallNodeTimeout = time.Minute
 
-const callCols = `id, conversation_id, bot_id, started_by, agent_id, media, state, created_at, ring_until, answered_at, ended_at, end_reason, node_id`
+const callCols = `id, conversation_id, bot_id, started_by, agent_id, media, state, created_at, ring_until, answered_at, ended_at, end_reason, node_id, via, external_id, offer_sdp`
 
 func scanCall(sc scanner) (desk.Call, error) {
 	var c desk.Call
 	var created, ring int64
 	var answered, ended sql.NullInt64
 	err := sc.Scan(&c.ID, &c.ConversationID, &c.BotID, &c.StartedBy, &c.AgentID, &c.Media, &c.State, &created, &ring,
-		&answered, &ended, &c.EndReason, &c.NodeID)
+		&answered, &ended, &c.EndReason, &c.NodeID, &c.Via, &c.ExternalID, &c.OfferSDP)
 	c.CreatedAt, c.RingUntil, c.AnsweredAt, c.EndedAt = fromMS(created), fromMS(ring), fromNullMS(answered), fromNullMS(ended)
 	return c, err
 }
@@ -90,14 +90,9 @@ func (s *Store) StartCall(ctx context.Context, in CallStart) (desk.Call, error) 
 			return desk.Errorf(desk.CodeCallInProgress, "this conversation already has a call")
 		}
 		c := desk.Call{ID: t.s.ids.New(), ConversationID: conv.ID, BotID: conv.BotID, StartedBy: in.By, AgentID: *conv.AssigneeID,
-			Media: in.Media, State: desk.CallRinging, CreatedAt: t.now, RingUntil: t.now.Add(desk.CallRingTimeout), NodeID: in.Node}
-		if _, err := t.exec(`INSERT INTO calls (`+callCols+`, alive_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, '', $10, $8)`,
-			c.ID, c.ConversationID, c.BotID, string(c.StartedBy), c.AgentID, string(c.Media), string(c.State), ms(c.CreatedAt),
-			ms(c.RingUntil), c.NodeID); err != nil {
-			if t.s.d.isUnique(err) {
-				return desk.Errorf(desk.CodeCallInProgress, "this conversation already has a call")
-			}
-			return fmt.Errorf("store: start call: %w", err)
+			Media: in.Media, State: desk.CallRinging, CreatedAt: t.now, RingUntil: t.now.Add(desk.CallRingTimeout), NodeID: in.Node, Via: desk.ViaWeb}
+		if err := t.insertCall(c); err != nil {
+			return err
 		}
 		out = c
 		return t.callEvent(&conv, c)
@@ -151,6 +146,9 @@ func (t *txn) moveCall(c desk.Call, act desk.CallAction, by desk.CallParty) (des
 	}
 	conv, err := t.s.getConversation(t.ctx, t.tx, c.ConversationID, "")
 	if err != nil {
+		return c, err
+	}
+	if err := t.tellWhatsApp(&conv, c, desk.WhatsAppCallAction(prev, c.State, by)); err != nil {
 		return c, err
 	}
 	return c, t.callEvent(&conv, c)

@@ -98,6 +98,11 @@ export interface CallView {
   answered_at: string | null
   ended_at: string | null
   end_reason?: CallEndReason
+  /**
+   * Via is web or whatsapp: a WhatsApp call gets Meta's offer once
+   * accepted and answers it with one complete SDP answer (wacalls.go).
+   */
+  via: CallVia
 }
 
 /**
@@ -225,6 +230,12 @@ export type CallEndReason =
   | 'hangup_customer'
   | 'node_restart'
   | 'conversation_closed'
+  | 'channel_error'
+
+/** CallVia is where a call's customer is. */
+export type CallVia =
+  | 'web'
+  | 'whatsapp'
 
 /** Role is what a user may do. */
 export type Role =

@@ -53,7 +53,7 @@ func newEnv(t testing.TB, db *storetest.DB) *env {
 	e.srv = srv
 	noop := jobs.SenderFunc(func(context.Context, store.Delivery) (string, error) { return "", nil })
 	e.outbox = &jobs.Outbox{Store: e.s, Log: quiet, Routes: jobs.Routes{
-		Channels: map[desk.ChannelType]jobs.Sender{desk.ChannelWhatsApp: e.wa}, BotEvent: noop}}
+		Channels: map[desk.ChannelType]jobs.Sender{desk.ChannelWhatsApp: e.wa}, BotEvent: noop, WhatsAppCall: e.wa.CallSender()}}
 	return e
 }
 

@@ -66,6 +66,10 @@ type fakeGraph struct {
 	// objects answer GET /{id} (after the token check) for the phone
 	// number and the WABA; a test replaces one with an error.
 	objects map[string]fakeReply
+	// callReplies answer POST /calls, in order, before the default success;
+	// calls is told of every call action received.
+	callReplies []fakeReply
+	calls       chan fakeCallAction
 }
 
 type fakeUpload struct {
@@ -74,7 +78,7 @@ type fakeUpload struct {
 }
 
 func newFakeGraph(t testing.TB) *fakeGraph {
-	g := &fakeGraph{t: t, files: map[string]fakeFile{}, objects: map[string]fakeReply{
+	g := &fakeGraph{t: t, files: map[string]fakeFile{}, calls: make(chan fakeCallAction, 64), objects: map[string]fakeReply{
 		pnid: {200, `{"verified_name":"Lucky Shrub","display_phone_number":"+1 555-078-3881","quality_rating":"GREEN","id":"` + pnid + `"}`},
 		waba: {200, `{"id":"` + waba + `","name":"Lucky Shrub Support"}`},
 	}}
@@ -118,6 +122,8 @@ func (g *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == "POST" && path == pnid+"/messages":
 		g.serveSend(w, body)
+	case r.Method == "POST" && path == pnid+"/calls":
+		g.serveCall(w, body) // calls_graph_test.go
 	case r.Method == "POST" && path == pnid+"/media":
 		g.serveUpload(w, r, body)
 	case r.Method == "GET" && path == waba+"/message_templates":

@@ -42,6 +42,8 @@ type Value struct {
 	Messages         []Message `json:"messages"`
 	Statuses         []Status  `json:"statuses"`
 	Errors           []Error   `json:"errors"`
+	// Calls are the "calls" field's events (calls.go).
+	Calls []Call `json:"calls"`
 }
 
 // Metadata names the business number the change is for.
@@ -180,6 +182,9 @@ type Status struct {
 	Timestamp   flexString `json:"timestamp"`
 	RecipientID flexString `json:"recipient_id"`
 	Errors      []Error    `json:"errors,omitempty"`
+	// Type is "call" for a call's status (RINGING, ACCEPTED, REJECTED),
+	// which names a call id, not a message.
+	Type string `json:"type,omitempty"`
 }
 
 // Error is an error object of a webhook (failed status, unsupported

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/relevo/relevo/internal/channel/misconfig"
@@ -46,6 +47,8 @@ type Service struct {
 	// misconfig answers webhooks for channels whose stored config cannot
 	// be used (admin routes show the validation error itself).
 	misconfig *misconfig.Reporter
+	// callsIgnored counts calls webhook events dropped (callsvc.go).
+	callsIgnored atomic.Int64
 }
 
 // New builds the service.

@@ -114,18 +114,22 @@ func Sign(secret string, body []byte) string {
 }
 
 // Handle stores what a verified notification carries for ch: changes of
-// field "messages" only; other fields and objects are ignored. It goes on
+// fields "messages" and "calls" (callsvc.go); other fields are ignored. It goes on
 // after a failure, so one bad item delays only itself, and returns the
 // failures joined.
 func (s *Service) Handle(ctx context.Context, ch desk.Channel, cfg Config, wh *Webhook) error {
 	var errs []error
 	for _, e := range wh.Entry {
 		for _, c := range e.Changes {
-			if c.Field != "messages" && c.Field != "" {
+			if c.Field != "messages" && c.Field != "calls" && c.Field != "" {
 				continue
 			}
 			tch, tcfg, ok := s.target(ctx, ch, cfg, string(c.Value.Metadata.PhoneNumberID))
 			if !ok {
+				continue
+			}
+			if c.Field == "calls" {
+				errs = append(errs, s.handleCalls(ctx, tch, tcfg, c.Value))
 				continue
 			}
 			errs = append(errs, s.handleValue(ctx, tch, tcfg, c.Value))
@@ -169,6 +173,9 @@ func (s *Service) handleValue(ctx context.Context, ch desk.Channel, cfg Config, 
 		errs = append(errs, s.storeMessage(ctx, ch, cfg, names, m))
 	}
 	for _, st := range v.Statuses {
+		if st.Type == "call" {
+			continue // a call's status names a call, not a message (callsvc.go)
+		}
 		errs = append(errs, s.applyStatus(ctx, ch, st))
 	}
 	for _, e := range v.Errors {
