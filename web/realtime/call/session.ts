@@ -27,9 +27,6 @@ export interface OutFrame {
   candidate?: unknown
 }
 
-/** CallViewVia is a call's view with where it comes from (WhatsApp calls say so). */
-export type CallViewVia = CallView & { via?: string }
-
 export interface CallDeps {
   /** me is this side: the agent in the console, the customer in the widget. */
   me: CallParty
@@ -49,7 +46,7 @@ const GATHER_CAP = 3000
 const LIVE = new Set(['ringing', 'accepted'])
 
 export class CallSession {
-  view: CallViewVia | null = null
+  view: CallView | null = null
   phase: CallPhase = 'idle'
   local: MediaStream | null = null
   remote: MediaStream | null = null
@@ -76,7 +73,7 @@ export class CallSession {
   private gen = 0
   private readonly ringer = new Ringer()
   private readonly changes = new Set<() => void>()
-  private readonly ends = new Set<(v: CallViewVia) => void>()
+  private readonly ends = new Set<(v: CallView) => void>()
 
   constructor(private readonly deps: CallDeps) {}
 
@@ -86,7 +83,7 @@ export class CallSession {
   }
 
   /** onEnd hears every call this side saw end, with its last view. */
-  onEnd(fn: (v: CallViewVia) => void): () => void {
+  onEnd(fn: (v: CallView) => void): () => void {
     this.ends.add(fn)
     return () => this.ends.delete(fn)
   }
@@ -115,10 +112,10 @@ export class CallSession {
   handle(f: Frame): boolean {
     switch (f.type) {
       case 'call.ringing':
-        this.ringing(f.data as CallViewVia)
+        this.ringing(f.data as CallView)
         return true
       case 'call.state':
-        this.state(f.data as CallViewVia)
+        this.state(f.data as CallView)
         return true
       case 'call.signal': {
         const s = f.data as CallSignal
@@ -235,7 +232,7 @@ export class CallSession {
     this.emit()
   }
 
-  private ringing(v: CallViewVia): void {
+  private ringing(v: CallView): void {
     if (this.phase !== 'idle' || v.state !== 'ringing') return // busy: the other call rings out
     this.view = v
     this.mine = false
@@ -244,7 +241,7 @@ export class CallSession {
     this.emit()
   }
 
-  private state(v: CallViewVia): void {
+  private state(v: CallView): void {
     if (this.cancelled && !this.view && v.started_by === this.deps.me && v.state === 'ringing') {
       this.cancelled = false
       this.deps.send({ type: 'call.hangup', call_id: v.id })

@@ -3,7 +3,8 @@
 // read. An incoming call rings (the session's WebAudio ring) and, while the
 // tab is in the background, raises a browser notification.
 import { markRaw, reactive } from 'vue'
-import { CallSession, type CallViewVia } from '../../../realtime/call/session'
+import { CallSession } from '../../../realtime/call/session'
+import type { CallView } from '../../../realtime/frames'
 import { fetchIce } from '../../../realtime/call/ice'
 import type { CallMedia } from '../../../realtime/frames'
 import { api } from '../api/client'
@@ -22,7 +23,7 @@ export const call = new CallSession({
 
 /** callState is what the screens show of the call. */
 export const callState = reactive({
-  view: null as CallViewVia | null,
+  view: null as CallView | null,
   phase: call.phase,
   muted: false,
   cameraOn: false,
@@ -68,7 +69,7 @@ export function startCall(conversationId: string, media: CallMedia): void {
   void call.start(conversationId, media)
 }
 
-async function nameCustomer(v: CallViewVia): Promise<void> {
+async function nameCustomer(v: CallView): Promise<void> {
   callState.customer = ''
   try {
     const c = await api.get('/api/v1/conversations/{id}', { path: { id: v.conversation_id } })
@@ -82,7 +83,7 @@ async function nameCustomer(v: CallViewVia): Promise<void> {
 }
 
 /** notifyIncoming raises a browser notification while the tab is in the background. */
-function notifyIncoming(v: CallViewVia): void {
+function notifyIncoming(v: CallView): void {
   if ((document.visibilityState === 'visible' && document.hasFocus()) || alerts.permission !== 'granted') return
   const t = i18n.global.t
   try {
