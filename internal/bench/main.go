@@ -19,6 +19,7 @@
 //	go run ./cmd/relevo-bench idle -sockets 20000                             # memory per idle socket
 //	go run ./cmd/relevo-bench monitors -monitors 50                           # commit → monitor.counters
 //	go run ./cmd/relevo-bench csv -conversations 100000                       # the conversations CSV: time and heap
+//	go run ./cmd/relevo-bench dataset -conversations 1000000 -data-dir DIR    # 1M conversations, 10M messages: lists and search (dataset.go)
 package bench
 
 import (
@@ -66,7 +67,7 @@ func Run(ctx context.Context, args []string, out io.Writer) error { return run(c
 
 // subcommands are the real-time runs (rt_*.go); without one, the store's.
 var subcommands = map[string]func(context.Context, []string, io.Writer) error{
-	"realtime": runRealtime, "ceiling": runCeiling, "idle": runIdle, "monitors": runMonitors, "csv": runCSV, idleClientsCmd: runIdleClients,
+	"realtime": runRealtime, "ceiling": runCeiling, "idle": runIdle, "monitors": runMonitors, "csv": runCSV, "dataset": runDataset, idleClientsCmd: runIdleClients,
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
