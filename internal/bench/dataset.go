@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,6 +29,7 @@ import (
 type datasetConfig struct {
 	conversations, messages, batch, n int
 	databaseURL, dataDir, schema      string
+	only, cpuprofile                  string
 }
 
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
@@ -44,6 +44,8 @@ func runDataset(ctx context.Context, args []string, out io.Writer) error {
 	fl.StringVar(&c.databaseURL, "database-url", "", "PostgreSQL URL; empty: SQLite")
 	fl.StringVar(&c.dataDir, "data-dir", "", "SQLite folder to use and keep (a second run measures without generating again); default: a temp folder")
 	fl.StringVar(&c.schema, "schema", "", "PostgreSQL schema to use and keep (made if missing); default: a fresh schema, dropped after")
+	fl.StringVar(&c.only, "only", "", "time only the lists whose name contains this")
+	fl.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed lists to this file")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -98,7 +100,12 @@ func runDataset(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "%d conversations ready (%d messages each) in %v; size on disk %.2f GB; load average %s\n\n",
 		w.Conversations, c.messages, time.Since(t0).Round(time.Second), float64(size)/1e9, loadavg())
-	return measureDataset(ctx, s, w, c.n, out)
+	stopProfile, err := cpuProfile(c.cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
+	return measureDataset(ctx, s, w, c, out)
 }
 
 // datasetCase is one timed list or search.
@@ -138,10 +145,14 @@ func datasetCases(w store.SeedWorld) []datasetCase {
 	}
 }
 
-func measureDataset(ctx context.Context, s *store.Store, w store.SeedWorld, n int, out io.Writer) error {
+func measureDataset(ctx context.Context, s *store.Store, w store.SeedWorld, c datasetConfig, out io.Writer) error {
+	n := c.n
 	fmt.Fprintf(out, "%s, %d conversations, one client, pages of 50:\n", s.Dialect(), w.Conversations)
 	fmt.Fprintf(out, "%-44s %5s %6s %10s %10s %10s  %-15s %-6s %s\n", "list", "rows", "n", "median", "p99", "cpu/op", "target", "result", "load1")
 	for _, dc := range datasetCases(w) {
+		if !strings.Contains(dc.name, c.only) {
+			continue
+		}
 		f := dc.f
 		page, next, err := s.ListConversations(ctx, dc.actor, f)
 		if err != nil {
@@ -190,14 +201,11 @@ func openSchema(ctx context.Context, base, schema string) (*opened, func(), erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("create schema: %w", err)
 	}
-	u, err := url.Parse(base)
+	u, err := withSchema(base, schema)
 	if err != nil {
 		return nil, nil, err
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	opts := store.Options{DatabaseURL: u.String()}
+	opts := store.Options{DatabaseURL: u}
 	s, err := store.Open(ctx, opts)
 	if err != nil {
 		return nil, nil, err

@@ -169,15 +169,24 @@ func freshSchema(base string) (string, func(), error) {
 		_, _ = db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
 		db.Close()
 	}
-	u, err := url.Parse(base)
+	u, err := withSchema(base, schema)
 	if err != nil {
 		drop()
 		return "", nil, err
 	}
+	return u, drop, nil
+}
+
+// withSchema is base with schema as its search path.
+func withSchema(base, schema string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String(), drop, nil
+	return u.String(), nil
 }
 
 // result is one line of the table.
