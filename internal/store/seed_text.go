@@ -72,7 +72,7 @@ func seedChat(rng *rand.Rand, z *rand.Zipf) string {
 }
 
 // newSeedZipf is the word distribution: s = 1.1 makes the top word about
-// one word in ten, and most of the tail appear a few times in millions.
+// one word in seven, and most of the tail a few times in millions.
 func newSeedZipf(rng *rand.Rand) *rand.Zipf {
 	return rand.NewZipf(rng, 1.1, 1, seedVocabulary-1)
 }
