@@ -22,6 +22,7 @@
 //	go run ./cmd/relevo-bench webhooks -rate 1000 -duration 10s               # signed WhatsApp webhooks → 200 → agent socket (load_webhooks.go)
 //	go run ./cmd/relevo-bench widget -visitors 500 -rate 1000 -duration 10s   # widget visitors' messages → agents and the visitor (load_widget.go)
 //	go run ./cmd/relevo-bench assign -agents 20 -conversations 2000           # the assignment race; fails on two owners (load_assign.go)
+//	go run ./cmd/relevo-bench dataset -conversations 1000000 -data-dir DIR    # 1M conversations, 10M messages: lists and search (dataset.go)
 package bench
 
 import (
@@ -70,7 +71,7 @@ func Run(ctx context.Context, args []string, out io.Writer) error { return run(c
 // subcommands are the real-time runs (rt_*.go); without one, the store's.
 var subcommands = map[string]func(context.Context, []string, io.Writer) error{
 	"realtime": runRealtime, "ceiling": runCeiling, "idle": runIdle, "monitors": runMonitors, "csv": runCSV, idleClientsCmd: runIdleClients,
-	"webhooks": runWebhooks, "widget": runWidget, "assign": runAssign,
+	"webhooks": runWebhooks, "widget": runWidget, "assign": runAssign, "dataset": runDataset,
 }
 
 // runNames lists the subcommands, sorted, for the unknown-run error.
@@ -188,15 +189,24 @@ func freshSchema(base string) (string, func(), error) {
 		_, _ = db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
 		db.Close()
 	}
-	u, err := url.Parse(base)
+	u, err := withSchema(base, schema)
 	if err != nil {
 		drop()
 		return "", nil, err
 	}
+	return u, drop, nil
+}
+
+// withSchema is base with schema as its search path.
+func withSchema(base, schema string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String(), drop, nil
+	return u.String(), nil
 }
 
 // result is one line of the table.

@@ -28,6 +28,14 @@ type SeedOptions struct {
 	// Batch is how many conversations, with their rows, one transaction
 	// writes (default 10 000).
 	Batch int
+	// Messages makes every conversation hold this many messages, the
+	// chat's text drawn from a Zipf-distributed vocabulary (seed_text.go),
+	// for the large dataset (`relevo bench dataset`); 0: 3 to 9 each, the
+	// store benchmarks' shape.
+	Messages int
+	// Progress, if set, is told after each batch how many conversations
+	// the database holds and how many messages this call has written.
+	Progress func(conversations, messages int)
 }
 
 // SeedWorld is the cast Seed builds once and finds again on a seeded
@@ -83,15 +91,25 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (SeedWorld, error) {
 	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations`).Scan(&w.Conversations); err != nil {
 		return w, err
 	}
-	g := &seedGen{w: w, now: s.clock.Now(), ids: s.ids.New}
+	g := &seedGen{w: w, now: s.clock.Now(), ids: s.ids.New, messages: opts.Messages}
+	start, written := w.Conversations, 0
 	for from := w.Conversations; from < opts.Conversations; from += opts.Batch {
 		to := min(from+opts.Batch, opts.Conversations)
-		if err := s.tx(ctx, func(t *txn) error { return g.batch(t, from, to) }); err != nil {
+		var err error
+		if s.d.name() == "postgres" {
+			err = s.copyBatch(ctx, g, from, to)
+		} else {
+			err = s.tx(ctx, func(t *txn) error { return g.batch(t, from, to) })
+		}
+		if err != nil {
 			return w, err
 		}
-		w.Conversations = to
+		w.Conversations, written = to, written+len(g.rows.msgs)
+		if opts.Progress != nil {
+			opts.Progress(to, written)
+		}
 	}
-	if s.d.name() == "postgres" {
+	if start < w.Conversations && s.d.name() == "postgres" {
 		// What autovacuum does soon after a bulk load anyway: statistics,
 		// and GIN pending lists merged into the full-text indexes.
 		if _, err := s.w.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
