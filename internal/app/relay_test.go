@@ -153,4 +153,3 @@ func tryAllocate(t *testing.T, addr, user, pass string) error {
 	}
 	return err
 }
-
