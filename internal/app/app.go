@@ -57,9 +57,11 @@ type App struct {
 	// unsubscribeAssigner stops the drainer's bus subscription.
 	unsubscribeAssigner func()
 	demoPage            *demoPage
-	http                *http.Server
-	cancel              context.CancelFunc
-	wg                  sync.WaitGroup
+	// relay is Relevo's TURN relay (nil: off).
+	relay  *ice.Relay
+	http   *http.Server
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 // Options adjust an App for tests.
@@ -111,7 +113,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 			Transport: demoTransport{graph: &demoGraph{}, next: http.DefaultTransport}}
 	}
 	wa := whatsapp.New(waOpts)
-	a.ICE = &ice.Service{Now: a.Clock.Now}
+	a.ICE = &ice.Service{Settings: a.Store.ICESettings, Now: a.Clock.Now}
 	a.Widget = webchat.New(webchat.Options{Store: a.Store, Publish: publish, Log: a.Log, Files: widgetFiles(),
 		PublicURL: cfg.PublicURL, UploadDir: filepath.Join(cfg.DataDir, "uploads"),
 		MessageRate: float64(cfg.WidgetRate), MessageBurst: cfg.WidgetBurst, ICE: a.ICE})
@@ -175,6 +177,10 @@ func (a *App) Start() error {
 		return fmt.Errorf("app: listen: %w", err)
 	}
 	a.ln = ln
+	if err := a.startRelay(); err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("app: turn relay: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
@@ -218,6 +224,9 @@ func (a *App) Close() error {
 		a.cancel()
 	}
 	a.wg.Wait()
+	if a.relay != nil {
+		_ = a.relay.Close()
+	}
 	var err error
 	if a.Store != nil {
 		err = a.Store.Close()

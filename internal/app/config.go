@@ -37,6 +37,8 @@ type Config struct {
 	// WidgetRate and WidgetBurst bound each web widget visitor's messages
 	// and uploads the same way.
 	WidgetRate, WidgetBurst int
+	// Relay is Relevo's own TURN relay (off unless TURN.Listen is set).
+	Relay RelayFlags
 }
 
 // rateFlag is one of the rate limit flags: an integer within bounds.
@@ -82,6 +84,7 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 	for i := range rates {
 		rates[i].raw = fs.String(rates[i].name, env(rates[i].name, rates[i].def), usage[rates[i].name])
 	}
+	relay := relayFlags(fs, env)
 	demo := fs.Bool("demo", env("demo", "") == "true" || env("demo", "") == "1", "load demo data and print the logins")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -105,6 +108,9 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("--%s must be a whole number from %d to %d, got %q", f.name, f.min, f.max, *f.raw)
 		}
 		*f.dst = n
+	}
+	if c.Relay, err = relay(); err != nil {
+		return c, err
 	}
 	c.LockMax, c.Demo = d, *demo
 	c.AdminEmail, c.AdminPassword = getenv("RELEVO_ADMIN_EMAIL"), getenv("RELEVO_ADMIN_PASSWORD")

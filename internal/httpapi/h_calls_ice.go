@@ -5,23 +5,20 @@ import (
 	"net/http"
 
 	"github.com/relevo/relevo/internal/desk"
-	"github.com/relevo/relevo/internal/ice"
 )
 
 // ICESource makes a caller's ICE configuration (ice.Service).
 type ICESource interface {
 	For(ctx context.Context, subject string) (desk.IceConfig, error)
+	// Relay is this node's relay's turn: URLs (none: off).
+	Relay() []string
 }
 
 // callsICE answers the signed-in user's ICE configuration: TURN
 // credentials made for their own id.
 func (s *Server) callsICE(w http.ResponseWriter, r *http.Request) {
-	src := s.ice
-	if src == nil {
-		src = &ice.Service{}
-	}
 	a := actorOf(r)
-	cfg, err := src.For(r.Context(), a.User.ID)
+	cfg, err := s.ice.For(r.Context(), a.User.ID)
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return

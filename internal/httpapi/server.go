@@ -12,6 +12,7 @@ import (
 	"github.com/relevo/relevo/internal/bot"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpkit"
+	"github.com/relevo/relevo/internal/ice"
 	"github.com/relevo/relevo/internal/store"
 	"github.com/relevo/relevo/internal/webhook"
 )
@@ -83,7 +84,8 @@ type Deps struct {
 	WhatsApp WhatsApp
 	// Widget serves /widget.js and /widget/v1/ (the web chat widget).
 	Widget Widget
-	// ICE makes callers' ICE configurations (nil: nothing configured).
+	// ICE makes callers' ICE configurations (nil: from the store's
+	// settings, no relay).
 	ICE ICESource
 	// Webhook posts the bots' test events (zero: a default client).
 	Webhook webhook.Poster
@@ -123,6 +125,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()
+	}
+	if d.ICE == nil {
+		d.ICE = &ice.Service{Settings: d.Store.ICESettings, Now: d.Store.Now}
 	}
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()

@@ -34,6 +34,9 @@ func (s *Service) For(ctx context.Context, subject string) (desk.IceConfig, erro
 	return Build(set, s.RelayURLs, subject, now()), nil
 }
 
+// Relay is this node's relay's URLs (none: off).
+func (s *Service) Relay() []string { return s.RelayURLs }
+
 // Build is the configuration from settings: this node's relay first (its
 // credentials made with the relay's key), then the STUN servers, then the
 // configured TURN servers.

@@ -33,14 +33,15 @@ type settingsCache struct {
 	mu       sync.Mutex
 	gen      uint64
 	channels map[string]desk.Channel
-	bots     map[string]desk.Bot // settings only: no members
-	tokens   map[string]Token    // by hash
+	bots     map[string]desk.Bot         // settings only: no members
+	tokens   map[string]Token            // by hash
+	ice      map[string]desk.ICESettings // one entry, key ""
 }
 
 func (c *settingsCache) drop() {
 	c.mu.Lock()
 	c.gen++
-	c.channels, c.bots, c.tokens = nil, nil, nil
+	c.channels, c.bots, c.tokens, c.ice = nil, nil, nil, nil
 	c.mu.Unlock()
 }
 

@@ -43,7 +43,7 @@ function freePort() {
  * same port and data (clients see their sockets drop); stop() ends it and
  * removes the folder.
  */
-export async function startServer({ empty = false } = {}) {
+export async function startServer({ empty = false, extraArgs = /** @type {string[]} */ ([]) } = {}) {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run make build (make e2e builds first)`)
   const port = await freePort()
   const data = await mkdtemp(join(tmpdir(), 'relevo-e2e-'))
@@ -55,7 +55,7 @@ export async function startServer({ empty = false } = {}) {
     delete env.RELEVO_ADMIN_PASSWORD
     delete env.RELEVO_DEMO
   }
-  const args = ['serve', ...(empty ? [] : ['--demo']), '--addr', `127.0.0.1:${port}`, '--data', data]
+  const args = ['serve', ...(empty ? [] : ['--demo']), '--addr', `127.0.0.1:${port}`, '--data', data, ...extraArgs]
   let log = ''
   let proc, exited
 
@@ -308,12 +308,13 @@ export async function waitFor(fn, what, timeout = 20_000) {
  * fakeMedia gives Chromium its fake microphone; graph starts a fake
  * WhatsApp Graph API first (env.graph, for a channel's graph_url); sales
  * runs salesSetup (env.sales); empty starts the server with nothing in it
- * (startServer's empty). The returned object is filled in once
+ * (startServer's empty); extraArgs go to `relevo serve` after the usual
+ * ones (a TURN relay, say). The returned object is filled in once
  * `before` has run; a file's own `before`, registered after this call,
  * runs after it.
- * @param {{ fakeMedia?: boolean, graph?: boolean, sales?: boolean, empty?: boolean }} [opts]
+ * @param {{ fakeMedia?: boolean, graph?: boolean, sales?: boolean, empty?: boolean, extraArgs?: string[] }} [opts]
  */
-export function serverAndBrowser({ fakeMedia = false, graph = false, sales = false, empty = false } = {}) {
+export function serverAndBrowser({ fakeMedia = false, graph = false, sales = false, empty = false, extraArgs = [] } = {}) {
   /** @type {{ server: Awaited<ReturnType<typeof startServer>>, browser: import('playwright-core').Browser, graph: import('./whatsapp.mjs').FakeGraph, sales: Awaited<ReturnType<typeof salesSetup>>, ready: Promise<void> }} */
   const env = /** @type {any} */ ({})
   // Node 20 runs a file's top-level before hooks concurrently, so a file's
@@ -324,7 +325,7 @@ export function serverAndBrowser({ fakeMedia = false, graph = false, sales = fal
   before(async () => {
     try {
       if (graph) env.graph = await fakeGraph()
-      env.server = await startServer({ empty })
+      env.server = await startServer({ empty, extraArgs })
       env.browser = await launchBrowser({ fakeMedia })
       if (sales) env.sales = await salesSetup(env.server.url)
       ready()

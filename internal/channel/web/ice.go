@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/relevo/relevo/internal/httpkit"
-	"github.com/relevo/relevo/internal/ice"
 )
 
 // ServeICE answers the visitor's ICE configuration: TURN credentials made
@@ -15,11 +14,7 @@ func (s *Service) ServeICE(w http.ResponseWriter, r *http.Request) {
 		httpkit.WriteError(w, r, s.log, err)
 		return
 	}
-	src := s.ice
-	if src == nil {
-		src = &ice.Service{}
-	}
-	cfg, err := src.For(r.Context(), v.ContactID)
+	cfg, err := s.ice.For(r.Context(), v.ContactID)
 	if err != nil {
 		httpkit.WriteError(w, r, s.log, err)
 		return

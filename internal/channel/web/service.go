@@ -12,6 +12,7 @@ import (
 	"github.com/relevo/relevo/internal/channel/misconfig"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/httpkit"
+	"github.com/relevo/relevo/internal/ice"
 	"github.com/relevo/relevo/internal/store"
 )
 
@@ -43,7 +44,8 @@ type Options struct {
 	// SendQueue is how many frames may wait for one socket before it is
 	// closed as too slow (default 64).
 	SendQueue int
-	// ICE answers GET /widget/v1/calls/ice (nil: nothing configured).
+	// ICE answers GET /widget/v1/calls/ice (nil: from the store's
+	// settings, no relay).
 	ICE ICESource
 }
 
@@ -108,6 +110,9 @@ func New(o Options) *Service {
 		s.publicHost = u.Host
 	}
 	s.ice = o.ICE
+	if s.ice == nil && o.Store != nil {
+		s.ice = &ice.Service{Settings: o.Store.ICESettings, Now: o.Store.Now}
+	}
 	s.static = newStatic(o.Files, s)
 	s.hub = newHub(s, o.SendQueue)
 	return s

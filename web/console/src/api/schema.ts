@@ -988,6 +988,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls' connectivity: STUN and TURN servers (secrets masked), credential lifetime, relay only, and this node's relay */
+        get: operations["getSettingsCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change calls' connectivity (a secret sent as ******** keeps its value) */
+        patch: operations["patchSettingsCalls"];
+        trace?: never;
+    };
     "/api/v1/setup": {
         parameters: {
             query?: never;
@@ -1708,6 +1726,25 @@ export interface components {
         CallSettings: {
             customer_may_start: boolean;
             mode: components["schemas"]["CallMode"];
+        };
+        CallSettingsRequest: {
+            credential_ttl?: number | string | null;
+            relay_only?: boolean | null;
+            stun_urls?: string[] | null;
+            turn_password?: string | null;
+            turn_secret?: string | null;
+            turn_urls?: string[] | null;
+            turn_username?: string | null;
+        };
+        CallSettingsView: {
+            credential_ttl: number;
+            relay_only: boolean;
+            relay_urls: string[];
+            stun_urls: string[];
+            turn_password: string;
+            turn_secret: string;
+            turn_urls: string[];
+            turn_username: string;
         };
         CallsRequest: {
             customer_may_start?: boolean;
@@ -5017,6 +5054,60 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error400BadRequest"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    getSettingsCalls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallSettingsView"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    patchSettingsCalls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallSettingsView"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            413: components["responses"]["Error413PayloadTooLarge"];
+            422: components["responses"]["Error422ValidationFailed"];
             500: components["responses"]["Error500Internal"];
         };
     };

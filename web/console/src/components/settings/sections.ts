@@ -31,6 +31,7 @@ export const sections: SettingsSection[] = [
   { path: 'channels', route: 'settings-channels', label: 'channelsSettings.title', component: () => import('./ChannelsSettings.vue') },
   { path: 'templates', route: 'settings-templates', label: 'waTemplates.title', component: () => import('./TemplatesSettings.vue') },
   { path: 'canned', route: 'settings-canned', label: 'cannedSettings.title', everyone: true, component: () => import('./CannedSettings.vue') },
+  { path: 'calls', route: 'settings-calls', label: 'callSettings.title', adminOnly: true, component: () => import('./CallSettings.vue') },
   { path: 'tokens', route: 'settings-tokens', label: 'settingsTokens.title', adminOnly: true, component: () => import('./TokensSettings.vue') },
 ]
 
