@@ -26,6 +26,9 @@ const (
 	// ChangeCallSignal is not stored: signalling relayed between the
 	// parties of a call (realtime/calls.go).
 	ChangeCallSignal ChangeType = "call.signal"
+	// ChangeTagDeleted: a tag is gone, from the catalog and from every
+	// conversation that had it (carries TagID; tags belong to no bot).
+	ChangeTagDeleted ChangeType = "tag.deleted"
 )
 
 // Change is what one committed state change announces. Across nodes it
@@ -59,6 +62,8 @@ type Change struct {
 	// Call is set on call.state and call.signal; Signal on call.signal.
 	Call   *Call       `json:"call,omitempty"`
 	Signal *CallSignal `json:"signal,omitempty"`
+	// TagID is set on tag.deleted.
+	TagID string `json:"tag_id,omitempty"`
 }
 
 // PresenceState is what a viewer of a conversation just did.

@@ -24,6 +24,9 @@ const (
 	FrameError               FrameType = "error"
 	// FrameConversationViewers: the others viewing a conversation (collision).
 	FrameConversationViewers FrameType = "conversation.viewers"
+	// FrameTagDeleted: a tag was deleted; drop it from the catalog and
+	// from every conversation shown (tags belong to no bot: every socket).
+	FrameTagDeleted FrameType = "tag.deleted"
 )
 
 // Client frames besides typing (collision: viewing and typing, seen by

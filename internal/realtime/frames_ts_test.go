@@ -43,6 +43,7 @@ var frameTypes = []struct {
 	{"ErrorFrame", realtime.ErrorFrame{}},
 	{"ClientFrame", realtime.ClientFrame{}},
 	{"ConversationViewers", realtime.ConversationViewers{}},
+	{"TagDeleted", realtime.TagDeleted{}},
 	{"CallFrame", realtime.CallFrame{}},
 	{"CallView", realtime.CallView{}},
 	{"CallSignal", desk.CallSignal{}},

@@ -42,6 +42,8 @@ func (h *Hub) OnChange(c desk.Change) {
 		h.presenceChange(c)
 	case desk.ChangeCall, desk.ChangeCallSignal:
 		h.callChange(c)
+	case desk.ChangeTagDeleted:
+		h.tagDeleted(c)
 	}
 }
 

@@ -40,8 +40,14 @@ type Queue struct {
 }
 
 // capacityChanged announces after commit that a bot's automatic queues
-// may be served now ("" for every bot).
+// may be served now ("" for every bot), once per transaction and bot (a
+// team of fifty members joined at once wakes the drainer once).
 func (t *txn) capacityChanged(botID string) {
+	for _, c := range t.changes {
+		if c.Type == desk.ChangeCapacity && c.BotID == botID {
+			return
+		}
+	}
 	t.changes = append(t.changes, desk.Change{Type: desk.ChangeCapacity, BotID: botID})
 }
 

@@ -117,6 +117,10 @@ func (s *Store) DeleteTag(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return desk.NotFound("tag")
 		}
+		// One change, not a conversation.updated per tagged conversation:
+		// consoles drop the tag everywhere they show it, and no
+		// conversation's seq or updated_at moves for it.
+		t.changes = append(t.changes, desk.Change{Type: desk.ChangeTagDeleted, TagID: id})
 		return nil
 	})
 }

@@ -231,6 +231,9 @@ func (t *txn) joinTeam(teamID, userID string) error {
 		ON CONFLICT DO NOTHING`, teamID, userID); err != nil {
 		return fmt.Errorf("store: join team's bot: %w", err)
 	}
+	// A new member may take what waits in the team's (and its bot's)
+	// automatic queue now, not at the drainer's next safety pass.
+	t.capacityChanged("")
 	return nil
 }
 
@@ -256,6 +259,9 @@ func (t *txn) setUserBots(userID string, botIDs []string) error {
 	if err != nil {
 		return fmt.Errorf("store: user bots: %w", err)
 	}
+	if len(botIDs) > 0 {
+		t.capacityChanged("") // a bot's automatic queue may have a new server
+	}
 	return nil
 }
 
@@ -280,6 +286,9 @@ func (t *txn) setBotMembers(botID string, userIDs []string) error {
 		AND user_id NOT IN (SELECT user_id FROM bot_members WHERE bot_id = $1)`, botID)
 	if err != nil {
 		return fmt.Errorf("store: bot members: %w", err)
+	}
+	if len(userIDs) > 0 {
+		t.capacityChanged(botID) // the bot's automatic queue may have a new server
 	}
 	return nil
 }

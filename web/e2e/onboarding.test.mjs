@@ -2,7 +2,8 @@
 // the setup page makes the first admin, whose dashboard shows the
 // checklist at 0 of 5; a bot created in Settings ticks the first step;
 // "Skip for now" puts it away, a reload keeps it away, and "Get started"
-// brings it back. axe-core audits the
+// brings it back; with a web channel, the snippet step opens its form.
+// axe-core audits the
 // checklist in light and dark.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -73,6 +74,21 @@ test('the guided start: ticked from what exists, skipped, kept skipped, brought 
   await back.click()
   await card.getByText('1 of 5 done').waitFor()
   assert.equal(await back.count(), 0)
+
+  // Once a web channel exists, the snippet step leads to its form (the
+  // snippet and the test page), not to the list of channels.
+  const bot = (await (await page.request.get('/api/v1/bots')).json()).items[0]
+  const made = await page.request.post('/api/v1/channels', { data: { bot_id: bot.id, type: 'web', name: 'Shop site' } })
+  assert.equal(made.status(), 200, await made.text())
+  const web = await made.json()
+  await page.reload()
+  const snippet = step('Copy the snippet or open the test page')
+  await snippet.getByText('to do').waitFor()
+  await snippet.getByRole('link', { name: 'Open channels' }).click()
+  await page.waitForURL((u) => u.pathname === '/settings/channels' && u.searchParams.get('open') === web.id)
+  const channelForm = page.getByRole('dialog', { name: 'Web chat: Shop site' })
+  await channelForm.getByText('Embed snippet').waitFor()
+  await channelForm.getByRole('link', { name: 'Open test page' }).waitFor()
 
   assert.deepEqual(admin.errors, [], 'admin console errors')
 })

@@ -68,6 +68,11 @@ export interface ConversationViewers {
   viewers: Viewer[]
 }
 
+/** TagDeleted is the data of tag.deleted. */
+export interface TagDeleted {
+  tag_id: string
+}
+
 /**
  * CallFrame is a call frame from a client: call.start names the
  * conversation (the console's; the widget's is its own) and the media,
@@ -150,6 +155,7 @@ export type FrameType =
   | 'typing'
   | 'error'
   | 'conversation.viewers'
+  | 'tag.deleted'
   | 'conversation.view'
   | 'conversation.leave'
   | 'conversation.typing'

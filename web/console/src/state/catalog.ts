@@ -5,6 +5,7 @@ import { reactive } from 'vue'
 import { api } from '../api/client'
 import type { Bot, Channel, Colleague, Page, Reason, Tag, Team } from '../api/types'
 import { session, socket, supervises } from './session'
+import type { TagDeleted } from '../../../realtime/frames'
 
 export const catalog = reactive({
   bots: [] as Bot[],
@@ -110,6 +111,12 @@ export function botName(id: string): string {
 
 socket.on((f) => {
   if (f.type === 'conversation.updated') refreshBots()
+  // A deleted tag leaves the filters and tag pickers at once (the
+  // conversations that had it drop it in queue.ts and conversation.ts).
+  if (f.type === 'tag.deleted') {
+    const id = (f.data as TagDeleted).tag_id
+    catalog.tags = catalog.tags.filter((x) => x.id !== id)
+  }
   if (f.type === 'agent.status') {
     const d = f.data as { user_id: string; name: string; status: Colleague['status'] }
     const p = catalog.people[d.user_id]

@@ -13,6 +13,7 @@ import { compareTimes, serverNow } from '../lib/clock'
 import { Replay } from '../lib/replay'
 import { session, socket } from './session'
 import { upsert, patchRow, setOpen } from './queue'
+import type { TagDeleted } from '../../../realtime/frames'
 
 /** What a send carried, to retry it. */
 export interface SendRequest {
@@ -301,6 +302,11 @@ function apply(type: string, seq: number, data: unknown): void {
 }
 
 socket.on((f) => {
+  if (f.type === 'tag.deleted' && current.conv) {
+    const id = (f.data as TagDeleted).tag_id
+    current.conv.tags = current.conv.tags.filter((x) => x !== id)
+    return
+  }
   if (!current.id || f.conversation_id !== current.id) return
   if (f.type === 'typing') {
     const d = f.data as { name: string; user_id?: string }

@@ -14,6 +14,8 @@ export type StepID = 'bot' | 'channel' | 'snippet' | 'agent' | 'conversation'
 export const onboarding = reactive({
   /** state: null until read, and for everyone but admins. */
   state: null as Onboarding | null,
+  /** webChannel: the first web channel's id, where the snippet step leads; null: none yet. */
+  webChannel: null as string | null,
 })
 
 /** unfinished: whether the dashboard has anything to say about it. */
@@ -28,9 +30,18 @@ export function doneCount(): number {
 export async function loadOnboarding(): Promise<void> {
   if (session.me?.role !== 'admin') {
     onboarding.state = null
+    onboarding.webChannel = null
     return
   }
   onboarding.state = await api.get('/api/v1/me/onboarding')
+  // The snippet is on the web channel's form: once there is one, the
+  // step leads there rather than to the list.
+  const snippetOpen = onboarding.state.steps.some((s) => s.id === 'snippet' && !s.done)
+  const hasChannel = onboarding.state.steps.some((s) => s.id === 'channel' && s.done)
+  if (snippetOpen && hasChannel && !onboarding.webChannel) {
+    const list = await api.get('/api/v1/channels')
+    onboarding.webChannel = list.items.find((c) => c.type === 'web')?.id ?? null
+  }
 }
 
 async function put(body: { dismissed?: boolean; snippet_done?: boolean }): Promise<void> {

@@ -10,6 +10,7 @@ import { compareTimes, serverNow } from '../lib/clock'
 import { session, socket } from './session'
 import { refreshBots, botName, catalog } from './catalog'
 import { alert } from './notify'
+import type { TagDeleted } from '../../../realtime/frames'
 
 export type Tab = 'handovers' | 'mine' | 'all' | 'bot' | 'closed'
 export type Sort = 'waiting' | 'updated'
@@ -335,6 +336,11 @@ function onMessage(m: Message, seq: number, gap: boolean): void {
 }
 
 socket.on((f) => {
+  if (f.type === 'tag.deleted') {
+    const id = (f.data as TagDeleted).tag_id
+    for (const c of queue.items) if (c.tags.includes(id)) c.tags = c.tags.filter((x) => x !== id)
+    return
+  }
   if (!f.conversation_id) return
   const id = f.conversation_id
   const seq = f.seq ?? 0
