@@ -1170,4 +1170,28 @@ export const es: MessageSchema = {
       never_opens: 'El horario nunca abre: abre al menos un día.',
     },
   },
+  botCalls: {
+    title: 'Llamadas',
+    hint: 'Llamadas de audio o video entre el agente que atiende una conversación y su cliente, en el chat web. Desactivadas por defecto.',
+    mode: 'Llamadas permitidas',
+    modes: { off: 'Desactivadas', audio: 'Audio', video: 'Audio y video' },
+    customerMayStart: 'Los clientes pueden iniciar una llamada',
+    invalidMode: 'Elija desactivadas, audio, o audio y video.',
+  },
+  callsReport: {
+    tab: 'Llamadas',
+    byAgent: 'Llamadas por agente',
+    byTeam: 'Llamadas por equipo',
+    col: {
+      agent: 'Agente',
+      team: 'Equipo',
+      made: 'Realizadas',
+      received: 'Recibidas',
+      answered: 'Atendidas',
+      missed: 'Perdidas',
+      declined: 'Rechazadas',
+      talk: 'Tiempo en llamada',
+      average: 'Tiempo medio en llamada',
+    },
+  },
 }
