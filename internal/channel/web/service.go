@@ -43,6 +43,9 @@ type Options struct {
 	// SendQueue is how many frames may wait for one socket before it is
 	// closed as too slow (default 64).
 	SendQueue int
+	// CallGrace is how long a customer's last socket may be gone before
+	// its live call ends (default desk.CallPartyGrace; tests shorten it).
+	CallGrace time.Duration
 }
 
 // Service is the web widget for every web channel of the store.
@@ -100,7 +103,10 @@ func New(o Options) *Service {
 		s.publicHost = u.Host
 	}
 	s.static = newStatic(o.Files, s)
-	s.hub = newHub(s, o.SendQueue)
+	if o.CallGrace <= 0 {
+		o.CallGrace = desk.CallPartyGrace
+	}
+	s.hub = newHub(s, o.SendQueue, o.CallGrace)
 	return s
 }
 
