@@ -235,13 +235,9 @@ func NextCallState(c Call, act CallAction, by CallParty) (CallState, CallEndReas
 		}
 		return CallDeclined, "", nil
 	case ActHangup:
-		reason := EndHangupAgent
-		switch by {
-		case PartyAgent:
-		case PartyCustomer:
-			reason = EndHangupCustomer
-		default:
-			return "", "", Errorf(CodeNotCallParty, "not a party to this call")
+		reason, err := hangupReason(by)
+		if err != nil {
+			return "", "", err
 		}
 		if c.State == CallRinging {
 			if by == callee {
@@ -254,17 +250,24 @@ func NextCallState(c Call, act CallAction, by CallParty) (CallState, CallEndReas
 	return "", "", Errorf(CodeBadRequest, "unknown call action")
 }
 
+// hangupReason is the end reason of a call party by hangs up (or leaves).
+func hangupReason(by CallParty) (CallEndReason, error) {
+	switch by {
+	case PartyAgent:
+		return EndHangupAgent, nil
+	case PartyCustomer:
+		return EndHangupCustomer, nil
+	}
+	return "", Errorf(CodeNotCallParty, "not a party to this call")
+}
+
 // goneCallState is where c goes when party by went away: a call it was
 // talking in ends as if it hung up; a call it made stops ringing
 // (cancelled); a call ringing for it was not answered (missed).
 func goneCallState(c Call, by CallParty) (CallState, CallEndReason, error) {
-	reason := EndHangupAgent
-	switch by {
-	case PartyAgent:
-	case PartyCustomer:
-		reason = EndHangupCustomer
-	default:
-		return "", "", Errorf(CodeNotCallParty, "not a party to this call")
+	reason, err := hangupReason(by)
+	if err != nil {
+		return "", "", err
 	}
 	switch {
 	case c.State == CallAccepted:

@@ -1,6 +1,7 @@
 package realtime_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -9,23 +10,32 @@ import (
 	"github.com/relevo/relevo/internal/app"
 	"github.com/relevo/relevo/internal/desk"
 	"github.com/relevo/relevo/internal/realtime"
+	"github.com/relevo/relevo/internal/realtime/rtclient"
 )
 
 // goneOptions shorten the grace (and the heartbeat the agent's wait
 // counts) so a party's leaving shows within a test.
 var goneOptions = app.Options{CallGrace: 200 * time.Millisecond, Heartbeat: 200 * time.Millisecond}
 
-// The customer's tab closes during a call: once the grace has passed, the
-// call ends as the customer's hangup and the agent sees it.
-func TestCustomerGoneEndsTheCall(t *testing.T) {
-	t.Parallel()
-	ctx := testContext(t)
+// anaCalls starts a node with goneOptions where Ana, holding a widget
+// customer's conversation, calls the customer: the customer's socket,
+// Ana's, and the ringing call as Ana saw it start.
+func anaCalls(t *testing.T, ctx context.Context) (*widgetSocket, *rtclient.Client, realtime.CallView) {
+	t.Helper()
 	n := startNode(t, app.Config{}, goneOptions)
 	f := newFloor(t, ctx, n.Store)
 	w, conv := callSetup(t, ctx, f, n.URL(), n.URL(), desk.CallsAudio)
 	ana := connect(t, ctx, n.URL(), f.ana)
 	sendCall(t, ctx, ana, m{"type": "call.start", "conversation_id": conv, "media": "audio"})
-	callFrame(t, ctx, ana, realtime.FrameCallState) // ringing
+	return w, ana, decode[realtime.CallView](t, callFrame(t, ctx, ana, realtime.FrameCallState))
+}
+
+// The customer's tab closes during a call: once the grace has passed, the
+// call ends as the customer's hangup and the agent sees it.
+func TestCustomerGoneEndsTheCall(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	w, ana, _ := anaCalls(t, ctx)
 	ring := decode[realtime.CallView](t, w.await(ctx, realtime.FrameCallRinging))
 	w.send(ctx, m{"type": "call.accept", "call_id": ring.ID})
 	if s := decode[realtime.CallView](t, callFrame(t, ctx, ana, realtime.FrameCallState)); s.State != desk.CallAccepted {
@@ -43,12 +53,7 @@ func TestCustomerGoneEndsTheCall(t *testing.T) {
 func TestAgentGoneEndsTheCall(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	n := startNode(t, app.Config{}, goneOptions)
-	f := newFloor(t, ctx, n.Store)
-	w, conv := callSetup(t, ctx, f, n.URL(), n.URL(), desk.CallsAudio)
-	ana := connect(t, ctx, n.URL(), f.ana)
-	sendCall(t, ctx, ana, m{"type": "call.start", "conversation_id": conv, "media": "audio"})
-	st := decode[realtime.CallView](t, callFrame(t, ctx, ana, realtime.FrameCallState))
+	w, ana, st := anaCalls(t, ctx)
 	w.await(ctx, realtime.FrameCallRinging)
 	ana.Close()
 	s := decode[realtime.CallView](t, w.await(ctx, realtime.FrameCallState))
