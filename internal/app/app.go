@@ -72,6 +72,11 @@ type Options struct {
 	Senders map[desk.ChannelType]jobs.Sender
 	// WrapPublish wraps the bus publisher (tests inject faults).
 	WrapPublish func(func([]desk.Change)) func([]desk.Change)
+	// CallGrace shortens how long a party's last socket may be gone
+	// before its call ends (tests; default desk.CallPartyGrace).
+	CallGrace time.Duration
+	// Heartbeat is the socket hub's presence heartbeat (tests; default 20 s).
+	Heartbeat time.Duration
 }
 
 // New opens the store and the bus and builds the server, without
@@ -116,7 +121,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	a.ICE = &ice.Service{Settings: a.Store.ICESettings, Now: a.Clock.Now}
 	a.Widget = webchat.New(webchat.Options{Store: a.Store, Publish: publish, Log: a.Log, Files: widgetFiles(),
 		PublicURL: cfg.PublicURL, UploadDir: filepath.Join(cfg.DataDir, "uploads"),
-		MessageRate: float64(cfg.WidgetRate), MessageBurst: cfg.WidgetBurst, ICE: a.ICE})
+		MessageRate: float64(cfg.WidgetRate), MessageBurst: cfg.WidgetBurst, ICE: a.ICE, CallGrace: opt.CallGrace})
 	senders := map[desk.ChannelType]jobs.Sender{desk.ChannelAPI: api.Sender{Poster: poster}, desk.ChannelWhatsApp: wa, desk.ChannelWeb: a.Widget}
 	for t, s := range opt.Senders {
 		senders[t] = s
@@ -126,7 +131,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 		Flow: bot.FlowRunner{Store: a.Store, Log: a.Log}, WhatsAppCall: wa.CallSender()}
 	reg := prometheus.NewRegistry()
 	a.Hub = realtime.New(realtime.Options{Store: a.Store, Publish: publish, Log: a.Log, Clock: a.Clock,
-		OriginPatterns: originPatterns(cfg.PublicURL), Registry: reg, WhatsAppCalls: wa})
+		OriginPatterns: originPatterns(cfg.PublicURL), Registry: reg, WhatsAppCalls: wa, CallGrace: opt.CallGrace, Heartbeat: opt.Heartbeat})
 	if a.unsubscribe, err = a.Bus.Subscribe(a.Hub.OnChange); err != nil {
 		a.Close()
 		return nil, err

@@ -187,8 +187,9 @@ func CheckCallStart(s CallSettings, c Conversation, by CallParty, agentID string
 type CallAction string
 
 // Call actions: accept and decline are the callee's, hangup either
-// party's; miss (ring timeout), restart (its node went away) and close
-// (the conversation closed) are the server's.
+// party's; miss (ring timeout), restart (its node went away), close (the
+// conversation closed) and gone (a party's last socket closed and did not
+// come back within CallPartyGrace) are the server's.
 const (
 	ActAccept  CallAction = "accept"
 	ActDecline CallAction = "decline"
@@ -196,7 +197,13 @@ const (
 	ActMiss    CallAction = "miss"
 	ActRestart CallAction = "restart"
 	ActClose   CallAction = "close"
+	ActGone    CallAction = "gone"
 )
+
+// CallPartyGrace is how long a party's last socket may be gone before its
+// live call ends: long enough for a reload or a network blip to reconnect,
+// short enough that the other party is not left talking to nobody.
+const CallPartyGrace = 15 * time.Second
 
 // serverActs end a call whoever's side it is on.
 var serverEnd = map[CallAction]CallEndReason{ActRestart: EndNodeRestart, ActClose: EndConversationClosed, ActFail: EndChannelError}
@@ -215,6 +222,8 @@ func NextCallState(c Call, act CallAction, by CallParty) (CallState, CallEndReas
 		return CallEnded, reason, nil
 	}
 	switch act {
+	case ActGone:
+		return goneCallState(c, by)
 	case ActMiss:
 		if c.State != CallRinging {
 			return "", "", Errorf(CodeCallOver, "the call was answered")
@@ -232,13 +241,9 @@ func NextCallState(c Call, act CallAction, by CallParty) (CallState, CallEndReas
 		}
 		return CallDeclined, "", nil
 	case ActHangup:
-		reason := EndHangupAgent
-		switch by {
-		case PartyAgent:
-		case PartyCustomer:
-			reason = EndHangupCustomer
-		default:
-			return "", "", Errorf(CodeNotCallParty, "not a party to this call")
+		reason, err := hangupReason(by)
+		if err != nil {
+			return "", "", err
 		}
 		if c.State == CallRinging {
 			if by == callee {
@@ -249,6 +254,34 @@ func NextCallState(c Call, act CallAction, by CallParty) (CallState, CallEndReas
 		return CallEnded, reason, nil
 	}
 	return "", "", Errorf(CodeBadRequest, "unknown call action")
+}
+
+// hangupReason is the end reason of a call party by hangs up (or leaves).
+func hangupReason(by CallParty) (CallEndReason, error) {
+	switch by {
+	case PartyAgent:
+		return EndHangupAgent, nil
+	case PartyCustomer:
+		return EndHangupCustomer, nil
+	}
+	return "", Errorf(CodeNotCallParty, "not a party to this call")
+}
+
+// goneCallState is where c goes when party by went away: a call it was
+// talking in ends as if it hung up; a call it made stops ringing
+// (cancelled); a call ringing for it was not answered (missed).
+func goneCallState(c Call, by CallParty) (CallState, CallEndReason, error) {
+	reason, err := hangupReason(by)
+	if err != nil {
+		return "", "", err
+	}
+	switch {
+	case c.State == CallAccepted:
+		return CallEnded, reason, nil
+	case c.StartedBy == by:
+		return CallCancelled, reason, nil
+	}
+	return CallMissed, "", nil
 }
 
 // Call timeline events.

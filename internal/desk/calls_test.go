@@ -96,6 +96,13 @@ func TestNextCallState(t *testing.T) {
 		{"over is over", Call{StartedBy: PartyAgent, State: CallEnded}, ActHangup, PartyAgent, "", "", CodeCallOver},
 		{"missed is over", Call{StartedBy: PartyAgent, State: CallMissed}, ActAccept, PartyCustomer, "", "", CodeCallOver},
 		{"unknown action", talking, "dance", PartyAgent, "", "", CodeBadRequest},
+		{"customer gone while talking", talking, ActGone, PartyCustomer, CallEnded, EndHangupCustomer, ""},
+		{"agent gone while talking", talking, ActGone, PartyAgent, CallEnded, EndHangupAgent, ""},
+		{"caller gone while ringing", byCustomer, ActGone, PartyCustomer, CallCancelled, EndHangupCustomer, ""},
+		{"callee gone while ringing", byAgent, ActGone, PartyCustomer, CallMissed, "", ""},
+		{"agent gone from a customer's call", byCustomer, ActGone, PartyAgent, CallMissed, "", ""},
+		{"nobody gone", talking, ActGone, "", "", "", CodeNotCallParty},
+		{"gone after the end", Call{StartedBy: PartyAgent, State: CallDeclined}, ActGone, PartyCustomer, "", "", CodeCallOver},
 	} {
 		got, reason, err := NextCallState(tc.c, tc.act, tc.by)
 		if tc.code != "" {

@@ -213,3 +213,21 @@ func (s *Server) reportCSAT(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.store.CSATReport(r.Context(), scope, start, end)
 	s.respond(w, r, csatReportResponse{From: start, To: end, CSATReport: rep}, err)
 }
+
+// callsReportResponse is GET /api/v1/reports/calls.
+type callsReportResponse struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	store.CallReport
+}
+
+// reportCalls gives the calls started in a period, per agent and team.
+func (s *Server) reportCalls(w http.ResponseWriter, r *http.Request) {
+	start, end, scope, err := s.reportPeriod(r)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	rep, err := s.store.CallsReport(r.Context(), scope, start, end)
+	s.respond(w, r, callsReportResponse{From: start, To: end, CallReport: rep}, err)
+}

@@ -167,7 +167,8 @@ func happyReports(t *testing.T, w *world) {
 	checkFields(t, "GET /reports/agents", ag, map[string]string{"from": "time", "to": "time", "items": "array"})
 	qs := s.get("/api/v1/reports/queues").want(200).obj()
 	checkFields(t, "GET /reports/queues", qs, map[string]string{"from": "time", "to": "time", "tz": "string", "items": "array"})
-	s.get("/api/v1/reports/csat").want(200) // csat_api_test.go checks its figures
+	s.get("/api/v1/reports/csat").want(200)  // csat_api_test.go checks its figures
+	s.get("/api/v1/reports/calls").want(200) // calls_report_api_test.go checks its figures
 	bs := s.get("/api/v1/reports/bots").want(200).obj()
 	checkFields(t, "GET /reports/bots", bs, map[string]string{"from": "time", "to": "time", "items": "array"})
 	s.get("/api/v1/reports/conversations?format=xml").fails(422, "validation_failed")

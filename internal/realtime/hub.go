@@ -34,6 +34,9 @@ type Options struct {
 	// Heartbeat is how often connected users' presence is refreshed in the
 	// store (default 20 s).
 	Heartbeat time.Duration
+	// CallGrace is how long an agent's last socket may be gone before its
+	// live calls end (default desk.CallPartyGrace; callgone.go).
+	CallGrace time.Duration
 	Registry  *prometheus.Registry
 	// WhatsAppCalls hands an agent's SDP answer to Meta (wacalls.go); nil
 	// refuses answers to WhatsApp calls.
@@ -59,6 +62,10 @@ type Hub struct {
 	mu      sync.RWMutex
 	sockets map[*socket]struct{}
 	byUser  map[string]map[*socket]struct{}
+	// gone: users whose last socket here closed, waiting before their
+	// calls end (callgone.go).
+	gone map[string]*goneTimer
+	beat sync.Mutex
 	// closed refuses new sockets once Close has begun; live counts the
 	// sockets still being served, so Close can wait for their close
 	// frames to go out (both under mu).
@@ -92,9 +99,12 @@ func New(opt Options) *Hub {
 	if opt.Registry == nil {
 		opt.Registry = prometheus.NewRegistry()
 	}
+	if opt.CallGrace <= 0 {
+		opt.CallGrace = desk.CallPartyGrace
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Hub{opt: opt, store: opt.Store, reads: opt.Store, log: opt.Log, metrics: newMetrics(opt.Registry),
-		sockets: map[*socket]struct{}{}, byUser: map[string]map[*socket]struct{}{},
+		sockets: map[*socket]struct{}{}, byUser: map[string]map[*socket]struct{}{}, gone: map[string]*goneTimer{},
 		tally: newTally(), viewers: newViewers(), node: newNodeID(), ctx: ctx, cancel: cancel}
 }
 
@@ -117,6 +127,9 @@ func (h *Hub) Close() {
 	h.cancel()
 	h.mu.Lock()
 	h.closed = true
+	for u := range h.gone {
+		h.backLocked(u) // the node stops: its calls end as node_restart
+	}
 	for s := range h.sockets {
 		s.close(websocket.StatusGoingAway, wsconn.ReasonShutdown)
 	}
@@ -191,14 +204,21 @@ func (h *Hub) add(s *socket) bool {
 	h.live.Add(1)
 	h.sockets[s] = struct{}{}
 	m := h.byUser[s.userID()]
-	if m == nil {
+	first := m == nil
+	if first {
 		m = map[*socket]struct{}{}
 		h.byUser[s.userID()] = m
 	}
 	m[s] = struct{}{}
+	h.backLocked(s.userID())
 	h.mu.Unlock()
 	h.metrics.connected.Inc()
 	h.touch([]string{s.userID()})
+	if first {
+		// Back on this node (or first here): renew the agent's calls at
+		// once, so no node's wait (callgone.go) ends them.
+		h.keepCalls([]string{s.userID()})
+	}
 	return true
 }
 
@@ -214,6 +234,7 @@ func (h *Hub) remove(s *socket) {
 	}
 	h.mu.Unlock()
 	if last {
+		h.left(s.userID())
 		// The grace period before "offline" counts from the last socket.
 		// Written before the socket leaves the count, so whoever sees it
 		// gone (Connected) also sees the time written.
@@ -244,6 +265,9 @@ func (h *Hub) heartbeat() {
 			return
 		case <-t.C:
 		}
+		// beat is held from the list to the renewal: a user leaving
+		// meanwhile counts as gone from after it (callgone.go).
+		h.beat.Lock()
 		h.mu.RLock()
 		users := make([]string, 0, len(h.byUser))
 		for u := range h.byUser {
@@ -252,9 +276,15 @@ func (h *Hub) heartbeat() {
 		h.mu.RUnlock()
 		h.touch(users)
 		// A call lives while its agent is connected somewhere.
-		if err := h.store.KeepCallsAlive(h.ctx, users); err != nil && h.ctx.Err() == nil {
-			h.log.Warn("realtime: calls", "err", err)
-		}
+		h.keepCalls(users)
+		h.beat.Unlock()
+	}
+}
+
+// keepCalls renews the live calls of users, connected here.
+func (h *Hub) keepCalls(users []string) {
+	if err := h.store.KeepCallsAlive(h.ctx, users); err != nil && h.ctx.Err() == nil {
+		h.log.Warn("realtime: calls", "err", err)
 	}
 }
 

@@ -28,7 +28,10 @@ type cluster struct {
 	a, b *node
 }
 
-func newCluster(t *testing.T) *cluster {
+func newCluster(t *testing.T) *cluster { t.Helper(); return newClusterWith(t, app.Options{}) }
+
+// newClusterWith is newCluster with both nodes started with opt.
+func newClusterWith(t *testing.T, opt app.Options) *cluster {
 	t.Helper()
 	if os.Getenv("RELEVO_TEST_DATABASE_URL") == "" {
 		t.Skip("RELEVO_TEST_DATABASE_URL not set: the multi-node proof needs PostgreSQL")
@@ -45,8 +48,8 @@ func newCluster(t *testing.T) *cluster {
 	// A fresh schema (storetest drops it after the test); the nodes open it.
 	db := storetest.Open(t, "postgres", nil)
 	c := &cluster{cfg: app.Config{DatabaseURL: db.URL, NATSURL: ns.ClientURL()}}
-	c.a = startNode(t, c.cfg, app.Options{})
-	c.b = startNode(t, c.cfg, app.Options{})
+	c.a = startNode(t, c.cfg, opt)
+	c.b = startNode(t, c.cfg, opt)
 	return c
 }
 

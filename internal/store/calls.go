@@ -176,14 +176,14 @@ func (t *txn) callEvent(conv *desk.Conversation, c desk.Call) error {
 // SweepCalls marks calls that rang past their deadline missed. Every node
 // may sweep at once: the compare-and-set lets one of them move each call.
 func (s *Store) SweepCalls(ctx context.Context) (int, error) {
-	return s.endCalls(ctx, `ring_until <= $1 AND state = 'ringing'`, desk.ActMiss, func(t *txn) []any { return []any{ms(t.now)} })
+	return s.endCalls(ctx, `ring_until <= $1 AND state = 'ringing'`, desk.ActMiss, "", func(t *txn) []any { return []any{ms(t.now)} })
 }
 
 // EndNodeCalls ends with node_restart the live calls of node (a node
 // closing ends its own; "" names none) and those whose node has not
 // renewed them since staleBefore (it restarted under a new id, or died).
 func (s *Store) EndNodeCalls(ctx context.Context, node string, staleBefore time.Time) (int, error) {
-	return s.endCalls(ctx, `state IN ('ringing', 'accepted') AND (($1 <> '' AND node_id = $1) OR alive_at < $2)`, desk.ActRestart,
+	return s.endCalls(ctx, `state IN ('ringing', 'accepted') AND (($1 <> '' AND node_id = $1) OR alive_at < $2)`, desk.ActRestart, "",
 		func(*txn) []any { return []any{node, ms(staleBefore)} })
 }
 
@@ -201,7 +201,9 @@ func (s *Store) KeepCallsAlive(ctx context.Context, agentIDs []string) error {
 	})
 }
 
-func (s *Store) endCalls(ctx context.Context, where string, act desk.CallAction, args func(*txn) []any) (int, error) {
+// endCalls moves the calls where selects by act, done by party by ("" for
+// the server's own actions).
+func (s *Store) endCalls(ctx context.Context, where string, act desk.CallAction, by desk.CallParty, args func(*txn) []any) (int, error) {
 	n := 0
 	err := s.tx(ctx, func(t *txn) error {
 		list, err := queryList(t.ctx, t.tx, "due calls", `SELECT `+callCols+` FROM calls WHERE `+where, args(t), scanCall)
@@ -209,7 +211,7 @@ func (s *Store) endCalls(ctx context.Context, where string, act desk.CallAction,
 			return err
 		}
 		for _, c := range list {
-			if _, err := t.moveCall(c, act, ""); err != nil {
+			if _, err := t.moveCall(c, act, by); err != nil {
 				if desk.IsCode(err, desk.CodeCallOver) {
 					continue
 				}

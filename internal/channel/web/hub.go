@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -33,6 +34,11 @@ type hub struct {
 	ownMu  sync.Mutex
 	owners map[string]owner
 
+	// gone holds the contacts whose last socket here closed, waiting out
+	// grace before their call ends (callgone.go); under mu.
+	gone  map[goneKey]*goneTimer
+	grace time.Duration
+
 	ctx    context.Context
 	cancel context.CancelFunc
 }
@@ -42,9 +48,10 @@ type owner struct{ contactID, channelID string }
 // maxOwners bounds the owners cache; it starts over when full.
 const maxOwners = 100_000
 
-func newHub(s *Service, queue int) *hub {
+func newHub(s *Service, queue int, grace time.Duration) *hub {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &hub{s: s, queue: queue, byContact: map[string]map[*socket]struct{}{}, owners: map[string]owner{}, ctx: ctx, cancel: cancel}
+	return &hub{s: s, queue: queue, byContact: map[string]map[*socket]struct{}{}, owners: map[string]owner{},
+		gone: map[goneKey]*goneTimer{}, grace: grace, ctx: ctx, cancel: cancel}
 }
 
 // Hello is the widget socket's first frame (docs/widget.md): the widget's
@@ -74,6 +81,7 @@ func (h *hub) add(s *socket) bool {
 	}
 	m[s] = struct{}{}
 	h.count++
+	h.backLocked(goneKey{s.v.ContactID, s.v.ChannelID})
 	return true
 }
 
@@ -88,6 +96,7 @@ func (h *hub) remove(s *socket) {
 		}
 	}
 	h.count--
+	h.leftLocked(goneKey{s.v.ContactID, s.v.ChannelID})
 }
 
 // close ends every socket with "going away" and waits for their close
@@ -96,6 +105,9 @@ func (h *hub) close() {
 	h.cancel()
 	h.mu.Lock()
 	h.closed = true
+	for k := range h.gone {
+		h.backLocked(k) // the node stops: its calls end as node_restart
+	}
 	for _, m := range h.byContact {
 		for s := range m {
 			s.close(websocket.StatusGoingAway, wsconn.ReasonShutdown)

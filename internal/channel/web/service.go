@@ -47,6 +47,9 @@ type Options struct {
 	// ICE answers GET /widget/v1/calls/ice (nil: from the store's
 	// settings, no relay).
 	ICE ICESource
+	// CallGrace is how long a customer's last socket may be gone before
+	// its live call ends (default desk.CallPartyGrace; tests shorten it).
+	CallGrace time.Duration
 }
 
 // ICESource makes a caller's ICE configuration (ice.Service).
@@ -114,7 +117,10 @@ func New(o Options) *Service {
 		s.ice = &ice.Service{Settings: o.Store.ICESettings, Now: o.Store.Now}
 	}
 	s.static = newStatic(o.Files, s)
-	s.hub = newHub(s, o.SendQueue)
+	if o.CallGrace <= 0 {
+		o.CallGrace = desk.CallPartyGrace
+	}
+	s.hub = newHub(s, o.SendQueue, o.CallGrace)
 	return s
 }
 

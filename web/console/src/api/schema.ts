@@ -920,6 +920,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls started in the period: total, per agent and team (made, received, answered, missed, declined, talk time) */
+        get: operations["getReportsCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/conversations": {
         parameters: {
             query?: never;
@@ -1713,6 +1730,17 @@ export interface components {
             name: string;
             response_rate: number | null;
         };
+        CallGroup: {
+            answered: number;
+            average_talk_seconds: number | null;
+            declined: number;
+            id: string;
+            made: number;
+            missed: number;
+            name: string;
+            received: number;
+            talk_seconds: number;
+        };
         CallInfo: {
             duration_seconds: number;
             end_reason?: string;
@@ -1745,6 +1773,15 @@ export interface components {
             turn_secret: string;
             turn_urls: string[];
             turn_username: string;
+        };
+        CallsReportResponse: {
+            agents: components["schemas"]["CallGroup"][];
+            /** Format: date-time */
+            from: string;
+            teams: components["schemas"]["CallGroup"][];
+            /** Format: date-time */
+            to: string;
+            total: components["schemas"]["CallGroup"];
         };
         CallsRequest: {
             customer_may_start?: boolean;
@@ -4905,6 +4942,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BotReportResponse"];
+                };
+            };
+            400: components["responses"]["Error400BadRequest"];
+            401: components["responses"]["Error401Unauthenticated"];
+            403: components["responses"]["Error403Forbidden"];
+            404: components["responses"]["Error404NotFound"];
+            422: components["responses"]["Error422ValidationFailed"];
+            500: components["responses"]["Error500Internal"];
+        };
+    };
+    getReportsCalls: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                bot?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallsReportResponse"];
                 };
             };
             400: components["responses"]["Error400BadRequest"];

@@ -1253,6 +1253,30 @@ export const en = {
       credential_ttl: 'From 10 to 1440 minutes.',
     },
   },
+  botCalls: {
+    title: 'Calls',
+    hint: 'Audio or video calls between the agent holding a conversation and its customer, in the web chat. Off by default.',
+    mode: 'Calls allowed',
+    modes: { off: 'Off', audio: 'Audio', video: 'Audio and video' },
+    customerMayStart: 'Customers may start a call',
+    invalidMode: 'Choose off, audio, or audio and video.',
+  },
+  callsReport: {
+    tab: 'Calls',
+    byAgent: 'Calls by agent',
+    byTeam: 'Calls by team',
+    col: {
+      agent: 'Agent',
+      team: 'Team',
+      made: 'Made',
+      received: 'Received',
+      answered: 'Answered',
+      missed: 'Missed',
+      declined: 'Declined',
+      talk: 'Talk time',
+      average: 'Average talk time',
+    },
+  },
 }
 
 export type MessageSchema = typeof en

@@ -1254,4 +1254,28 @@ export const es: MessageSchema = {
       credential_ttl: 'De 10 a 1440 minutos.',
     },
   },
+  botCalls: {
+    title: 'Llamadas',
+    hint: 'Llamadas de audio o video entre el agente que atiende una conversación y su cliente, en el chat web. Desactivadas por defecto.',
+    mode: 'Llamadas permitidas',
+    modes: { off: 'Desactivadas', audio: 'Audio', video: 'Audio y video' },
+    customerMayStart: 'Los clientes pueden iniciar una llamada',
+    invalidMode: 'Elija desactivadas, audio, o audio y video.',
+  },
+  callsReport: {
+    tab: 'Llamadas',
+    byAgent: 'Llamadas por agente',
+    byTeam: 'Llamadas por equipo',
+    col: {
+      agent: 'Agente',
+      team: 'Equipo',
+      made: 'Realizadas',
+      received: 'Recibidas',
+      answered: 'Atendidas',
+      missed: 'Perdidas',
+      declined: 'Rechazadas',
+      talk: 'Tiempo en llamada',
+      average: 'Tiempo medio en llamada',
+    },
+  },
 }

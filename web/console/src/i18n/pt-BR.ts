@@ -1254,4 +1254,28 @@ export const ptBR: MessageSchema = {
       credential_ttl: 'De 10 a 1440 minutos.',
     },
   },
+  botCalls: {
+    title: 'Chamadas',
+    hint: 'Chamadas de áudio ou vídeo entre o agente que atende uma conversa e o cliente, no chat web. Desativadas por padrão.',
+    mode: 'Chamadas permitidas',
+    modes: { off: 'Desativadas', audio: 'Áudio', video: 'Áudio e vídeo' },
+    customerMayStart: 'Clientes podem iniciar uma chamada',
+    invalidMode: 'Escolha desativadas, áudio, ou áudio e vídeo.',
+  },
+  callsReport: {
+    tab: 'Chamadas',
+    byAgent: 'Chamadas por agente',
+    byTeam: 'Chamadas por equipe',
+    col: {
+      agent: 'Agente',
+      team: 'Equipe',
+      made: 'Feitas',
+      received: 'Recebidas',
+      answered: 'Atendidas',
+      missed: 'Perdidas',
+      declined: 'Recusadas',
+      talk: 'Tempo em chamada',
+      average: 'Tempo médio em chamada',
+    },
+  },
 }

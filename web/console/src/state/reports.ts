@@ -16,7 +16,7 @@ export type ReasonCount = S['ReasonCount']
 /** BotStats: top_handover_steps is added to the bots report by another change; shown when present. */
 export type BotStats = S['BotStats'] & { top_handover_steps?: { node_id: string; count: number }[] }
 
-export const REPORT_TABS = ['conversations', 'agents', 'queues', 'bots', 'csat'] as const
+export const REPORT_TABS = ['conversations', 'agents', 'queues', 'bots', 'csat', 'calls'] as const
 export type ReportTab = (typeof REPORT_TABS)[number]
 
 export interface ReportFilters {
@@ -114,6 +114,11 @@ function scoped(f: ReportFilters): { from: string; to: string; bot?: string } {
 /** loadCsat reads customer satisfaction (components/reports/CsatReport.vue). */
 export async function loadCsat(f: ReportFilters): Promise<components['schemas']['CsatReportResponse'][]> {
   return [await api.get('/api/v1/reports/csat', { query: scoped(f) })]
+}
+
+/** loadCalls reads the calls report (components/reports/CallsReport.vue). */
+export async function loadCalls(f: ReportFilters): Promise<components['schemas']['CallsReportResponse'][]> {
+  return [await api.get('/api/v1/reports/calls', { query: scoped(f) })]
 }
 
 /** loadAgents reads the per-agent figures; an agent filter keeps that agent's row. */

@@ -32,6 +32,13 @@ export interface BotDraft {
   business_hours: HoursDraft
   /** csat: the satisfaction survey (questions by language; empty: the default). */
   csat: CsatDraft
+  /** calls: off, audio or video, and whether customers may start one. */
+  calls: CallsDraft
+}
+
+export interface CallsDraft {
+  mode: 'off' | 'audio' | 'video'
+  customer_may_start: boolean
 }
 
 export interface CsatDraft {
@@ -101,6 +108,7 @@ export function draftOf(b: Bot | null): BotDraft {
       question: { en: b?.csat.question.en ?? '', es: b?.csat.question.es ?? '', 'pt-BR': b?.csat.question['pt-BR'] ?? '' },
     },
     business_hours: hoursDraft(b),
+    calls: { mode: b?.calls.mode ?? 'off', customer_may_start: b?.calls.customer_may_start ?? false },
   }
 }
 
@@ -126,6 +134,7 @@ function body(d: BotDraft, old: Bot | null) {
     handover_keywords: string[]
     assignment: 'manual' | 'automatic'
     csat: CsatDraft
+    calls: CallsDraft
     business_hours: HoursDraft
     auto_close_after?: number
   } = {
@@ -135,6 +144,8 @@ function body(d: BotDraft, old: Bot | null) {
     handover_keywords: d.handover_keywords,
     assignment: d.assignment,
     csat: d.csat,
+    // Customers starting calls means nothing while calls are off.
+    calls: { mode: d.calls.mode, customer_may_start: d.calls.mode !== 'off' && d.calls.customer_may_start },
     business_hours: d.business_hours,
   }
   const was = old ? splitSeconds(old.auto_close_after) : null
