@@ -7,6 +7,8 @@
 // was. (b) the customer calls, the agent declines: no peer connection on
 // the agent's side, "Call declined" on both. (c) a bot with calls off:
 // no call button anywhere, and a forged call.start is refused calls_off.
+// (d) with "relay only" on and Relevo's own TURN relay running, the same
+// call goes through the relay on both sides and still carries audio.
 // The setup time (Accept pressed → both connected) is printed, not
 // asserted (docs/PERFORMANCE.md "Call setup").
 import { test, before } from 'node:test'
@@ -15,7 +17,9 @@ import { loadavg } from 'node:os'
 import { serverAndBrowser, agentOnline, widgetAsksForPerson, demoBot, screenshot, waitFor, recordAlerts, toBackground, Api, USERS } from './harness.mjs'
 import { auditBoth } from './axe.mjs'
 
-const env = serverAndBrowser({ fakeMedia: true })
+// Relevo's TURN relay runs on a free port of 127.0.0.1 for (d); with the
+// default policy (all) the other calls still connect directly.
+const env = serverAndBrowser({ fakeMedia: true, extraArgs: ['--turn-listen', '127.0.0.1:0', '--turn-public-ip', '127.0.0.1'] })
 /** @type {Api} */
 let admin
 /** @type {any} */
@@ -216,4 +220,31 @@ test('(c) a bot with calls off: no call button, a forged call.start is refused c
   await a.context.close()
   await c.context.close()
   await setCalls('video', true)
+})
+
+test("(d) relay only: the call goes through Relevo's TURN relay on both sides and carries audio", async () => {
+  await admin.call('PATCH', '/api/v1/settings/calls', { relay_only: true })
+  try {
+    const { a, c } = await held('Rita Relay')
+    const bar = a.page.getByRole('region', { name: 'Call with Rita Relay' })
+    await a.page.getByRole('button', { name: 'Audio call' }).click()
+    await c.w.getByRole('alertdialog', { name: 'Incoming call' }).getByRole('button', { name: 'Accept' }).click()
+    await bar.getByTestId('call-status').filter({ hasText: 'Connected' }).waitFor()
+    const agentConn = bar.getByTestId('call-connection')
+    const customerConn = c.w.getByTestId('widget-call-connection')
+    // Both selected candidate pairs are relayed, and audio still flows.
+    await agentConn.filter({ hasText: 'Relayed connection' }).waitFor()
+    assert.equal(await agentConn.getAttribute('data-pair'), 'relay')
+    await waitFor(async () => (await customerConn.getAttribute('data-pair')) === 'relay', "the customer's relayed pair")
+    await grows(agentConn, 'audio', "the agent's inbound audio through the relay")
+    await grows(customerConn, 'audio', "the customer's inbound audio through the relay")
+    await bar.getByRole('button', { name: 'Hang up' }).click()
+    await a.page.getByTestId('event-call_ended').last().filter({ hasText: /Call ended · \d+:\d\d/ }).waitFor()
+    assert.deepEqual(a.errors, [])
+    assert.deepEqual(c.errors, [])
+    await a.context.close()
+    await c.context.close()
+  } finally {
+    await admin.call('PATCH', '/api/v1/settings/calls', { relay_only: false })
+  }
 })
