@@ -6,19 +6,22 @@ import { createHmac } from 'node:crypto'
 
 /**
  * @typedef {{ type: string, product: string, name: string, partType: string, data: Buffer }} Upload
- * @typedef {{ url: string, messages: { auth: string | undefined, body: any }[], uploads: Upload[], others: string[], close: () => Promise<unknown> }} FakeGraph
+ * @typedef {{ url: string, messages: { auth: string | undefined, body: any }[], calls: any[], uploads: Upload[], others: string[], close: () => Promise<unknown> }} FakeGraph
  */
 
 /**
- * fakeGraph answers POST /{phone_number_id}/messages and POST
- * /{phone_number_id}/media (multipart: the file and its type) as the Cloud
- * API does, for any number, and records both; anything else is a 404,
- * recorded in others.
+ * fakeGraph answers POST /{phone_number_id}/messages, POST
+ * /{phone_number_id}/media (multipart: the file and its type) and POST
+ * /{phone_number_id}/calls (pre_accept, accept, reject, terminate) as the
+ * Cloud API does, for any number, and records them; anything else is a
+ * 404, recorded in others.
  * @returns {Promise<FakeGraph>}
  */
 export function fakeGraph() {
   /** @type {FakeGraph['messages']} */
   const messages = []
+  /** @type {any[]} */
+  const calls = []
   /** @type {Upload[]} */
   const uploads = []
   /** @type {string[]} */
@@ -46,6 +49,11 @@ export function fakeGraph() {
         answer(200, { id: `media-${uploads.length}` })
         return
       }
+      if (path === 'calls') {
+        calls.push(JSON.parse(raw.toString('utf8')))
+        answer(200, { messaging_product: 'whatsapp', success: true })
+        return
+      }
       if (path === 'messages') {
         let body
         try {
@@ -69,7 +77,7 @@ export function fakeGraph() {
   return new Promise((resolve) => {
     srv.listen(0, '127.0.0.1', () => {
       const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address())
-      resolve({ url: `http://127.0.0.1:${port}`, messages, uploads, others, close: () => new Promise((r) => srv.close(() => r(undefined))) })
+      resolve({ url: `http://127.0.0.1:${port}`, messages, calls, uploads, others, close: () => new Promise((r) => srv.close(() => r(undefined))) })
     })
   })
 }
@@ -98,6 +106,39 @@ export function whatsappText(base, channelID, { appSecret, wabaID, phoneNumberID
       }],
     }],
   })
+  return signedWebhook(base, channelID, appSecret, raw)
+}
+
+/**
+ * whatsappCall posts a user-initiated call event (connect with the caller's
+ * SDP offer, or terminate) to the webhook of channel channelID in Meta's
+ * format (the calls field), signed with the channel's app secret.
+ * @param {string} base
+ * @param {string} channelID
+ * @param {{ appSecret: string, wabaID: string, phoneNumberID: string, displayPhone: string, waID: string, name: string, callID: string, event: 'connect' | 'terminate', sdp?: string, at?: number }} c
+ */
+export function whatsappCall(base, channelID, { appSecret, wabaID, phoneNumberID, displayPhone, waID, name, callID, event, sdp, at = Date.now() }) {
+  const call = { id: callID, from: waID, to: displayPhone, event, timestamp: String(Math.floor(at / 1000)), direction: 'USER_INITIATED' }
+  const raw = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{
+      id: wabaID,
+      changes: [{
+        field: 'calls',
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: displayPhone, phone_number_id: phoneNumberID },
+          contacts: [{ profile: { name }, wa_id: waID }],
+          calls: [event === 'connect' ? { ...call, session: { sdp_type: 'offer', sdp } } : { ...call, status: 'COMPLETED' }],
+        },
+      }],
+    }],
+  })
+  return signedWebhook(base, channelID, appSecret, raw)
+}
+
+/** signedWebhook posts raw to the channel's webhook with Meta's signature. */
+function signedWebhook(base, channelID, appSecret, raw) {
   const sig = 'sha256=' + createHmac('sha256', appSecret).update(raw).digest('hex')
   return fetch(`${base}/webhooks/whatsapp/${channelID}`, {
     method: 'POST',
