@@ -55,8 +55,9 @@ func (s *Sweeper) Run(ctx context.Context) {
 		} else if n > 0 {
 			s.Log.Info("sweep", "calls_missed", n)
 		}
-		// A call whose node stopped renewing it lost its signalling: end it.
-		if _, err := s.Store.EndNodeCalls(ctx, "", time.Now().Add(-store.CallNodeTimeout)); err != nil && ctx.Err() == nil {
+		// A call whose node stopped renewing it lost its signalling: end it
+		// (on the store's clock, the one alive_at is written with).
+		if _, err := s.Store.EndNodeCalls(ctx, "", s.Store.Now().Add(-store.CallNodeTimeout)); err != nil && ctx.Err() == nil {
 			s.Log.Error("sweep calls", "err", err)
 		}
 		if _, err := s.Store.SweepPresence(ctx, s.Grace); err != nil && ctx.Err() == nil {
