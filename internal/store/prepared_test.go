@@ -59,7 +59,8 @@ func TestInboundPreparesNothingOnceWarm(t *testing.T) {
 }
 
 // A losing assign on a conversation already assigned is answered from a
-// read: no transaction begins, so it never waits for the writer.
+// read: no transaction begins, so it never waits for the writer
+// (actions.go, Assign).
 func TestLosingAssignRunsNoWrite(t *testing.T) {
 	tr := &store.StatementTrace{}
 	storetest.EachWithOptions(t, func(o *store.Options) { o.Trace = tr }, func(t *testing.T, db *storetest.DB) {
@@ -76,6 +77,11 @@ func TestLosingAssignRunsNoWrite(t *testing.T) {
 		}
 		if got.Begins != 0 || got.Commits != 0 {
 			t.Fatalf("the losing assign ran a transaction: %+v\n%s", got, strings.Join(short(qs), "\n"))
+		}
+		// The read answers only already_assigned, and after the scope
+		// check: an agent of another bot learns nothing of the conversation.
+		if _, err := w.S.Assign(w.Ctx, w.As(w.Outsider), c.ID, store.AssignInput{}); desk.ErrorCode(err) != desk.CodeNotFound {
+			t.Fatalf("outsider: err = %v, want not_found", err)
 		}
 		if c := w.Get(c.ID); deref(c.AssigneeID) != w.Agent.ID {
 			t.Fatalf("assignee = %v, want the first agent", c.AssigneeID)
