@@ -59,6 +59,15 @@ func Transition(a Action, from Phase) (Phase, error) {
 		WithDetail("phase", string(from))
 }
 
+// AssignAction is what assigning c is: taking it over from the bot, or
+// assigning it from the queue.
+func AssignAction(c Conversation) Action {
+	if c.Phase == PhaseBot {
+		return ActTakeover
+	}
+	return ActAssign
+}
+
 // Restricted reports whether a is refused while the processing lock holds.
 // Exactly these five kinds of action are: sending, transferring, blocking,
 // resolving and tagging. Reading, notes and everything else stay free.

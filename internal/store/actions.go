@@ -75,6 +75,18 @@ type AssignInput struct {
 // winner, the others get already_assigned). On a bot-phase conversation an
 // auditor, supervisor or admin takes it over the same way.
 func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in AssignInput) (desk.Conversation, error) {
+	// Losers of a race are answered from a read, so they do not queue
+	// behind the single writer (or hold a transaction on PostgreSQL). Only
+	// already_assigned is answered so: a conversation seen assigned stays
+	// so or changes hands later, either way this assign lost. The
+	// compare-and-set in the write stays the authority for a race that
+	// passes this read.
+	if c, err := s.getConversation(ctx, s.reads, id, ""); err == nil {
+		_, err := desk.Decide(desk.AssignAction(c), c, actor, s.clock.Now(), desk.Target{AssigneeID: in.AgentID})
+		if desk.IsCode(err, desk.CodeAlreadyAssigned) {
+			return desk.Conversation{}, err
+		}
+	}
 	return s.run(ctx, actor, func(t *txn) (string, error) {
 		c, err := t.s.getConversation(t.ctx, t.tx, id, "")
 		if err != nil {
@@ -87,10 +99,7 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 // assign is the one path of every assignment: by hand (Assign) and by the
 // automatic assignment (AssignNext, whose actor is the system).
 func (t *txn) assign(c *desk.Conversation, actor desk.Actor, agentID string) error {
-	a := desk.ActAssign
-	if c.Phase == desk.PhaseBot {
-		a = desk.ActTakeover
-	}
+	a := desk.AssignAction(*c)
 	d, err := desk.Decide(a, *c, actor, t.now, desk.Target{AssigneeID: agentID})
 	if err != nil {
 		return err

@@ -95,7 +95,7 @@ func scanConversation(sc scanner, now time.Time) (desk.Conversation, error) {
 // getConversation reads one conversation for viewer (may be ""), its tags
 // in the same statement (one round trip on PostgreSQL, not two).
 func (s *Store) getConversation(ctx context.Context, q querier, id, viewer string) (desk.Conversation, error) {
-	c, err := s.conversationWhere(ctx, q, `c.id = $2`, viewer, id)
+	c, err := s.conversationWhere(ctx, q, convByID, viewer, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, desk.NotFound("conversation")
 	}
@@ -107,12 +107,43 @@ func (s *Store) getConversation(ctx context.Context, q querier, id, viewer strin
 // commas.
 const tagsCol = `(SELECT string_agg(tag_id, ',' ORDER BY tag_id) FROM conversation_tags WHERE conversation_id = c.id)`
 
-// conversationWhere reads the one conversation matching where (whose
+// convForm is one of the fixed WHERE forms a single conversation is read
+// by. A fixed set keeps the statement texts stable, so each is parsed once
+// and then runs prepared (stmtcache.go): SQLite's parser was a quarter to a
+// third of the CPU of inbound and assign when the text was built per call
+// (docs/PERFORMANCE.md).
+type convForm int
+
+const (
+	convByID convForm = iota // $2: the conversation's id
+	// $2 contact, $3 channel: the contact's open conversation there,
+	// row-locked where the dialect locks rows (inbound).
+	convOpenOfContact
+	convForms
+)
+
+// conversationSQL builds the statement of each form for dialect d, once.
+func conversationSQL(d dialect) [convForms]string {
+	sel := `SELECT ` + conversationCols + `, ` + tagsCol + conversationFrom + ` WHERE `
+	return [convForms]string{
+		convByID:          sel + `c.id = $2`,
+		convOpenOfContact: sel + `c.contact_id = $2 AND c.channel_id = $3 AND c.phase <> 'closed'` + d.lockRowsOf("c"),
+	}
+}
+
+// conversationWhere reads the one conversation matching form (whose
 // parameters start at $2; $1 is viewer) with its tags; sql.ErrNoRows when
-// none does.
-func (s *Store) conversationWhere(ctx context.Context, q querier, where, viewer string, args ...any) (desk.Conversation, error) {
+// none does. Inside a transaction it runs on the writer's prepared
+// statement; the readers' querier prepares its own (readCache).
+func (s *Store) conversationWhere(ctx context.Context, q querier, form convForm, viewer string, args ...any) (desk.Conversation, error) {
 	var tags sql.NullString
-	row := q.QueryRowContext(ctx, `SELECT `+conversationCols+`, `+tagsCol+conversationFrom+` WHERE `+where, append([]any{viewer}, args...)...)
+	text, args := s.convSQL[form], append([]any{viewer}, args...)
+	var row *sql.Row
+	if tc, ok := q.(txConn); ok {
+		row = tc.queryRowPrepared(ctx, text, args...)
+	} else {
+		row = q.QueryRowContext(ctx, text, args...)
+	}
 	c, err := scanConversation(withTags{row, &tags}, s.clock.Now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, err

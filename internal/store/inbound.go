@@ -244,8 +244,7 @@ func (t *txn) openConversation(ch desk.Channel, bot desk.Bot, contact desk.Conta
 	// row-locked: its seq is then exact, and the message's is counted
 	// in the txn (pending.go) instead of a statement of its own.
 	find := func() (desk.Conversation, error) {
-		c, err := t.s.conversationWhere(t.ctx, t.tx, `c.contact_id = $2 AND c.channel_id = $3 AND c.phase <> 'closed'`+
-			t.s.d.lockRowsOf("c"), "", contact.ID, ch.ID)
+		c, err := t.s.conversationWhere(t.ctx, t.tx, convOpenOfContact, "", contact.ID, ch.ID)
 		if err == nil {
 			t.knowSeq(c.ID, c.Seq)
 		}

@@ -162,7 +162,7 @@ type Delivery struct {
 func (s *Store) LoadDelivery(ctx context.Context, it OutboxItem) (Delivery, error) {
 	d := Delivery{Item: it}
 	var err error
-	if d.Conversation, err = s.getConversation(ctx, s.r, it.ConversationID, ""); err != nil {
+	if d.Conversation, err = s.getConversation(ctx, s.reads, it.ConversationID, ""); err != nil {
 		return d, err
 	}
 	if it.MessageID != "" {

@@ -42,7 +42,7 @@ func (t *txn) attachPayloads() error {
 	if v := t.view; v != nil && v.id != "" {
 		// The viewer's read is the snapshot plus the read state: frames
 		// get it without the read state, as snapshotQuery reads it.
-		got, err := t.s.conversationWhere(t.ctx, t.tx, `c.id = $2`, v.viewer, v.id)
+		got, err := t.s.conversationWhere(t.ctx, t.tx, convByID, v.viewer, v.id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return desk.NotFound("conversation")
 		}

@@ -19,7 +19,7 @@ func (s *Store) MarkUnread(ctx context.Context, actor desk.Actor, convID string)
 }
 
 func (s *Store) setRead(ctx context.Context, actor desk.Actor, convID string, unread bool) (desk.Conversation, error) {
-	c, err := s.getConversation(ctx, s.r, convID, viewerOf(actor))
+	c, err := s.getConversation(ctx, s.reads, convID, viewerOf(actor))
 	if err != nil {
 		return c, err
 	}

@@ -20,6 +20,8 @@ type StatementTrace struct {
 	on      bool
 	counts  TraceCounts
 	queries []string
+	// unprepared are the statements sent as text (SQLite parses each).
+	unprepared []string
 }
 
 // TraceCounts is what a trace saw since its last Start.
@@ -28,6 +30,10 @@ type TraceCounts struct {
 	Begins     int
 	Commits    int // COMMIT and ROLLBACK
 	Prepares   int
+	// Unprepared is how many of Statements were sent as text, not through
+	// a prepared statement: on SQLite each is parsed again. (pgx prepares
+	// behind the text, so on PostgreSQL it is every statement.)
+	Unprepared int
 }
 
 // RoundTrips is everything sent: statements, transaction bounds, prepares.
@@ -37,7 +43,26 @@ func (c TraceCounts) RoundTrips() int { return c.Statements + c.Begins + c.Commi
 func (tr *StatementTrace) Start() {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	tr.on, tr.counts, tr.queries = true, TraceCounts{}, nil
+	tr.on, tr.counts, tr.queries, tr.unprepared = true, TraceCounts{}, nil, nil
+}
+
+// Unprepared returns the statements sent as text since the last Start, in
+// order.
+func (tr *StatementTrace) Unprepared() []string {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return append([]string(nil), tr.unprepared...)
+}
+
+// noteText counts a statement sent as text.
+func (tr *StatementTrace) noteText(q string) {
+	tr.note(&tr.counts.Statements, q)
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if tr.on {
+		tr.counts.Unprepared++
+		tr.unprepared = append(tr.unprepared, q)
+	}
 }
 
 // Stop stops counting and returns the counts and the statements run, in
@@ -132,12 +157,12 @@ func (c *tracedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 }
 
 func (c *tracedConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	c.tr.note(&c.tr.counts.Statements, q)
+	c.tr.noteText(q)
 	return c.c.(driver.ExecerContext).ExecContext(ctx, q, args)
 }
 
 func (c *tracedConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	c.tr.note(&c.tr.counts.Statements, q)
+	c.tr.noteText(q)
 	return c.c.(driver.QueryerContext).QueryContext(ctx, q, args)
 }
 

@@ -80,9 +80,10 @@ type Store struct {
 	lockMax  time.Duration
 	onCommit func([]desk.Change)
 	onOutbox func()
-	stmts    *stmtCache // SQLite writer only; nil on PostgreSQL
-	reads    querier    // the readers, through readCache on SQLite
-	commits  *committer // SQLite group commit; nil on PostgreSQL or when off
+	stmts    *stmtCache        // SQLite writer only; nil on PostgreSQL
+	reads    querier           // the readers, through readCache on SQLite
+	convSQL  [convForms]string // conversationWhere's statements (conversations.go)
+	commits  *committer        // SQLite group commit; nil on PostgreSQL or when off
 	// broad: matching messages from which a search walks the list's order
 	// (search.go); 0 is broadSearch. Tests lower it to run both plans.
 	broad int
@@ -122,6 +123,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.convSQL = conversationSQL(s.d)
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err

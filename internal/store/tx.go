@@ -81,6 +81,21 @@ func (c txConn) QueryRowContext(ctx context.Context, q string, args ...any) *sql
 	return c.tx.QueryRowContext(c.ctx(ctx), q, args...)
 }
 
+// queryRowPrepared is QueryRowContext through the writer's statement
+// cache (stmtcache.go), for the hot reads helpers share with the readers
+// (conversationWhere); other helpers' statements stay unprepared, so
+// texts built per call (id lists) cannot fill the cache.
+func (c txConn) queryRowPrepared(ctx context.Context, q string, args ...any) *sql.Row {
+	_ = c.flush() // its error fails the request (txn.flushErr)
+	if c.w != nil {
+		if st := c.w.s.stmts.get(q); st != nil {
+			ctx = c.ctx(ctx)
+			return c.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+		}
+	}
+	return c.tx.QueryRowContext(c.ctx(ctx), q, args...)
+}
+
 // exec, query and queryRow send the deferred writes first, then use the
 // writer's prepared statements when there are (SQLite, stmtcache.go).
 func (t *txn) exec(q string, args ...any) (sql.Result, error) {

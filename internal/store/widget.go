@@ -98,7 +98,7 @@ func (s *Store) WidgetSessionByHash(ctx context.Context, tokenHash string) (Widg
 // never written there.
 func (s *Store) WidgetConversation(ctx context.Context, channelID, contactID string) (desk.Conversation, error) {
 	var id string
-	err := s.r.QueryRowContext(ctx, `SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2
+	err := s.reads.QueryRowContext(ctx, `SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2
 		ORDER BY CASE WHEN phase <> 'closed' THEN 0 ELSE 1 END, created_at DESC, id DESC LIMIT 1`, contactID, channelID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return desk.Conversation{}, desk.NotFound("conversation")
@@ -106,7 +106,7 @@ func (s *Store) WidgetConversation(ctx context.Context, channelID, contactID str
 	if err != nil {
 		return desk.Conversation{}, fmt.Errorf("store: widget conversation: %w", err)
 	}
-	return s.getConversation(ctx, s.r, id, "")
+	return s.getConversation(ctx, s.reads, id, "")
 }
 
 // customerKinds filters the messages a customer may see: never internal
