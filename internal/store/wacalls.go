@@ -89,8 +89,13 @@ func (s *Store) RingWhatsAppCall(ctx context.Context, in WhatsAppCallIn) (WhatsA
 		if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: read call: %w", err)
 		}
-		conv, err := t.s.conversationWhere(t.ctx, t.tx, `c.channel_id = $2 AND c.phase <> 'closed' AND c.contact_id =
-			(SELECT contact_id FROM contact_identities WHERE channel_id = $2 AND external_id = $3)`, "", in.ChannelID, in.WaID)
+		var contactID string
+		err = t.queryRow(`SELECT contact_id FROM contact_identities WHERE channel_id = $1 AND external_id = $2`,
+			in.ChannelID, in.WaID).Scan(&contactID)
+		var conv desk.Conversation
+		if err == nil {
+			conv, err = t.s.conversationWhere(t.ctx, t.tx, convOpenOfContact, "", contactID, in.ChannelID)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			out.Refused = desk.CodeNotFound
 			return nil
