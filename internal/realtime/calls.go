@@ -187,6 +187,7 @@ func (h *Hub) callChange(c desk.Change) {
 	case c.Type == desk.ChangeCall && c.Call != nil:
 		frame := CallFrameFor(*c.Call, desk.PartyAgent)
 		h.ofUser(c.Call.AgentID, func(s *socket) { s.enqueue(frame) })
+		h.agentCall(*c.Call)
 	case c.Type == desk.ChangeCallSignal && c.Signal != nil && c.Signal.From == desk.PartyCustomer:
 		frame := SignalFrame(c)
 		h.ofUser(c.UserID, func(s *socket) { s.enqueue(frame) })

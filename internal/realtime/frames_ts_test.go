@@ -38,6 +38,7 @@ var frameTypes = []struct {
 	{"Frame", realtime.Frame{}},
 	{"Hello", realtime.Hello{}},
 	{"AgentStatus", realtime.AgentStatus{}},
+	{"AgentCall", realtime.AgentCall{}},
 	{"Typing", realtime.Typing{}},
 	{"MonitorCounters", realtime.MonitorCounters{}},
 	{"ErrorFrame", realtime.ErrorFrame{}},

@@ -26,6 +26,8 @@ type AgentLoad struct {
 	PauseReason string          `json:"pause_reason"`
 	StatusSince time.Time       `json:"status_since"`
 	Open        int             `json:"open"`
+	// OnCall: the agent is talking on an accepted call now.
+	OnCall bool `json:"on_call"`
 }
 
 // TeamLoad is one team on the monitor.
@@ -100,8 +102,17 @@ func (s *Store) MonitorFiltered(ctx context.Context, botIDs []string, f desk.Mon
 	if err != nil {
 		return m, err
 	}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	onCall, err := s.OnCall(ctx, ids)
+	if err != nil {
+		return m, err
+	}
 	for _, u := range users {
-		m.Agents = append(m.Agents, AgentLoad{ID: u.ID, Name: u.Name, Role: u.Role, Status: u.Status, PauseReason: u.PauseReason, StatusSince: u.StatusSince, Open: open[u.ID]})
+		m.Agents = append(m.Agents, AgentLoad{ID: u.ID, Name: u.Name, Role: u.Role, Status: u.Status, PauseReason: u.PauseReason,
+			StatusSince: u.StatusSince, Open: open[u.ID], OnCall: onCall[u.ID]})
 	}
 	teams, err := s.ListTeams(ctx, botIDs)
 	if err != nil {

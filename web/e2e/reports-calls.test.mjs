@@ -8,49 +8,11 @@
 // 2 declined) and her team's, and passes axe in light and dark.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { serverAndBrowser, newPage, login, agentOnline, demoBot, waitFor, Api, USERS } from './harness.mjs'
+import { serverAndBrowser, newPage, login, agentOnline, Api, USERS } from './harness.mjs'
 import { auditBoth } from './axe.mjs'
+import { audioCallsOn, openCallSocket, widgetCustomerWaiting } from './callsocket.mjs'
 
 const env = serverAndBrowser()
-
-/**
- * openSocket opens a WebSocket from page (its origin, its cookies) to
- * path, keeping what arrives in window.callFrames.
- * @param {import('playwright-core').Page} page @param {string} path
- */
-async function openSocket(page, path) {
-  await page.evaluate(
-    (p) =>
-      new Promise((resolve, reject) => {
-        const w = /** @type {any} */ (window)
-        const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${p}`)
-        w.callFrames = []
-        w.callSocket = ws
-        ws.onmessage = (e) => w.callFrames.push(JSON.parse(e.data))
-        ws.onopen = () => resolve(undefined)
-        ws.onerror = () => reject(new Error('socket ' + p))
-      }),
-    path,
-  )
-  return {
-    /** send a client frame @param {Record<string, string>} f */
-    send: (f) => page.evaluate((x) => /** @type {any} */ (window).callSocket.send(JSON.stringify(x)), f),
-    /** clear what arrived so far */
-    clear: () => page.evaluate(() => void (/** @type {any} */ (window).callFrames.length = 0)),
-    /**
-     * the first frame of type (and call state) to arrive, waited for
-     * @param {string} type @param {string} [state]
-     */
-    frame: async (type, state) => {
-      const args = { type, state: state ?? '' }
-      await page.waitForFunction(
-        (a) => /** @type {any} */ (window).callFrames.some((f) => f.type === a.type && (!a.state || f.data?.state === a.state)),
-        args,
-      )
-      return page.evaluate((a) => /** @type {any} */ (window).callFrames.find((f) => f.type === a.type && (!a.state || f.data?.state === a.state)), args)
-    },
-  }
-}
 
 /** @type {Awaited<ReturnType<typeof newPage>>[]} */
 const pages = []
@@ -58,28 +20,10 @@ const pages = []
 before(async () => {
   await env.ready
   const base = env.server.url
-  const admin = await Api.login(base, USERS.admin)
-  const { bot, channel } = await demoBot(admin, 'Acme Support', 'web')
-  await admin.call('PATCH', `/api/v1/bots/${bot.id}`, { calls: { mode: 'audio', customer_may_start: true } })
+  const channel = await audioCallsOn(base, true)
 
   // The customer: a widget session, asking for a person.
-  const post = async (/** @type {string} */ path, /** @type {any} */ body, token = '') => {
-    const r = await fetch(base + path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-      body: JSON.stringify(body),
-    })
-    const text = await r.text()
-    assert.ok(r.ok, `${path}: ${r.status} ${text}`)
-    return JSON.parse(text)
-  }
-  const { token } = await post('/widget/v1/sessions', { channel_id: channel.id, name: 'Carla Caller' })
-  await post('/widget/v1/messages', { id: 'calls-1', text: 'human' }, token)
-  const conv = await waitFor(async () => {
-    const r = await fetch(base + '/widget/v1/messages', { headers: { Authorization: 'Bearer ' + token } })
-    const c = (await r.json()).conversation
-    return c?.phase === 'waiting' && c
-  }, 'the handover')
+  const { token, conv } = await widgetCustomerWaiting(base, channel.id, 'Carla Caller', 'calls-1')
 
   // Alice, online, takes the conversation.
   const a = await agentOnline(env.browser, base, USERS.agent)
@@ -87,11 +31,11 @@ before(async () => {
   const alice = await Api.login(base, USERS.agent)
   await alice.post(`/api/v1/conversations/${conv.id}/assign`, {})
 
-  const agent = await openSocket(a.page, '/api/v1/ws')
+  const agent = await openCallSocket(a.page, '/api/v1/ws')
   const c = await newPage(env.browser, base)
   pages.push(c)
   await c.page.goto('/login') // a page of the server's origin, signed in as nobody
-  const customer = await openSocket(c.page, '/widget/v1/ws?token=' + encodeURIComponent(token))
+  const customer = await openCallSocket(c.page, '/widget/v1/ws?token=' + encodeURIComponent(token))
 
   // 1. Alice calls, the customer accepts; Alice hangs up.
   await agent.send({ type: 'call.start', conversation_id: conv.id, media: 'audio' })

@@ -32,6 +32,12 @@ export interface AgentStatus {
   status_since: string
 }
 
+/** AgentCall is whether an agent is on an accepted call now. */
+export interface AgentCall {
+  user_id: string
+  on_call: boolean
+}
+
 /** Typing says someone is typing in a conversation (not stored). */
 export interface Typing {
   user_id?: string
@@ -159,6 +165,7 @@ export type FrameType =
   | 'conversation.view'
   | 'conversation.leave'
   | 'conversation.typing'
+  | 'agent.call'
 
 /** UserStatus is an agent's presence. */
 export type UserStatus =

@@ -1525,6 +1525,7 @@ export interface components {
         AgentLoad: {
             id: string;
             name: string;
+            on_call: boolean;
             open: number;
             pause_reason: string;
             role: string;

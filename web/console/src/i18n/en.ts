@@ -1277,6 +1277,9 @@ export const en = {
       average: 'Average talk time',
     },
   },
+  onCall: {
+    badge: 'On a call',
+  },
 }
 
 export type MessageSchema = typeof en

@@ -1278,4 +1278,7 @@ export const es: MessageSchema = {
       average: 'Tiempo medio en llamada',
     },
   },
+  onCall: {
+    badge: 'En una llamada',
+  },
 }

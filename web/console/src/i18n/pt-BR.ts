@@ -1278,4 +1278,7 @@ export const ptBR: MessageSchema = {
       average: 'Tempo médio em chamada',
     },
   },
+  onCall: {
+    badge: 'Em uma chamada',
+  },
 }

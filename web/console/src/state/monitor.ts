@@ -2,7 +2,7 @@
 // user's bots with their load, and three live phase lists (in the bot,
 // waiting, with a human). Everything is read once when the screen opens and
 // then kept live by the socket's frames (monitor.counters, agent.status,
-// conversation.updated): the monitor never polls.
+// agent.call, conversation.updated): the monitor never polls.
 import { compareTimes } from '../lib/clock'
 import { Replay } from '../lib/replay'
 import { reactive, shallowReactive } from 'vue'
@@ -11,6 +11,7 @@ import type { Conversation, Phase, Role, User, UserStatus } from '../api/types'
 import { loadOpen } from './openConversations'
 import { session, socket } from './session'
 import { apiQuery, matches } from './monitorFilters'
+import type { AgentCall } from '../../../realtime/frames'
 
 export type FloorPhase = 'bot' | 'waiting' | 'human'
 export const FLOOR_PHASES: FloorPhase[] = ['bot', 'waiting', 'human']
@@ -34,6 +35,8 @@ export interface AgentRow {
   open: number
   max_chats: number
   bot_ids: string[]
+  /** on_call: talking on an accepted call now (kept live by agent.call). */
+  on_call: boolean
 }
 
 interface CountersFrame {
@@ -182,6 +185,7 @@ export async function loadMonitor(): Promise<void> {
       pause_reason: a.pause_reason,
       status_since: a.status_since,
       open: a.open,
+      on_call: a.on_call,
       max_chats: byId.get(a.id)?.max_chats ?? 0,
       bot_ids: byId.get(a.id)?.bot_ids ?? [],
     }))
@@ -233,6 +237,11 @@ function onStatus(d: StatusFrame): void {
   a.status_since = d.status_since
 }
 
+function onCall(d: AgentCall): void {
+  const a = monitor.agents.find((x) => x.id === d.user_id)
+  if (a) a.on_call = d.on_call
+}
+
 socket.on((f) => {
   if (!monitor.active) return
   switch (f.type) {
@@ -241,6 +250,9 @@ socket.on((f) => {
       break
     case 'agent.status':
       onStatus(f.data as StatusFrame)
+      break
+    case 'agent.call':
+      onCall(f.data as AgentCall)
       break
     case 'conversation.updated':
       arrived.hold(f.data as Conversation)
