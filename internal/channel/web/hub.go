@@ -206,7 +206,7 @@ func (h *hub) onChange(c desk.Change) {
 				return
 			}
 		}
-		if m.ConversationID != conv.ID || !visible(m) {
+		if m.ConversationID != conv.ID || !desk.CustomerSees(m) {
 			return
 		}
 		t := realtime.FrameMessageCreated
