@@ -109,9 +109,19 @@ func (s *Store) WidgetConversation(ctx context.Context, channelID, contactID str
 	return s.getConversation(ctx, s.reads, id, "")
 }
 
-// customerKinds filters the messages a customer may see: never internal
-// notes, never the timeline's event records.
-const customerKinds = `kind NOT IN ('note', 'event')`
+// customerKinds filters the messages a customer may see, as
+// desk.CustomerSees decides: never internal notes, of the timeline's events
+// only how a call ended. p is the messages table's alias prefix ("" or "m.").
+func customerKinds(p string) string {
+	quoted := make([]string, len(desk.CustomerCallEvents))
+	for i, t := range desk.CustomerCallEvents {
+		quoted[i] = "'" + string(t) + "'"
+	}
+	return "(" + p + "kind NOT IN ('note', 'event') OR (" + p + "kind = 'event' AND " + p + "event_type IN (" +
+		strings.Join(quoted, ", ") + ")))"
+}
+
+var customerSees = customerKinds("")
 
 // CustomerMessages lists what the customer sees of a conversation, oldest
 // first: its own messages, the bot's and agents' and the notices sent to it.
@@ -122,10 +132,10 @@ func (s *Store) CustomerMessages(ctx context.Context, convID string, afterSeq *i
 	var err error
 	if afterSeq != nil {
 		rows, err = s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = $1 AND seq > $2 AND `+
-			customerKinds+` ORDER BY seq LIMIT $3`, convID, *afterSeq, limit)
+			customerSees+` ORDER BY seq LIMIT $3`, convID, *afterSeq, limit)
 	} else {
 		rows, err = s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM (SELECT `+messageCols+` FROM messages
-			WHERE conversation_id = $1 AND `+customerKinds+` ORDER BY seq DESC LIMIT $2) AS page ORDER BY seq`, convID, limit)
+			WHERE conversation_id = $1 AND `+customerSees+` ORDER BY seq DESC LIMIT $2) AS page ORDER BY seq`, convID, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: customer messages: %w", err)
@@ -159,7 +169,7 @@ func (s *Store) CustomerSeesUpload(ctx context.Context, channelID, contactID, cr
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(uploadID)
 	var n int
 	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
-		WHERE c.contact_id = $1 AND c.channel_id = $2 AND m.`+customerKinds+` AND m.attachments LIKE $3 ESCAPE '\'`,
+		WHERE c.contact_id = $1 AND c.channel_id = $2 AND `+customerKinds("m.")+` AND m.attachments LIKE $3 ESCAPE '\'`,
 		contactID, channelID, `%"id":"`+esc+`"%`).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: customer upload scope: %w", err)

@@ -91,6 +91,16 @@ type WidgetMessage struct {
 	// ClientID is the widget's id of the visitor's own messages.
 	ClientID  string    `json:"client_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Call is set on an event message (kind event): how a call ended.
+	Call *WidgetCallLine `json:"call,omitempty"`
+}
+
+// WidgetCallLine is how one call ended, as the customer's feed shows it.
+type WidgetCallLine struct {
+	ID    string         `json:"id"`
+	Event desk.EventType `json:"event"`
+	// DurationSeconds is the talk time (call_ended).
+	DurationSeconds int64 `json:"duration_seconds"`
 }
 
 // WidgetConversation is where the customer's conversation stands; Agent

@@ -150,6 +150,13 @@ test('(a) the agent calls, the customer accepts: media both ways, chat keeps flo
   await ended.filter({ hasText: /Call ended · \d+:\d\d/ }).waitFor()
   await c.w.getByTestId('widget-notice').filter({ hasText: /Call ended · \d+:\d\d/ }).nth(2).waitFor()
   await c.w.getByTestId('widget-call').getByRole('button', { name: 'Audio call' }).waitFor()
+  // The customer reloads: the feed read back says what it said live.
+  const lines = c.w.getByTestId('widget-notice').filter({ hasText: /^Call ended · \d+:\d\d$/ })
+  const live = await lines.allTextContents()
+  await c.page.reload()
+  await c.page.getByTestId('relevo-bubble').click()
+  await lines.nth(2).waitFor()
+  assert.deepEqual(await lines.allTextContents(), live)
   assert.deepEqual(a.errors, [])
   assert.deepEqual(c.errors, [])
   await a.context.close()

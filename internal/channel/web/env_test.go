@@ -56,6 +56,8 @@ type env struct {
 
 	mu        sync.Mutex
 	published []desk.Change // what the widget put on the bus
+	committed []desk.Change // what the store committed, as this node has it
+	trace     *store.StatementTrace
 }
 
 // eachDB runs fn on every available database with a fresh env.
@@ -67,9 +69,13 @@ func eachDB(t *testing.T, fn func(t *testing.T, e *env), opts ...func(*web.Optio
 
 func newEnv(t *testing.T, dialect string, opts ...func(*web.Options)) *env {
 	t.Helper()
-	e := &env{t: t}
+	e := &env{t: t, trace: &store.StatementTrace{}}
 	e.db = storetest.Open(t, dialect, func(o *store.Options) {
+		o.Trace = e.trace
 		o.OnCommit = func(cs []desk.Change) {
+			e.mu.Lock()
+			e.committed = append(e.committed, cs...)
+			e.mu.Unlock()
 			for _, c := range cs {
 				if e.svc != nil {
 					e.svc.OnChange(c)

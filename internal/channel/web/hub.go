@@ -16,8 +16,9 @@ import (
 // hub holds this node's widget sockets by contact and pushes each of them
 // what its customer may see of its own conversations on its channel:
 // customer-visible messages, where the conversation stands, and agents'
-// typing. Like the console's hub it reads the truth from the store, never
-// from the bus message, and closes a socket that cannot keep up (the
+// typing. Like the console's hub it builds frames from what a local
+// change carries (the committed conversation and message), reads the store
+// for a change from another node (ids only), and closes a socket that cannot keep up (the
 // widget reconnects and catches up with after_seq).
 type hub struct {
 	s     *Service
@@ -169,9 +170,16 @@ func (h *hub) onChange(c desk.Change) {
 		return
 	}
 	ctx, st := h.ctx, h.s.store
-	conv, err := st.GetConversation(ctx, desk.SystemActor, c.ConversationID)
-	if err != nil {
-		return
+	// A change made on this node carries what its transaction wrote; one
+	// from another node (the bus carries ids) is read back.
+	var conv desk.Conversation
+	if c.Conversation != nil {
+		conv = *c.Conversation
+	} else {
+		var err error
+		if conv, err = st.GetConversation(ctx, desk.SystemActor, c.ConversationID); err != nil {
+			return
+		}
 	}
 	o = owner{contactID: conv.Contact.ID, channelID: conv.ChannelID}
 	if !known {
@@ -201,15 +209,27 @@ func (h *hub) onChange(c desk.Change) {
 		// The agent's name, never its id.
 		frame = encode(realtime.FrameTyping, conv.ID, 0, realtime.Typing{Name: u.Name, Author: desk.AuthorAgent})
 	default:
-		m, err := st.GetMessage(ctx, c.MessageID)
-		if err != nil || m.ConversationID != conv.ID || !visible(m) {
+		var m desk.Message
+		if c.Message != nil {
+			m = *c.Message
+		} else {
+			var err error
+			if m, err = st.GetMessage(ctx, c.MessageID); err != nil {
+				return
+			}
+		}
+		if m.ConversationID != conv.ID || !desk.CustomerSees(m) {
 			return
 		}
 		t := realtime.FrameMessageCreated
 		if c.Type == desk.ChangeMessageUpdated {
 			t = realtime.FrameMessageUpdated
 		}
-		frame = encode(t, conv.ID, c.Seq, messageView(m, o.contactID, h.s.botName(ctx, conv.BotID)))
+		bot := ""
+		if m.Author.Type == desk.AuthorBot {
+			bot = h.s.botName(ctx, conv.BotID) // only the bot's messages show its name
+		}
+		frame = encode(t, conv.ID, c.Seq, messageView(m, o.contactID, bot))
 	}
 	h.toContact(o, frame)
 }

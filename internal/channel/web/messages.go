@@ -162,9 +162,6 @@ func checkSend(in widgetapi.WidgetSendRequest) error {
 // is part of it, so one visitor's ids can never collide with another's.
 func externalID(contactID, clientID string) string { return "w:" + contactID + ":" + clientID }
 
-// visible reports whether the customer sees m: never notes or events.
-func visible(m desk.Message) bool { return m.Kind != desk.KindNote && m.Kind != desk.KindEvent }
-
 // messageView is m as its customer sees it: names without ids (the bot
 // under its own name), the widget's own id for its messages, files at the
 // widget's download route.
@@ -174,6 +171,10 @@ func messageView(m desk.Message, contactID, botName string) widgetapi.WidgetMess
 		Attachments: make([]desk.Attachment, 0, len(m.Attachments)), Buttons: m.Buttons, Status: m.Status, CreatedAt: m.CreatedAt}
 	if m.Author.Type == desk.AuthorBot && botName != "" {
 		out.Author.Name = botName
+	}
+	if m.Event != nil && m.Event.Call != nil {
+		// Only what the line needs: no actor, no media or who started it.
+		out.Call = &widgetapi.WidgetCallLine{ID: m.Event.Call.ID, Event: m.Event.Type, DurationSeconds: m.Event.Call.DurationSeconds}
 	}
 	for _, a := range m.Attachments {
 		a.URL = "/widget/v1/uploads/" + a.ID

@@ -34,22 +34,31 @@ export function callOf(chat: Chat): CallSession {
 
 /** endLine writes how a call ended into the feed, once per call. */
 function endLine(chat: Chat, v: CallView): void {
-  let text = ''
-  switch (v.state) {
-    case 'ended': {
-      const secs = v.answered_at && v.ended_at ? Math.max(0, Math.floor((Date.parse(v.ended_at) - Date.parse(v.answered_at)) / 1000)) : 0
-      text = t('callEnded', { duration: `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}` })
-      break
-    }
-    case 'declined':
-      text = t('callDeclined')
-      break
-    case 'missed':
-      text = t('callMissed')
-      break
-    case 'cancelled':
-      text = t('callCancelled')
-      break
+  const secs = v.answered_at && v.ended_at ? Math.max(0, Math.floor((Date.parse(v.ended_at) - Date.parse(v.answered_at)) / 1000)) : 0
+  const text = callLine('call_' + v.state, secs)
+  if (text) chat.note(callKey(v.id), text)
+}
+
+/** callKey is the feed's key of a call's end line, live or read back. */
+export function callKey(id: string): string {
+  return 'call:' + id
+}
+
+/**
+ * callLine is how a call ended, in the visitor's words: the same line for
+ * the live call.state and for the call event in the history (event
+ * call_ended, call_declined, call_missed or call_cancelled); '' otherwise.
+ */
+export function callLine(event: string, secs: number): string {
+  switch (event) {
+    case 'call_ended':
+      return t('callEnded', { duration: `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}` })
+    case 'call_declined':
+      return t('callDeclined')
+    case 'call_missed':
+      return t('callMissed')
+    case 'call_cancelled':
+      return t('callCancelled')
   }
-  if (text) chat.note('call:' + v.id, text)
+  return ''
 }

@@ -3,6 +3,7 @@
 // with catch-up by after_seq, typing and the unread count. Views read its
 // fields and re-render when it emits.
 import { Api, ApiError, type WidgetConfig, type WidgetConversation, type WidgetMessage, type WidgetMessages } from './api'
+import { callKey, callLine } from './call'
 import { lang, pickLang, setLang, t } from './i18n'
 import { embedded, toParent, type User } from './parent'
 import { WidgetSocket, type Frame, type SocketState } from './socket'
@@ -249,7 +250,9 @@ export class Chat {
 
   private upsert(m: WidgetMessage): void {
     if (!this.conversations.includes(m.conversation_id)) this.conversations.push(m.conversation_id)
-    const key = m.client_id ? 'c:' + m.client_id : m.id
+    const key = keyOf(m)
+    // A call's end is the line the widget writes live, under the same key.
+    if (m.call) m = { ...m, author: { type: 'system', name: '' }, text: callLine(m.call.event, m.call.duration_seconds) }
     this.messages.set(key, { ...m, key })
     if (m.seq > (this.lastSeq.get(m.conversation_id) ?? 0)) this.lastSeq.set(m.conversation_id, m.seq)
     this.emit()
@@ -260,9 +263,9 @@ export class Chat {
       case 'message.created':
       case 'message.updated': {
         const m = f.data as WidgetMessage
-        const fresh = f.type === 'message.created' && !this.messages.has(m.client_id ? 'c:' + m.client_id : m.id)
+        const fresh = f.type === 'message.created' && !this.messages.has(keyOf(m))
         this.upsert(m)
-        if (fresh && m.author.type !== 'contact') {
+        if (fresh && m.author.type !== 'contact' && !m.call) {
           this.setTyping(null)
           if (!this.open || document.hidden) {
             this.unread++
@@ -344,4 +347,10 @@ function clientID(): string {
   const b = new Uint8Array(12)
   crypto.getRandomValues(b)
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+}
+
+/** keyOf is a message's key in the feed: the widget's own id, a call's end line, or the server's id. */
+function keyOf(m: WidgetMessage): string {
+  if (m.call) return callKey(m.call.id)
+  return m.client_id ? 'c:' + m.client_id : m.id
 }

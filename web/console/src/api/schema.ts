@@ -2559,6 +2559,11 @@ export interface components {
             conversation_id: string;
             score: number;
         };
+        WidgetCallLine: {
+            duration_seconds: number;
+            event: string;
+            id: string;
+        };
         WidgetConfig: {
             calls: components["schemas"]["CallSettings"];
             channel_id: string;
@@ -2584,6 +2589,7 @@ export interface components {
             attachments: components["schemas"]["Attachment"][];
             author: components["schemas"]["WidgetAuthor"];
             buttons?: components["schemas"]["Button"][];
+            call?: components["schemas"]["WidgetCallLine"] | null;
             client_id?: string;
             conversation_id: string;
             /** Format: date-time */
