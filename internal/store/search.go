@@ -57,6 +57,16 @@ func (s *Store) search(ctx context.Context, w *where, q string) error {
 			return nil
 		}
 	}
-	w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + s.d.messageIn("c.id", p) + ")")
+	messages := s.d.messageIn("c.id", p)
+	if s.d.name() == "sqlite" {
+		expr, ok, err := s.exactTerms(ctx, q)
+		if err != nil {
+			return err
+		}
+		if ok {
+			messages = sqliteMessageSeek("c.id", w.arg(expr))
+		}
+	}
+	w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + messages + ")")
 	return nil
 }
