@@ -46,9 +46,20 @@ func (s *Store) search(ctx context.Context, w *where, q string) error {
 	p := w.arg(fq)
 	contacts := s.d.contactSearch(p)
 	if s.d.name() != "postgres" {
+		// SQLite: the exact words the prefixes stand for, when few, for
+		// the probe and the broad plan both: a prefix costs a merge of
+		// every word it starts, each time (search_terms.go).
+		exact, ok, err := s.exactTerms(ctx, q)
+		if err != nil {
+			return err
+		}
+		probeQ := fq
+		if ok {
+			probeQ = exact
+		}
 		var n int
 		probe := `SELECT count(*) FROM (` + s.d.messageMatches("$1") + ` LIMIT ` + strconv.Itoa(limit) + `) AS x`
-		if err := s.r.QueryRowContext(ctx, probe, fq).Scan(&n); err != nil {
+		if err := s.r.QueryRowContext(ctx, probe, probeQ).Scan(&n); err != nil {
 			return fmt.Errorf("store: search: %w", err)
 		}
 		if n < limit {
@@ -56,17 +67,11 @@ func (s *Store) search(ctx context.Context, w *where, q string) error {
 				contacts + ") UNION SELECT cp.id FROM conversations cp WHERE cp.protocol = " + proto + ")")
 			return nil
 		}
-	}
-	messages := s.d.messageIn("c.id", p)
-	if s.d.name() == "sqlite" {
-		expr, ok, err := s.exactTerms(ctx, q)
-		if err != nil {
-			return err
-		}
 		if ok {
-			messages = sqliteMessageSeek("c.id", w.arg(expr))
+			w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + sqliteMessageSeek("c.id", w.arg(exact)) + ")")
+			return nil
 		}
 	}
-	w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + messages + ")")
+	w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + s.d.messageIn("c.id", p) + ")")
 	return nil
 }
