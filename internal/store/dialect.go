@@ -56,8 +56,10 @@ func (sqliteDialect) messageMatches(n string) string {
 	return `SELECT rowid FROM message_fts WHERE message_fts MATCH ` + n
 }
 
-// messageIn: FTS5 cannot look up by conversation (an UNINDEXED column), so
-// the matching rowids are collected once per statement (SQLite materialises
+// messageIn: FTS5 cannot look up by conversation (an UNINDEXED column), nor
+// seek by rowid with a prefix (search_terms.go seeks with exact words when a
+// prefix stands for few). Here the matching rowids are collected once per
+// statement (SQLite materialises
 // an uncorrelated IN list, rowids only: no content row read) and each
 // conversation's messages are probed against them.
 func (sqliteDialect) messageIn(conv, n string) string {

@@ -33,21 +33,44 @@ func (s *Store) search(ctx context.Context, w *where, q string) error {
 		w.add("c.protocol = " + proto)
 		return nil
 	}
-	var n int
 	limit := broadSearch
 	if s.broad != 0 {
 		limit = max(s.broad, 0) // tests: below 0, always broad
 	}
-	probe := `SELECT count(*) FROM (` + s.d.messageMatches("$1") + ` LIMIT ` + strconv.Itoa(limit) + `) AS x`
-	if err := s.r.QueryRowContext(ctx, probe, fq).Scan(&n); err != nil {
-		return fmt.Errorf("store: search: %w", err)
+	if s.d.name() == "postgres" {
+		// PostgreSQL reads the matching conversation ids in the probe.
+		if done, err := s.searchByIDs(ctx, w, fq, proto, limit); done || err != nil {
+			return err
+		}
 	}
 	p := w.arg(fq)
 	contacts := s.d.contactSearch(p)
-	if n < limit {
-		w.add("c.id IN (" + s.d.messageSearch(p) + " UNION SELECT cs.id FROM conversations cs WHERE cs.contact_id IN (" +
-			contacts + ") UNION SELECT cp.id FROM conversations cp WHERE cp.protocol = " + proto + ")")
-		return nil
+	if s.d.name() != "postgres" {
+		// SQLite: the exact words the prefixes stand for, when few, for
+		// the probe and the broad plan both: a prefix costs a merge of
+		// every word it starts, each time (search_terms.go).
+		exact, ok, err := s.exactTerms(ctx, q)
+		if err != nil {
+			return err
+		}
+		probeQ := fq
+		if ok {
+			probeQ = exact
+		}
+		var n int
+		probe := `SELECT count(*) FROM (` + s.d.messageMatches("$1") + ` LIMIT ` + strconv.Itoa(limit) + `) AS x`
+		if err := s.r.QueryRowContext(ctx, probe, probeQ).Scan(&n); err != nil {
+			return fmt.Errorf("store: search: %w", err)
+		}
+		if n < limit {
+			w.add("c.id IN (" + s.d.messageSearch(p) + " UNION SELECT cs.id FROM conversations cs WHERE cs.contact_id IN (" +
+				contacts + ") UNION SELECT cp.id FROM conversations cp WHERE cp.protocol = " + proto + ")")
+			return nil
+		}
+		if ok {
+			w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + sqliteMessageSeek("c.id", w.arg(exact)) + ")")
+			return nil
+		}
 	}
 	w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + s.d.messageIn("c.id", p) + ")")
 	return nil

@@ -49,6 +49,10 @@ func TestSearchBroadPlanListsWhatTheNarrowOneDoes(t *testing.T) {
 					for _, limit := range []int{1, 4, 50} {
 						qSameOrder(t, q+" "+sort+" broad", names, pages(-1, f, limit), narrow...)
 					}
+					// A threshold of 1: a word in no message but in a
+					// contact's name takes the narrow plan with at least
+					// as many matching contacts as the threshold.
+					qSameOrder(t, q+" "+sort+" threshold 1", names, pages(1, f, 50), narrow...)
 				}
 			}
 		}
