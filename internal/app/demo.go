@@ -105,7 +105,10 @@ func (d *demo) member(emails ...string) []string {
 func (d *demo) world() error {
 	s, ctx := d.s, d.ctx
 	staff := d.member("supervisor@demo.relevo", "agent@demo.relevo", "agent2@demo.relevo", "auditor@demo.relevo")
-	support, err := s.CreateBot(ctx, desk.Bot{Name: "Acme Support", MemberIDs: staff, Flow: demoFlow})
+	// Calls are on in the demo's support desk, so a first try shows them
+	// (a new bot has them off).
+	support, err := s.CreateBot(ctx, desk.Bot{Name: "Acme Support", MemberIDs: staff, Flow: demoFlow,
+		Calls: desk.CallSettings{Mode: desk.CallsVideo, CustomerMayStart: true}})
 	if err != nil {
 		return err
 	}

@@ -73,6 +73,7 @@ var demoTemplate = template.Must(template.New("demo").Parse(`<!doctype html>
       <li>Choose <b>Talk to a person</b> (or write <i>human</i>).</li>
       <li>In another browser (or a private window) log in at <a href="/">/</a> as <code>agent@demo.relevo</code>
       (password <code>relevo-demo</code>), go online, and take the conversation from the Handovers queue.</li>
+      <li>Either side can then start an audio or video call from the conversation.</li>
     </ol>
   </div>
 </main>

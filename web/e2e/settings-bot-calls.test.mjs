@@ -1,5 +1,5 @@
 // A bot's Calls setting, in a real browser on the demo server: the admin
-// opens Acme Support, whose calls are off (so "Customers may start a call"
+// opens Acme Sales, whose calls are off (so "Customers may start a call"
 // is disabled), picks "Audio and video" and lets customers start; after a
 // reload the form reads the same back and so does the API. Back to "Off",
 // customers starting is saved unchecked. The form passes axe-core in light
@@ -18,17 +18,17 @@ before(async () => {
   admin = await Api.login(env.server.url, USERS.admin)
 })
 
-/** callsOf reads Acme Support's calls setting through the API. */
+/** callsOf reads Acme Sales's calls setting through the API. */
 async function callsOf() {
-  const bot = (await admin.get('/api/v1/bots')).items.find((/** @type {any} */ b) => b.name === 'Acme Support')
+  const bot = (await admin.get('/api/v1/bots')).items.find((/** @type {any} */ b) => b.name === 'Acme Sales')
   return bot.calls
 }
 
 /** @param {import('playwright-core').Page} page */
 async function openForm(page) {
-  const row = page.getByRole('table').getByRole('row').filter({ hasText: 'Acme Support' })
-  await row.getByRole('button', { name: 'Edit Acme Support' }).click()
-  const form = page.getByRole('dialog', { name: 'Edit Acme Support' })
+  const row = page.getByRole('table').getByRole('row').filter({ hasText: 'Acme Sales' })
+  await row.getByRole('button', { name: 'Edit Acme Sales' }).click()
+  const form = page.getByRole('dialog', { name: 'Edit Acme Sales' })
   return { form, calls: form.getByRole('group', { name: 'Calls' }) }
 }
 
