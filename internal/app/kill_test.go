@@ -12,13 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/relevo/relevo/internal/auth"
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/pace"
 	"github.com/relevo/relevo/internal/store"
 	"github.com/relevo/relevo/internal/store/storetest"
 )
@@ -100,14 +100,15 @@ func killRun(t *testing.T, dir, dbURL string) {
 
 	n := *killRate * 10 // more than the run can send before the kill
 	state := make([]atomic.Int32, n)
-	var stopSending atomic.Bool
+	sendCtx, stopSending := context.WithCancel(context.Background())
+	defer stopSending()
 	var inflight, ackCount atomic.Int64
 	var firstRefusal atomic.Value
 	c := killClient()
 	start := time.Now()
 	sent := make(chan int) // how many were handed to senders
 	go func() {
-		sent <- paceUntil(start, n, float64(*killRate), *killSenders, &stopSending, func(i int) {
+		sent <- pace.OpenLoop(sendCtx, start, n, float64(*killRate), *killSenders, func(i int) {
 			state[i].Store(inFlight)
 			inflight.Add(1)
 			defer inflight.Add(-1)
@@ -138,7 +139,7 @@ func killRun(t *testing.T, dir, dbURL string) {
 		}
 	}
 	killedAt := time.Since(start)
-	stopSending.Store(true) // what is already sent stays in flight
+	stopSending() // what is already sent stays in flight
 	srv.kill()
 	scheduled := <-sent
 
@@ -205,35 +206,6 @@ func killRun(t *testing.T, dir, dbURL string) {
 	if ackN == 0 || unanswered == 0 {
 		t.Errorf("the kill must land with messages acknowledged and in flight: %d acknowledged, %d unanswered", ackN, unanswered)
 	}
-}
-
-// paceUntil hands message numbers to workers on an open-loop schedule of
-// rate a second from start, until stop or n; a schedule the workers
-// cannot keep up with slips (the reached rate is logged). It returns how
-// many were handed out, once every worker is done.
-func paceUntil(start time.Time, n int, rate float64, workers int, stop *atomic.Bool, fn func(i int)) int {
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				fn(i)
-			}
-		}()
-	}
-	period := time.Duration(float64(time.Second) / rate)
-	i := 0
-	for ; i < n && !stop.Load(); i++ {
-		if d := time.Until(start.Add(time.Duration(i) * period)); d > 0 {
-			time.Sleep(d)
-		}
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	return i
 }
 
 func killClient() *http.Client {

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/relevo/relevo/internal/pace"
 	"github.com/relevo/relevo/internal/realtime"
 	"github.com/relevo/relevo/internal/realtime/rtclient"
 )
@@ -246,7 +247,7 @@ func runFanout(ctx context.Context, t fanoutTarget, c fanoutConfig) (fanoutResul
 	}
 	cpu0, wall0 := procCPU(), time.Now()
 	prog := startProgress(t.name, n, start, c.warmup+c.duration)
-	pace(ctx, start, n, float64(c.rate), c.senders, func(i int) {
+	pace.OpenLoop(ctx, start, n, float64(c.rate), c.senders, func(i int) {
 		s := time.Since(start)
 		var err error
 		if t.post != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/relevo/relevo/internal/app"
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/pace"
 	"github.com/relevo/relevo/internal/realtime"
 )
 
@@ -122,7 +123,7 @@ func runMonitors(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	run := uniq()
-	pace(ctx, start, count, *rate, 1, func(i int) {
+	pace.OpenLoop(ctx, start, count, *rate, 1, func(i int) {
 		s := time.Since(start)
 		_, err := postInbound(ctx, api[i%len(api)], n.ch.ID, run+"-new-"+strconv.Itoa(i), run+"-"+strconv.Itoa(i), "Hello, I need a person")
 		if err != nil {

@@ -258,33 +258,6 @@ func connectOne(ctx context.Context, base, email, password string) (*rtclient.Cl
 	return c, nil
 }
 
-// pace calls fn(i) for i in [0, n) at rate a second from start, on up to
-// workers goroutines, and returns when every call has returned. The
-// schedule is open-loop: a late call does not push the next ones back,
-// unless every worker is busy (then the achieved rate shows it).
-func pace(ctx context.Context, start time.Time, n int, rate float64, workers int, fn func(i int)) {
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				fn(i)
-			}
-		}()
-	}
-	period := time.Duration(float64(time.Second) / rate)
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		if d := time.Until(start.Add(time.Duration(i) * period)); d > 0 {
-			time.Sleep(d)
-		}
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-}
-
 // cpuProfile starts a CPU profile of the timed part when path is set.
 func cpuProfile(path string) (stop func(), err error) {
 	if path == "" {
