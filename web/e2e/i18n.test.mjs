@@ -3,21 +3,40 @@
 // three catalogues have the same keys with every key the code uses.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFile, readdir } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import ts from 'typescript'
 import { serverAndBrowser, newPage, login, screenshot, USERS } from './harness.mjs'
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'console', 'src')
 
-/** catalogue loads one of the TypeScript message files as data. */
-async function catalogue(file, name) {
-  const code = ts.transpileModule(await readFile(join(src, 'i18n', file), 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  }).outputText
-  const mod = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'))
-  return mod[name]
+/**
+ * catalogue loads one language as data: its message files (i18n/<lang>/*.ts,
+ * one per screen) transpiled into a scratch folder, then the index that
+ * assembles them. It also returns each file's top-level keys, so the test
+ * sees a group defined twice (a spread would silently keep the last).
+ */
+async function catalogue(lang, name) {
+  const from = join(src, 'i18n', lang)
+  const to = await mkdtemp(join(tmpdir(), 'relevo-i18n-'))
+  const files = (await readdir(from)).filter((f) => f.endsWith('.ts'))
+  for (const f of files) {
+    const code = ts.transpileModule(await readFile(join(from, f), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText
+    // Node resolves an import by its whole file name; the sources say './desk'.
+    await writeFile(join(to, f.replace(/\.ts$/, '.mjs')), code.replace(/(from '\.\/[\w-]+)'/g, "$1.mjs'"))
+  }
+  const groups = []
+  for (const f of files.filter((f) => f !== 'index.ts')) {
+    const mod = await import(pathToFileURL(join(to, f.replace(/\.ts$/, '.mjs'))).href)
+    for (const part of Object.values(mod)) groups.push(...Object.keys(part).map((key) => ({ file: f, key })))
+  }
+  const mod = await import(pathToFileURL(join(to, 'index.mjs')).href)
+  await rm(to, { recursive: true })
+  return { messages: mod[name], groups }
 }
 
 function keys(obj, prefix = '') {
@@ -35,11 +54,24 @@ async function sources(dir) {
 }
 
 test('the three languages have the same keys, and every key the code uses exists', async () => {
-  const en = keys(await catalogue('en.ts', 'en')).sort()
-  const es = keys(await catalogue('es.ts', 'es')).sort()
-  const pt = keys(await catalogue('pt-BR.ts', 'ptBR')).sort()
-  assert.deepEqual(es, en)
-  assert.deepEqual(pt, en)
+  const langs = { en: 'en', es: 'es', 'pt-BR': 'ptBR' }
+  const all = {}
+  for (const [lang, name] of Object.entries(langs)) {
+    const { messages, groups } = await catalogue(lang, name)
+    // Every top-level group lives in one file and the index assembles them all.
+    const seen = new Map()
+    const twice = []
+    for (const { file, key } of groups) {
+      if (seen.has(key)) twice.push(`${lang}: ${key} in ${seen.get(key)} and ${file}`)
+      seen.set(key, file)
+    }
+    assert.deepEqual(twice, [], 'a group defined in two files')
+    assert.deepEqual(Object.keys(messages).sort(), [...seen.keys()].sort(), `${lang}/index.ts assembles every file`)
+    all[lang] = keys(messages).sort()
+  }
+  const en = all.en
+  assert.deepEqual(all.es, en)
+  assert.deepEqual(all['pt-BR'], en)
   const have = new Set(en)
   const missing = []
   for (const f of await sources(src)) {

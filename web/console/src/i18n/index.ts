@@ -1,6 +1,7 @@
 // Every word the console shows comes from here: English, Spanish and
 // Brazilian Portuguese, complete (the types make a missing key a build
-// error). The language is the user's choice, else the browser's.
+// error), each a folder of one file a screen (en/, es/, pt-BR/). The
+// language is the user's choice, else the browser's.
 import { createI18n } from 'vue-i18n'
 import { en, type MessageSchema } from './en'
 import { es } from './es'
