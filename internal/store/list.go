@@ -356,6 +356,9 @@ func (s *Store) readPart(ctx context.Context, withReads, cond string, args []any
 }
 
 func (s *Store) listIDs(ctx context.Context, q string, args []any) ([]string, error) {
+	if s.listTrace != nil {
+		s.listTrace(q, args)
+	}
 	rows, err := s.reads.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list conversations: %w", err)

@@ -87,6 +87,9 @@ type Store struct {
 	// broad: matching messages from which a search walks the list's order
 	// (search.go); 0 is broadSearch. Tests lower it to run both plans.
 	broad int
+	// listTrace, set by tests only, sees each id query of the list
+	// (list.go), so a test can ask the database for its plan.
+	listTrace func(q string, args []any)
 	// cache holds hot settings rows (cache.go); notices keeps the nodes'
 	// caches in step (nil: a single node).
 	cache   settingsCache
