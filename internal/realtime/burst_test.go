@@ -57,6 +57,11 @@ func (w *hubWorld) dialPaused(t *testing.T, ctx context.Context, u desk.User) *p
 	}
 	conn.SetReadLimit(-1)
 	t.Cleanup(func() { conn.CloseNow() })
+	// Paused, it would not answer the hub's pings (every 25 s): tests dial
+	// it once the burst is committed, and wait until it is routed to.
+	for w.hub.Connected() == 0 {
+		time.Sleep(time.Millisecond)
+	}
 	p := &pausedReader{conn: conn, resume: make(chan struct{}), frames: &frames{conn: conn, ch: make(chan Frame, 1<<14), err: make(chan error, 1)}}
 	go func() {
 		<-p.resume
@@ -138,12 +143,9 @@ func TestAWidgetBurstReachesABusyAgentWhole(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			w := newHubWorldOn(t, dialect, Options{}, func(l net.Listener) net.Listener { return smallSendBuffers{l} })
-			ana := w.dialPaused(t, ctx, w.agent)
-			for w.hub.Connected() == 0 { // routed to from here on
-				time.Sleep(time.Millisecond)
-			}
 			const visitors, more = 120, 120
 			ids := w.widgetBurst(t, ctx, visitors, more)
+			ana := w.dialPaused(t, ctx, w.agent)
 			w.release()
 			close(ana.resume)
 
@@ -202,11 +204,8 @@ func TestAStuckConsoleIsStillClosedAsTooSlow(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	w := newHubWorldOn(t, "sqlite", Options{}, func(l net.Listener) net.Listener { return smallSendBuffers{l} })
+	w.widgetBurst(t, ctx, 40, 0)  // 200 frames, more than the buffers take
 	w.dialPaused(t, ctx, w.agent) // never resumed
-	for w.hub.Connected() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	w.widgetBurst(t, ctx, 40, 0) // 200 frames, more than the buffers take
 	w.release()
 	for w.hub.Connected() > 0 {
 		if ctx.Err() != nil {
