@@ -36,7 +36,6 @@ func (l smallSendBuffers) Accept() (net.Conn, error) {
 // pausedReader is a console socket the test reads only once resumed (with
 // a small receive buffer: nothing much waits in the kernel meanwhile).
 type pausedReader struct {
-	conn   *websocket.Conn
 	resume chan struct{}
 	*frames
 }
@@ -62,22 +61,10 @@ func (w *hubWorld) dialPaused(t *testing.T, ctx context.Context, u desk.User) *p
 	for w.hub.Connected() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	p := &pausedReader{conn: conn, resume: make(chan struct{}), frames: &frames{conn: conn, ch: make(chan Frame, 1<<14), err: make(chan error, 1)}}
+	p := &pausedReader{resume: make(chan struct{}), frames: &frames{conn: conn, ch: make(chan Frame, 1<<14), err: make(chan error, 1)}}
 	go func() {
 		<-p.resume
-		for {
-			_, b, err := conn.Read(context.Background())
-			if err != nil {
-				p.err <- err
-				return
-			}
-			var f Frame
-			if err := json.Unmarshal(b, &f); err != nil {
-				p.err <- err
-				return
-			}
-			p.ch <- f
-		}
+		p.pump()
 	}()
 	return p
 }

@@ -122,27 +122,30 @@ func (w *hubWorld) dial(t *testing.T, ctx context.Context, u desk.User) *frames 
 	conn.SetReadLimit(-1)
 	t.Cleanup(func() { conn.CloseNow() })
 	fs := &frames{conn: conn, ch: make(chan Frame, 4096), err: make(chan error, 1)}
-	go func() {
-		for {
-			_, b, err := conn.Read(context.Background())
-			if err != nil {
-				fs.err <- err
-				return
-			}
-			var f Frame
-			if err := json.Unmarshal(b, &f); err != nil {
-				fs.err <- err
-				return
-			}
-			fs.ch <- f
-		}
-	}()
+	go fs.pump()
 	// The hub writes hello only once the socket is routed to: from here
 	// on nothing committed is missed.
 	if f := fs.next(t, ctx); f.Type != FrameHello {
 		t.Fatalf("first frame %s, want hello", f.Type)
 	}
 	return fs
+}
+
+// pump reads the socket into ch until it ends (the error into err).
+func (fs *frames) pump() {
+	for {
+		_, b, err := fs.conn.Read(context.Background())
+		if err != nil {
+			fs.err <- err
+			return
+		}
+		var f Frame
+		if err := json.Unmarshal(b, &f); err != nil {
+			fs.err <- err
+			return
+		}
+		fs.ch <- f
+	}
 }
 
 // next returns the next frame.
