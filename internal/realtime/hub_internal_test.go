@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -38,10 +39,14 @@ type hubWorld struct {
 	agent desk.User
 }
 
-func newHubWorld(t *testing.T, opt Options) *hubWorld {
+func newHubWorld(t *testing.T, opt Options) *hubWorld { return newHubWorldOn(t, "sqlite", opt, nil) }
+
+// newHubWorldOn is newHubWorld on the named database, its sockets served
+// through listen's listener (nil: as accepted).
+func newHubWorldOn(t *testing.T, dialect string, opt Options, listen func(net.Listener) net.Listener) *hubWorld {
 	t.Helper()
 	w := &hubWorld{reg: prometheus.NewRegistry(), users: map[string]desk.User{}}
-	w.db = storetest.Open(t, "sqlite", func(o *store.Options) { o.OnCommit = w.route })
+	w.db = storetest.Open(t, dialect, func(o *store.Options) { o.OnCommit = w.route })
 	db := w.db
 	opt.Store, opt.Registry = db.Store, w.reg
 	h := New(opt)
@@ -57,9 +62,13 @@ func newHubWorld(t *testing.T, opt Options) *hubWorld {
 	w.agent = w.user(t, "ana", desk.RoleAgent)
 	// The socket's user is named in the query: the hub trusts its caller
 	// (the HTTP layer) for authentication.
-	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	w.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		h.ServeSocket(rw, r, desk.UserActor(w.users[r.URL.Query().Get("as")]))
 	}))
+	if listen != nil {
+		w.srv.Listener = listen(w.srv.Listener)
+	}
+	w.srv.Start()
 	t.Cleanup(w.srv.Close)
 	return w
 }
@@ -113,27 +122,30 @@ func (w *hubWorld) dial(t *testing.T, ctx context.Context, u desk.User) *frames 
 	conn.SetReadLimit(-1)
 	t.Cleanup(func() { conn.CloseNow() })
 	fs := &frames{conn: conn, ch: make(chan Frame, 4096), err: make(chan error, 1)}
-	go func() {
-		for {
-			_, b, err := conn.Read(context.Background())
-			if err != nil {
-				fs.err <- err
-				return
-			}
-			var f Frame
-			if err := json.Unmarshal(b, &f); err != nil {
-				fs.err <- err
-				return
-			}
-			fs.ch <- f
-		}
-	}()
+	go fs.pump()
 	// The hub writes hello only once the socket is routed to: from here
 	// on nothing committed is missed.
 	if f := fs.next(t, ctx); f.Type != FrameHello {
 		t.Fatalf("first frame %s, want hello", f.Type)
 	}
 	return fs
+}
+
+// pump reads the socket into ch until it ends (the error into err).
+func (fs *frames) pump() {
+	for {
+		_, b, err := fs.conn.Read(context.Background())
+		if err != nil {
+			fs.err <- err
+			return
+		}
+		var f Frame
+		if err := json.Unmarshal(b, &f); err != nil {
+			fs.err <- err
+			return
+		}
+		fs.ch <- f
+	}
 }
 
 // next returns the next frame.

@@ -14,8 +14,20 @@ import (
 // Console socket limits; the connection itself (queue, batching, pings,
 // closing) is internal/wsconn's.
 const (
-	// sendQueue is how many frames may wait for a slow console.
-	sendQueue = 256
+	// sendQueue is how many frames may wait for a console that is behind,
+	// sized from what one agent must take at the throughput target
+	// (docs/PERFORMANCE.md, "The agent's socket under a widget burst"): at
+	// 1,000 customer messages a second an agent seeing the queue gets one
+	// message.created each, and five frames for each new conversation
+	// (two conversation.updated, the message, the hand-over line, the queue
+	// notice); 500 visitors starting at once are 2,500 frames. 4,096 holds
+	// that burst and a second and a half of the steady stream. 256, the old
+	// figure, closed a healthy console in such a burst. The slots hold
+	// frames shared with every other socket; sendQueueBytes bounds memory.
+	sendQueue = 4096
+	// sendQueueBytes bounds the queue's bytes: the old 256 frames of the
+	// largest message. The burst above is about 1.6 MB.
+	sendQueueBytes = 4 << 20
 	// maxClientFrame bounds what a console may send.
 	maxClientFrame = 64 << 10
 )
@@ -52,7 +64,7 @@ func acceptSocket(h *Hub, w http.ResponseWriter, r *http.Request, ao *websocket.
 }
 
 func (s *socket) options() wsconn.Options {
-	return wsconn.Options{Queue: sendQueue, ReadLimit: maxClientFrame, OnClose: s.closed}
+	return wsconn.Options{Queue: sendQueue, QueueBytes: sendQueueBytes, ReadLimit: maxClientFrame, OnClose: s.closed}
 }
 
 func (s *socket) attach(c *wsconn.Conn) { s.conn, s.done = c, c.Done() }

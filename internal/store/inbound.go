@@ -56,6 +56,11 @@ type InboundResult struct {
 	// Opened is set when the message started a new conversation.
 	Opened bool
 	Phase  desk.Phase
+	// Message is the message as stored (as GetMessage reads it) when this
+	// call stored it; nil for a duplicate or a survey answer. The widget
+	// answers its POST with it: on PostgreSQL a read after the commit was
+	// one more round trip per visitor message.
+	Message *desk.Message
 }
 
 // Inbound stores a customer message: finds or creates the contact, finds the
@@ -163,6 +168,7 @@ func (t *txn) inbound(ch desk.Channel, bot desk.Bot, contact desk.Contact, im In
 	if err := t.addMessage(&c, m); err != nil {
 		return err
 	}
+	stored := *t.changes[len(t.changes)-1].Message // shared with the change's readers: copied
 	var win any
 	if ch.Type.HasWindow() {
 		win = ms(sentAt.Add(window))
@@ -193,7 +199,7 @@ func (t *txn) inbound(ch desk.Channel, bot desk.Bot, contact desk.Contact, im In
 	if err != nil {
 		return err
 	}
-	*res = InboundResult{ConversationID: c.ID, MessageID: m.ID, Opened: opened, Phase: c.Phase}
+	*res = InboundResult{ConversationID: c.ID, MessageID: m.ID, Opened: opened, Phase: c.Phase, Message: &stored}
 	return nil
 }
 

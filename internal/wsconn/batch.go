@@ -18,7 +18,7 @@ import (
 // out at once the same way, so batching never delays anything; it only
 // happens when frames are already waiting.
 
-// maxBatch bounds the frames one write carries (a console queue holds 256).
+// maxBatch bounds the frames one write carries (a console queue holds up to 4,096).
 const maxBatch = 64
 
 // batchPool holds the buffers of batches in progress, so an idle

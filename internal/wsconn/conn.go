@@ -30,6 +30,11 @@ type Options struct {
 	// Queue is how many frames may wait for a slow peer before it is
 	// closed (default 256): enough for a burst, small enough to bound memory.
 	Queue int
+	// QueueBytes bounds the bytes of those frames (default 4 MiB, what 256
+	// frames of the largest message come to), so a queue sized in frames
+	// for a burst of ordinary ones stays bounded in memory when frames are
+	// large. A frame alone in the queue is always taken, whatever its size.
+	QueueBytes int
 	// ReadLimit bounds a peer's frame (default 64 KiB); a larger one closes
 	// the connection with 1009 message too big (the library's answer).
 	ReadLimit int64
@@ -47,6 +52,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Queue <= 0 {
 		o.Queue = 256
+	}
+	if o.QueueBytes <= 0 {
+		o.QueueBytes = 4 << 20
 	}
 	if o.ReadLimit <= 0 {
 		o.ReadLimit = 64 << 10
@@ -75,9 +83,10 @@ type Conn struct {
 	// and wake, of capacity 1, says there are some. A slice rather than a
 	// channel of Queue slots: such a channel allocated its 256 slots
 	// (6 KiB) up front on every socket, idle or not.
-	qmu   sync.Mutex
-	queue [][]byte
-	wake  chan struct{}
+	qmu    sync.Mutex
+	queue  [][]byte
+	queued int // bytes in queue
+	wake   chan struct{}
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -110,8 +119,8 @@ func New(ws *websocket.Conn, opt Options) *Conn {
 // Done is closed once the connection has begun closing.
 func (c *Conn) Done() <-chan struct{} { return c.done }
 
-// Send queues a frame without blocking. A full queue means the peer cannot
-// keep up: the connection is closed as too slow (ErrTooSlow) and the peer
+// Send queues a frame without blocking. A full queue (Queue frames, or
+// QueueBytes) means the peer cannot keep up: the connection is closed as too slow (ErrTooSlow) and the peer
 // reconnects and resyncs, rather than silently missing frames. The frame is
 // kept as is until written: callers share one encoded frame between
 // connections and must not change it.
@@ -122,9 +131,10 @@ func (c *Conn) Send(frame []byte) error {
 	default:
 	}
 	c.qmu.Lock()
-	full := len(c.queue) >= c.opt.Queue
+	full := len(c.queue) >= c.opt.Queue || (len(c.queue) > 0 && c.queued+len(frame) > c.opt.QueueBytes)
 	if !full {
 		c.queue = append(c.queue, frame)
+		c.queued += len(frame)
 	}
 	c.qmu.Unlock()
 	if full {
@@ -144,7 +154,7 @@ func (c *Conn) Send(frame []byte) error {
 func (c *Conn) Take(spare [][]byte) [][]byte {
 	c.qmu.Lock()
 	q := c.queue
-	c.queue = spare[:0]
+	c.queue, c.queued = spare[:0], 0
 	c.qmu.Unlock()
 	return q
 }

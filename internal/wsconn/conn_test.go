@@ -162,6 +162,32 @@ func TestAFullQueueClosesAsTooSlow(t *testing.T) {
 	}
 }
 
+// The queue is bounded in bytes too: a queue sized in frames for a burst
+// of ordinary ones cannot hold megabytes for a peer that stopped reading.
+// A frame alone is taken whatever its size (it could never go otherwise).
+func TestQueuedBytesCloseAsTooSlow(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	sends := make(chan []error, 1)
+	p := dial(t, ctx, Options{Queue: 100, QueueBytes: 1000}, func(c *Conn, _ *atomic.Int64) {
+		errs := []error{c.Send(bytes.Repeat([]byte("x"), 1500))} // alone: taken
+		c.Take(nil)                                              // written: the queue is empty again
+		for _, n := range []int{600, 400, 1} {
+			errs = append(errs, c.Send(bytes.Repeat([]byte("x"), n)))
+		}
+		sends <- errs
+	}, nil)
+	errs := <-sends
+	for i, want := range []error{nil, nil, nil, ErrTooSlow} {
+		if !errors.Is(errs[i], want) {
+			t.Fatalf("send %d: %v, want %v", i+1, errs[i], want)
+		}
+	}
+	if c := p.closed(t, ctx); c != (closed{websocket.StatusPolicyViolation, ReasonTooSlow}) {
+		t.Fatalf("closed with %+v", c)
+	}
+}
+
 // Frames already waiting when the writer wakes go out together: 150
 // queued frames are 3 writes (64 at most in each), and arrive whole and in
 // order.

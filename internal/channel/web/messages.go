@@ -134,6 +134,9 @@ func (s *Service) send(w http.ResponseWriter, r *http.Request) (widgetapi.Widget
 	if err != nil {
 		return widgetapi.WidgetMessage{}, err
 	}
+	if res.Message != nil { // as its transaction wrote it: no read after the commit
+		return messageView(*res.Message, v.ContactID, ""), nil
+	}
 	m, err := s.store.GetMessage(ctx, res.MessageID)
 	if err != nil {
 		return widgetapi.WidgetMessage{}, err

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/relevo/relevo/internal/desk"
@@ -97,5 +98,38 @@ func TestWidgetLocalNoteNeverReachesTheVisitor(t *testing.T) {
 		f.until(func(fr realtime.Frame) bool {
 			return fr.Type == realtime.FrameMessageCreated && messageText(fr) == "after the note"
 		})
+	})
+}
+
+// The visitor's POST is answered with the message as its transaction
+// stored it: nothing is read after the commit (on PostgreSQL that read was
+// one more round trip per visitor message), and the answer is the message
+// as the visitor's history then lists it.
+func TestWidgetSendAnswersWithoutReadingTheMessageBack(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		v := e.anon()
+		v.say("1", "Hello?") // opens the conversation
+		e.trace.Start()
+		got := v.say("2", "Anyone there?")
+		_, queries := e.trace.Stop()
+		for _, q := range queries {
+			if strings.Contains(q, "FROM messages WHERE id = $1") {
+				t.Fatalf("the POST read its message back: %q", q)
+			}
+		}
+		var listed *widgetapi.WidgetMessage
+		for _, m := range v.messages("").Items {
+			if m.ID == got.ID {
+				listed = &m
+			}
+		}
+		if listed == nil {
+			t.Fatalf("message %s not in the history", got.ID)
+		}
+		a, _ := json.Marshal(got)
+		b, _ := json.Marshal(listed)
+		if string(a) != string(b) || got.ClientID != "2" || got.Text != "Anyone there?" {
+			t.Fatalf("the POST answered %s, the history lists %s", a, b)
+		}
 	})
 }
