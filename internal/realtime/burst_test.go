@@ -191,7 +191,11 @@ func TestAStuckConsoleIsStillClosedAsTooSlow(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	w := newHubWorldOn(t, "sqlite", Options{}, func(l net.Listener) net.Listener { return smallSendBuffers{l} })
-	w.widgetBurst(t, ctx, 40, 0)  // 200 frames, more than the buffers take
+	// 40 new conversations (5 frames each) and 200 more messages: about
+	// 240 KB, several times what the kernel's buffers hold even when it
+	// grows them (200 frames alone, ~120 KB, sometimes fitted, and the
+	// socket was then closed by the ping's timeout instead).
+	w.widgetBurst(t, ctx, 40, 200)
 	w.dialPaused(t, ctx, w.agent) // never resumed
 	w.release()
 	for w.hub.Connected() > 0 {
