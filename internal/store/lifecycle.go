@@ -92,9 +92,18 @@ func (t *txn) compareAndSet(c *desk.Conversation, d desk.Decision) (*string, err
 		return nil, err
 	}
 	if d.Phase == desk.PhaseClosed {
-		return lockID, t.endConversationCalls(c.ID)
+		return lockID, t.closed(c.ID)
 	}
 	return lockID, nil
+}
+
+// closed does what follows a conversation closing, whichever way it closed
+// (resolve, block, the auto-close sweep): its calls end, and its read marks
+// leave the open lists' index (migration 0024; a deferred write, so it
+// costs no round trip). Closed is final: nothing undoes either.
+func (t *txn) closed(convID string) error {
+	t.later("reads closed", `UPDATE reads SET closed = 1 WHERE conversation_id = $1`, convID)
+	return t.endConversationCalls(convID)
 }
 
 // moved announces a conversation's new state; the Move lets live counters

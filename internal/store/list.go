@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,13 +135,11 @@ func (s *Store) filter(w *where, f ConversationFilter) {
 		w.add("c.phase <> 'closed'")
 	default:
 		ps := make([]string, len(f.Phases))
-		closed := false
 		for i, p := range f.Phases {
 			ps[i] = string(p)
-			closed = closed || p == desk.PhaseClosed
 		}
 		w.add(s.noIndex("c.phase") + " IN (" + w.in(ps) + ")")
-		if !closed {
+		if openOnly(f) {
 			// Redundant, and what lets the open-only indexes serve
 			// (migration 0005).
 			w.add("c.phase <> 'closed'")
@@ -187,6 +186,11 @@ func (s *Store) filter(w *where, f ConversationFilter) {
 	if f.UpdatedAfter != nil {
 		w.add("c.updated_at > " + w.arg(ms(*f.UpdatedAfter)))
 	}
+}
+
+// openOnly reports whether f lists no closed conversation.
+func openOnly(f ConversationFilter) bool {
+	return !f.AllPhases && !slices.Contains(f.Phases, desk.PhaseClosed)
 }
 
 func withoutNone(ids []string) ([]string, bool) {
@@ -319,9 +323,16 @@ func (s *Store) listPage(ctx context.Context, w *where, f ConversationFilter, of
 			AND c.first_contact_at IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM reads x WHERE x.user_id = $1 AND x.conversation_id = c.id)
 			ORDER BY c.first_contact_at, k2, c.id` + fmt.Sprintf(` LIMIT %d`, k)
+		// A list of open conversations seeks past the read marks of
+		// closed ones in reads_unread (migration 0024) instead of looking
+		// each one up to drop it.
+		openReads := ""
+		if openOnly(f) {
+			openReads = ` AND r.closed = 0`
+		}
 		opened := `SELECT c.id, COALESCE(r.unread_since, c.last_message_at) AS k1, ` + key2 + ` AS k2
 			FROM reads r JOIN conversations c ON c.id = r.conversation_id` + joinContacts + `
-			WHERE r.user_id = $1 AND (r.unread_since IS NOT NULL OR r.marked_unread = 1) AND ` + cond + `
+			WHERE r.user_id = $1` + openReads + ` AND (r.unread_since IS NOT NULL OR r.marked_unread = 1) AND ` + cond + `
 			ORDER BY k1, k2, c.id` + fmt.Sprintf(` LIMIT %d`, k)
 		q := `SELECT * FROM (` + never + `) AS a UNION ALL SELECT * FROM (` + opened + `) AS b ORDER BY 2, 3, 1` +
 			fmt.Sprintf(` LIMIT %d`, k)

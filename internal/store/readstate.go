@@ -34,15 +34,18 @@ func (s *Store) setRead(ctx context.Context, actor desk.Actor, convID string, un
 		if _, err := t.exec(`UPDATE conversations SET seq = seq WHERE id = $1`, c.ID); err != nil {
 			return err
 		}
+		// A new row of a closed conversation is born closed (migration
+		// 0024); the phase is read under the row lock taken above, so a
+		// close committing meanwhile either sees this row or is seen.
 		if unread {
 			// Never read: unread from the first customer message.
-			_, err := t.exec(`INSERT INTO reads (user_id, conversation_id, last_read_seq, marked_unread, unread_since)
-				VALUES ($1, $2, 0, 1, (SELECT first_contact_at FROM conversations WHERE id = $2))
+			_, err := t.exec(`INSERT INTO reads (user_id, conversation_id, last_read_seq, marked_unread, unread_since, closed)
+				SELECT $1, id, 0, 1, first_contact_at, `+closedFlag+` FROM conversations WHERE id = $2
 				ON CONFLICT (user_id, conversation_id) DO UPDATE SET marked_unread = 1`, actor.User.ID, c.ID)
 			return err
 		}
-		_, err := t.exec(`INSERT INTO reads (user_id, conversation_id, last_read_seq, marked_unread, unread_since)
-			VALUES ($1, $2, (SELECT seq FROM conversations WHERE id = $2), 0, NULL)
+		_, err := t.exec(`INSERT INTO reads (user_id, conversation_id, last_read_seq, marked_unread, unread_since, closed)
+			SELECT $1, id, seq, 0, NULL, `+closedFlag+` FROM conversations WHERE id = $2
 			ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_seq = excluded.last_read_seq, marked_unread = 0,
 				unread_since = NULL`,
 			actor.User.ID, c.ID)
@@ -53,3 +56,6 @@ func (s *Store) setRead(ctx context.Context, actor desk.Actor, convID string, un
 	}
 	return s.getConversation(ctx, s.w, convID, actor.User.ID)
 }
+
+// closedFlag is reads.closed for a conversation row (migration 0024).
+const closedFlag = `CASE WHEN phase = 'closed' THEN 1 ELSE 0 END`

@@ -23,7 +23,7 @@ var (
 	seedMsgCols = []string{"id", "conversation_id", "channel_id", "seq", "author_type", "author_id", "author_name", "kind", "text",
 		"event", "event_type", "event_to", "status", "external_id", "created_at", "updated_at"}
 	seedEventCols = []string{"conversation_id", "seq", "type", "message_id", "created_at"}
-	seedReadCols  = []string{"user_id", "conversation_id", "last_read_seq", "marked_unread", "unread_since"}
+	seedReadCols  = []string{"user_id", "conversation_id", "last_read_seq", "marked_unread", "unread_since", "closed"}
 	seedTagCols   = []string{"conversation_id", "tag_id"}
 
 	// One customer line in twelve asks for a refund: the search benchmark
@@ -232,10 +232,10 @@ func (g *seedGen) conversation(i int) {
 		if phase == desk.PhaseHuman && rng.IntN(2) == 0 {
 			read, since = seq-1, ms(lastContact)
 		}
-		g.rows.reads = append(g.rows.reads, []any{agent.ID, id, read, 0, since})
+		g.rows.reads = append(g.rows.reads, []any{agent.ID, id, read, 0, since, boolInt(phase == desk.PhaseClosed)})
 	}
 	if r := rng.IntN(1000); r < 31 {
-		g.rows.reads = append(g.rows.reads, []any{g.w.Supervisor.ID, id, seq, boolInt(r == 30), nil})
+		g.rows.reads = append(g.rows.reads, []any{g.w.Supervisor.ID, id, seq, boolInt(r == 30), nil, boolInt(phase == desk.PhaseClosed)})
 	}
 	if rng.IntN(100) < 5 {
 		g.rows.tags = append(g.rows.tags, []any{id, g.w.TagIDs[rng.IntN(len(g.w.TagIDs))]})

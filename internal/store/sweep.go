@@ -44,7 +44,7 @@ func (s *Store) Sweep(ctx context.Context) (closed, unlocked int, err error) {
 			if err := t.addEvent(&c, desk.SystemActor, ev, "Closed after inactivity"); err != nil {
 				return err
 			}
-			if err := t.endConversationCalls(c.ID); err != nil {
+			if err := t.closed(c.ID); err != nil {
 				return err
 			}
 		}
