@@ -68,10 +68,10 @@ func (s *Store) search(ctx context.Context, w *where, q string) error {
 			return nil
 		}
 		if ok {
-			w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + sqliteMessageSeek("c.id", w.arg(exact)) + ")")
+			w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + sqliteMessageSeek("c", w.arg(exact)) + ")")
 			return nil
 		}
 	}
-	w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + s.d.messageIn("c.id", p) + ")")
+	w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + s.d.messageIn("c", p) + ")")
 	return nil
 }

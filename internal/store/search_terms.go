@@ -20,7 +20,7 @@ const maxPrefixTerms = 16
 // one statement.
 func init() {
 	sqlite.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, dsn string) error {
-		stmts := []string{"CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_terms USING fts5vocab(main, message_fts, instance)"}
+		stmts := []string{"CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_terms USING fts5vocab(main, message_words, instance)"}
 		if strings.Contains(dsn, "query_only(1)") {
 			stmts = []string{"PRAGMA query_only = 0", stmts[0], "PRAGMA query_only = 1"}
 		}
@@ -76,10 +76,12 @@ func (s *Store) exactTerms(ctx context.Context, q string) (expr string, ok bool,
 	return strings.Join(groups, " AND "), len(groups) > 0, nil
 }
 
-// sqliteMessageSeek is true when conversation conv has a message matching
-// the exact-word query $n: the conversation's messages first (CROSS JOIN
-// keeps that order), then one FTS5 lookup by rowid each.
-func sqliteMessageSeek(conv, n string) string {
-	return `EXISTS (SELECT 1 FROM messages m CROSS JOIN message_fts f WHERE m.conversation_id = ` + conv +
-		` AND f.rowid = m.rowid AND message_fts MATCH ` + n + `)`
+// sqliteMessageSeek is true when conversation c (the conversations
+// table's alias) has a message matching the exact-word query $n: one FTS5
+// seek per word to the conversation's rowid range in message_words
+// (migration 0022), whatever its number of messages. TestSearchSeeksOnce
+// PerConversation checks the plan.
+func sqliteMessageSeek(c, n string) string {
+	return `EXISTS (SELECT 1 FROM message_words WHERE message_words MATCH ` + n +
+		` AND rowid BETWEEN ` + c + `.search_key << 32 AND (` + c + `.search_key << 32) | 4294967295)`
 }
