@@ -58,13 +58,16 @@ func (sqliteDialect) messageMatches(n string) string {
 	return `SELECT rowid FROM message_words WHERE message_words MATCH ` + n
 }
 
-// messageIn serves the prefixes search_terms.go cannot expand (more than
-// maxPrefixTerms words, or non-ASCII): FTS5 cannot seek with a prefix (it
-// merges every word's list at each query), so the matching conversations'
-// keys are collected once per statement (SQLite materialises an
-// uncorrelated IN list) and each conversation is one probe of it.
+// messageIn collects the matching conversations' keys once per statement
+// (SQLite materialises an uncorrelated IN list; the unary plus keeps the
+// planner walking the list's sort index instead of reading every match's
+// conversation and sorting) and each conversation walked is one probe of
+// it. search.go uses it for up to collectSearch matches, and for the
+// prefixes search_terms.go cannot expand (more than maxPrefixTerms words,
+// or non-ASCII): FTS5 cannot seek with a prefix (it merges every word's
+// list at each query).
 func (sqliteDialect) messageIn(c, n string) string {
-	return c + `.search_key IN (SELECT rowid >> 32 FROM message_words WHERE message_words MATCH ` + n + `)`
+	return `+` + c + `.search_key IN (SELECT rowid >> 32 FROM message_words WHERE message_words MATCH ` + n + `)`
 }
 func (sqliteDialect) contactSearch(n string) string {
 	return `SELECT contact_id FROM contact_fts WHERE contact_fts MATCH ` + n

@@ -7,11 +7,17 @@ import "context"
 // below 0, every search is broad.
 func SetBroadSearch(s *Store, n int) { s.broad = n }
 
+// SetCollectSearch sets, on SQLite, how many matching messages make the
+// broad plan seek per conversation rather than collect the matches once
+// (search.go); below 0, it always seeks.
+func SetCollectSearch(s *Store, n int) { s.collect = n }
+
 // SearchPlan is SQLite's EXPLAIN QUERY PLAN of a page of the updated sort
-// filtered by the search q in the broad plan, one line per step.
-func SearchPlan(ctx context.Context, s *Store, q string) ([]string, error) {
-	s.broad = -1
-	defer func() { s.broad = 0 }()
+// filtered by the search q in the broad plan, one line per step; collect
+// as SetCollectSearch.
+func SearchPlan(ctx context.Context, s *Store, q string, collect int) ([]string, error) {
+	s.broad, s.collect = -1, collect
+	defer func() { s.broad, s.collect = 0, 0 }()
 	w := &where{}
 	if err := s.search(ctx, w, q); err != nil {
 		return nil, err

@@ -10,6 +10,17 @@ import (
 // collecting matches and walks the list's own order instead (see search).
 const broadSearch = 1000
 
+// collectSearch is, on SQLite, the number of matching messages from which
+// the broad plan tests each conversation walked with its own FTS5 seek
+// (sqliteMessageSeek) instead of collecting the matching conversations'
+// keys once per query (messageIn). Collecting costs in proportion to the
+// matches (6.5 ms of CPU for 23,000 at 100k conversations) and not to the
+// index's shape; a seek per conversation costs a page's walk times the
+// index's segments (2.4 ms with one segment, 21 ms with sixteen, which a
+// day of small writes makes). Past this many matches collecting costs
+// more than the worst walk measured (docs/PERFORMANCE.md).
+const collectSearch = 50000
+
 // search restricts w to the conversations matching q: a message's text,
 // the contact's name, phone or email (full text), or the protocol exactly.
 //
@@ -57,8 +68,12 @@ func (s *Store) search(ctx context.Context, w *where, q string) error {
 		if ok {
 			probeQ = exact
 		}
+		collect := collectSearch
+		if s.collect != 0 {
+			collect = max(s.collect, 0) // tests: below 0, always seek
+		}
 		var n int
-		probe := `SELECT count(*) FROM (` + s.d.messageMatches("$1") + ` LIMIT ` + strconv.Itoa(limit) + `) AS x`
+		probe := `SELECT count(*) FROM (` + s.d.messageMatches("$1") + ` LIMIT ` + strconv.Itoa(max(limit, collect)) + `) AS x`
 		if err := s.r.QueryRowContext(ctx, probe, probeQ).Scan(&n); err != nil {
 			return fmt.Errorf("store: search: %w", err)
 		}
@@ -67,9 +82,12 @@ func (s *Store) search(ctx context.Context, w *where, q string) error {
 				contacts + ") UNION SELECT cp.id FROM conversations cp WHERE cp.protocol = " + proto + ")")
 			return nil
 		}
-		if ok {
+		if ok && n >= collect {
 			w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + sqliteMessageSeek("c", w.arg(exact)) + ")")
 			return nil
+		}
+		if ok {
+			p = w.arg(exact) // the exact words: a prefix merges every word's list
 		}
 	}
 	w.add("(c.protocol = " + proto + " OR c.contact_id IN (" + contacts + ") OR " + s.d.messageIn("c", p) + ")")

@@ -87,6 +87,10 @@ type Store struct {
 	// broad: matching messages from which a search walks the list's order
 	// (search.go); 0 is broadSearch. Tests lower it to run both plans.
 	broad int
+	// collect: on SQLite, matching messages from which the broad plan
+	// seeks per conversation instead of collecting the matches once
+	// (search.go); 0 is collectSearch, below 0 always seek. Tests set it.
+	collect int
 	// cache holds hot settings rows (cache.go); notices keeps the nodes'
 	// caches in step (nil: a single node).
 	cache   settingsCache
