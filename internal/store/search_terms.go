@@ -33,7 +33,8 @@ func init() {
 	})
 }
 
-// exactTerms is the SQLite broad plan's message query without prefixes:
+// exactTerms is the SQLite broad plan's message query without prefixes, one
+// group per typed word (the query is their AND):
 // FTS5 answers a prefix by merging the doclists of every word it starts,
 // from the first, at each query, whatever the rowid asked; so a test per
 // conversation with "order"* cost a whole merge each (75 s for a page at
@@ -42,12 +43,11 @@ func init() {
 // index's vocabulary one seek at a time. ok is false when a word is not
 // plain ASCII (the index stores words folded, the vocabulary is compared
 // as stored) or starts more than maxPrefixTerms words.
-func (s *Store) exactTerms(ctx context.Context, q string) (expr string, ok bool, err error) {
-	var groups []string
+func (s *Store) exactTerms(ctx context.Context, q string) (groups []string, ok bool, err error) {
 	for _, word := range searchWords(q) {
 		for _, r := range word {
 			if r >= 0x80 {
-				return "", false, nil
+				return nil, false, nil
 			}
 		}
 		end := word[:len(word)-1] + string(word[len(word)-1]+1)
@@ -60,20 +60,20 @@ func (s *Store) exactTerms(ctx context.Context, q string) (expr string, ok bool,
 				break
 			}
 			if err != nil {
-				return "", false, fmt.Errorf("store: search terms: %w", err)
+				return nil, false, fmt.Errorf("store: search terms: %w", err)
 			}
 			terms = append(terms, `"`+t+`"`)
 			from = t + "\x01" // the next word: nothing sorts between
 		}
 		if len(terms) > maxPrefixTerms {
-			return "", false, nil
+			return nil, false, nil
 		}
 		if len(terms) == 0 {
 			terms = append(terms, `"`+word+`"`) // no such word: nothing matches
 		}
 		groups = append(groups, "("+strings.Join(terms, " OR ")+")")
 	}
-	return strings.Join(groups, " AND "), len(groups) > 0, nil
+	return groups, len(groups) > 0, nil
 }
 
 // sqliteMessageSeek is true when conversation c (the conversations
