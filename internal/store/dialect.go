@@ -20,9 +20,10 @@ type dialect interface {
 	// messageMatches is a subquery yielding one row per message matching
 	// $n, as cheaply as the dialect allows (search.go counts them).
 	messageMatches(n string) string
-	// messageIn is a condition true when conversation conv has a message
-	// matching $n, tested per conversation (search.go, broad plan).
-	messageIn(conv, n string) string
+	// messageIn is a condition true when conversation c (the
+	// conversations table's alias) has a message matching $n, tested per
+	// conversation (search.go, broad plan).
+	messageIn(c, n string) string
 	// contactSearch is a subquery yielding contact ids matching $n.
 	contactSearch(n string) string
 	// ftsQuery turns what a user typed into the dialect's query syntax, or
@@ -45,26 +46,28 @@ func (sqliteDialect) name() string { return "sqlite" }
 
 func (sqliteDialect) forUpdate() string        { return "" }
 func (sqliteDialect) lockRowsOf(string) string { return "" }
+
+// messageSearch: a match's rowid holds its conversation's search_key in
+// its high bits (migration 0022), so no content row is read.
 func (sqliteDialect) messageSearch(n string) string {
-	return `SELECT conversation_id FROM message_fts WHERE message_fts MATCH ` + n
+	return `SELECT cw.id FROM conversations cw WHERE cw.search_key IN (SELECT rowid >> 32 FROM message_words WHERE message_words MATCH ` + n + `)`
 }
 
-// messageMatches reads rowids only: reading conversation_id means a row of
-// the FTS content table per match (1000 of them took ~20 ms, the rowids of
-// 22,700 under 2 ms).
+// messageMatches reads rowids only (message_words keeps no content).
 func (sqliteDialect) messageMatches(n string) string {
-	return `SELECT rowid FROM message_fts WHERE message_fts MATCH ` + n
+	return `SELECT rowid FROM message_words WHERE message_words MATCH ` + n
 }
 
-// messageIn: FTS5 cannot look up by conversation (an UNINDEXED column), nor
-// seek by rowid with a prefix (search_terms.go seeks with exact words when a
-// prefix stands for few). Here the matching rowids are collected once per
-// statement (SQLite materialises
-// an uncorrelated IN list, rowids only: no content row read) and each
-// conversation's messages are probed against them.
-func (sqliteDialect) messageIn(conv, n string) string {
-	return `EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ` + conv +
-		` AND m.rowid IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ` + n + `))`
+// messageIn collects the matching conversations' keys once per statement
+// (SQLite materialises an uncorrelated IN list; the unary plus keeps the
+// planner walking the list's sort index instead of reading every match's
+// conversation and sorting) and each conversation walked is one probe of
+// it. search.go uses it for up to collectSearch matches, and for the
+// prefixes search_terms.go cannot expand (more than maxPrefixTerms words,
+// or non-ASCII): FTS5 cannot seek with a prefix (it merges every word's
+// list at each query).
+func (sqliteDialect) messageIn(c, n string) string {
+	return `+` + c + `.search_key IN (SELECT rowid >> 32 FROM message_words WHERE message_words MATCH ` + n + `)`
 }
 func (sqliteDialect) contactSearch(n string) string {
 	return `SELECT contact_id FROM contact_fts WHERE contact_fts MATCH ` + n
@@ -106,8 +109,8 @@ func (postgresDialect) messageMatches(n string) string {
 // common word at 100k conversations), while a scalar subquery runs per
 // conversation walked. IS TRUE keeps the probe on the conversation's own
 // messages instead of the word's GIN list.
-func (postgresDialect) messageIn(conv, n string) string {
-	return `(SELECT 1 FROM messages m WHERE m.conversation_id = ` + conv +
+func (postgresDialect) messageIn(c, n string) string {
+	return `(SELECT 1 FROM messages m WHERE m.conversation_id = ` + c + `.id` +
 		` AND (m.tsv @@ to_tsquery('simple', ` + n + `)) IS TRUE LIMIT 1) IS NOT NULL`
 }
 func (postgresDialect) contactSearch(n string) string {

@@ -54,3 +54,36 @@ func ExplainList(ctx context.Context, s *Store, q string, args []any) (string, e
 	}
 	return strings.Join(lines, "\n"), rows.Err()
 }
+
+// SetCollectSearch sets, on SQLite, how many matching messages make the
+// broad plan seek per conversation rather than collect the matches once
+// (search.go); below 0, it always seeks.
+func SetCollectSearch(s *Store, n int) { s.collect = n }
+
+// SearchPlan is SQLite's EXPLAIN QUERY PLAN of a page of the updated sort
+// filtered by the search q in the broad plan, one line per step; collect
+// as SetCollectSearch.
+func SearchPlan(ctx context.Context, s *Store, q string, collect int) ([]string, error) {
+	s.broad, s.collect = -1, collect
+	defer func() { s.broad, s.collect = 0, 0 }()
+	w := &where{}
+	if err := s.search(ctx, w, q); err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT c.id FROM conversations c`+w.sql()+
+		` ORDER BY c.last_message_at DESC, c.id DESC LIMIT 51`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		plan = append(plan, detail)
+	}
+	return plan, rows.Err()
+}

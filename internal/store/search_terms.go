@@ -20,7 +20,7 @@ const maxPrefixTerms = 16
 // one statement.
 func init() {
 	sqlite.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, dsn string) error {
-		stmts := []string{"CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_terms USING fts5vocab(main, message_fts, instance)"}
+		stmts := []string{"CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_terms USING fts5vocab(main, message_words, instance)"}
 		if strings.Contains(dsn, "query_only(1)") {
 			stmts = []string{"PRAGMA query_only = 0", stmts[0], "PRAGMA query_only = 1"}
 		}
@@ -33,7 +33,8 @@ func init() {
 	})
 }
 
-// exactTerms is the SQLite broad plan's message query without prefixes:
+// exactTerms is the SQLite broad plan's message query without prefixes, one
+// group per typed word (the query is their AND):
 // FTS5 answers a prefix by merging the doclists of every word it starts,
 // from the first, at each query, whatever the rowid asked; so a test per
 // conversation with "order"* cost a whole merge each (75 s for a page at
@@ -42,12 +43,11 @@ func init() {
 // index's vocabulary one seek at a time. ok is false when a word is not
 // plain ASCII (the index stores words folded, the vocabulary is compared
 // as stored) or starts more than maxPrefixTerms words.
-func (s *Store) exactTerms(ctx context.Context, q string) (expr string, ok bool, err error) {
-	var groups []string
+func (s *Store) exactTerms(ctx context.Context, q string) (groups []string, ok bool, err error) {
 	for _, word := range searchWords(q) {
 		for _, r := range word {
 			if r >= 0x80 {
-				return "", false, nil
+				return nil, false, nil
 			}
 		}
 		end := word[:len(word)-1] + string(word[len(word)-1]+1)
@@ -60,26 +60,28 @@ func (s *Store) exactTerms(ctx context.Context, q string) (expr string, ok bool,
 				break
 			}
 			if err != nil {
-				return "", false, fmt.Errorf("store: search terms: %w", err)
+				return nil, false, fmt.Errorf("store: search terms: %w", err)
 			}
 			terms = append(terms, `"`+t+`"`)
 			from = t + "\x01" // the next word: nothing sorts between
 		}
 		if len(terms) > maxPrefixTerms {
-			return "", false, nil
+			return nil, false, nil
 		}
 		if len(terms) == 0 {
 			terms = append(terms, `"`+word+`"`) // no such word: nothing matches
 		}
 		groups = append(groups, "("+strings.Join(terms, " OR ")+")")
 	}
-	return strings.Join(groups, " AND "), len(groups) > 0, nil
+	return groups, len(groups) > 0, nil
 }
 
-// sqliteMessageSeek is true when conversation conv has a message matching
-// the exact-word query $n: the conversation's messages first (CROSS JOIN
-// keeps that order), then one FTS5 lookup by rowid each.
-func sqliteMessageSeek(conv, n string) string {
-	return `EXISTS (SELECT 1 FROM messages m CROSS JOIN message_fts f WHERE m.conversation_id = ` + conv +
-		` AND f.rowid = m.rowid AND message_fts MATCH ` + n + `)`
+// sqliteMessageSeek is true when conversation c (the conversations
+// table's alias) has a message matching the exact-word query $n: one FTS5
+// seek per word to the conversation's rowid range in message_words
+// (migration 0022), whatever its number of messages. TestSearchSeeksOnce
+// PerConversation checks the plan.
+func sqliteMessageSeek(c, n string) string {
+	return `EXISTS (SELECT 1 FROM message_words WHERE message_words MATCH ` + n +
+		` AND rowid BETWEEN ` + c + `.search_key << 32 AND (` + c + `.search_key << 32) | 4294967295)`
 }

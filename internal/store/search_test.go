@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/relevo/relevo/internal/desk"
@@ -46,9 +47,15 @@ func TestSearchBroadPlanListsWhatTheNarrowOneDoes(t *testing.T) {
 					if q == "first" && len(narrow) < 4 {
 						t.Fatalf("%q %s: %d rows, the world has more", q, sort, len(narrow))
 					}
-					for _, limit := range []int{1, 4, 50} {
-						qSameOrder(t, q+" "+sort+" broad", names, pages(-1, f, limit), narrow...)
+					// SQLite's broad plan collects the matches once up
+					// to a threshold, then seeks per conversation: both.
+					for _, collect := range []int{0, -1} {
+						store.SetCollectSearch(w.s, collect)
+						for _, limit := range []int{1, 4, 50} {
+							qSameOrder(t, fmt.Sprintf("%s %s broad (collect %d)", q, sort, collect), names, pages(-1, f, limit), narrow...)
+						}
 					}
+					store.SetCollectSearch(w.s, 0)
 					// A threshold of 1: a word in no message but in a
 					// contact's name takes the narrow plan with at least
 					// as many matching contacts as the threshold.

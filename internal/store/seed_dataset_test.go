@@ -74,18 +74,22 @@ func TestSeedDatasetIsCountedAndFoundByItsWords(t *testing.T) {
 			if len(want) == 0 {
 				t.Fatalf("%q is in no conversation", q)
 			}
-			for _, broad := range []int{1 << 30, -1} {
-				store.SetBroadSearch(s, broad)
+			// Narrow; broad collecting the matches once; broad seeking per
+			// conversation (SQLite).
+			for _, plan := range [][2]int{{1 << 30, 0}, {-1, 0}, {-1, -1}} {
+				store.SetBroadSearch(s, plan[0])
+				store.SetCollectSearch(s, plan[1])
 				got := listAll(t, s, sup, store.ConversationFilter{Query: q, AllPhases: true, Sort: store.SortUpdated})
 				if len(got) != len(want) {
-					t.Errorf("search %q (broad %d): %d conversations, want %d", q, broad, len(got), len(want))
+					t.Errorf("search %q (plan %v): %d conversations, want %d", q, plan, len(got), len(want))
 				}
 				for _, id := range got {
 					if !want[id] {
-						t.Errorf("search %q (broad %d) lists %s, which holds no such word", q, broad, id)
+						t.Errorf("search %q (plan %v) lists %s, which holds no such word", q, plan, id)
 					}
 				}
 			}
+			store.SetCollectSearch(s, 0)
 			if q == common && len(want) < 100 {
 				t.Errorf("the most common word is in %d of 200 conversations", len(want))
 			}

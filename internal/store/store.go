@@ -90,6 +90,10 @@ type Store struct {
 	// listTrace, set by tests only, sees each id query of the list
 	// (list.go), so a test can ask the database for its plan.
 	listTrace func(q string, args []any)
+	// collect: on SQLite, matching messages from which the broad plan
+	// seeks per conversation instead of collecting the matches once
+	// (search.go); 0 is collectSearch, below 0 always seek. Tests set it.
+	collect int
 	// cache holds hot settings rows (cache.go); notices keeps the nodes'
 	// caches in step (nil: a single node).
 	cache   settingsCache
