@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/relevo/relevo/internal/desk"
+	"github.com/relevo/relevo/internal/jobs"
 	"github.com/relevo/relevo/internal/store"
 )
 
@@ -136,7 +137,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "%d conversations ready in %v\n\n", w.Conversations, time.Since(t0).Round(time.Millisecond))
-	return measure(ctx, o, w, c, out)
+	// The search index's merge steps run beside the writes, as in serve.
+	mctx, stop := context.WithCancel(ctx)
+	merged := make(chan struct{})
+	go func() { defer close(merged); (&jobs.SearchMerger{Store: s}).Run(mctx) }()
+	err = measure(ctx, o, w, c, out)
+	stop()
+	<-merged
+	if g, gerr := s.SearchSegments(ctx); gerr == nil && s.Dialect() == "sqlite" {
+		fmt.Fprintf(out, "\nsearch index: %d segments, per level %v\n", g.Total, g.Levels)
+	}
+	return err
 }
 
 // opened is the store under measurement and how it was opened, so the

@@ -87,3 +87,11 @@ func SearchPlan(ctx context.Context, s *Store, q string, collect int) ([]string,
 	}
 	return plan, rows.Err()
 }
+
+// SearchSegmentIDs counts the distinct segments message_words' term index
+// names: a second reading of the structure record's count, for tests.
+func SearchSegmentIDs(ctx context.Context, s *Store) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT segid) FROM message_words_idx`).Scan(&n)
+	return n, err
+}
