@@ -137,14 +137,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "%d conversations ready in %v\n\n", w.Conversations, time.Since(t0).Round(time.Millisecond))
-	// The search index's merge steps run beside the writes, as in serve.
+	// The search index's merge steps run beside the writes, as in serve;
+	// not with -compare, which closes and reopens the store per write mode.
 	mctx, stop := context.WithCancel(ctx)
 	merged := make(chan struct{})
-	go func() { defer close(merged); (&jobs.SearchMerger{Store: s}).Run(mctx) }()
+	if c.compare {
+		close(merged)
+	} else {
+		go func() { defer close(merged); (&jobs.SearchMerger{Store: s}).Run(mctx) }()
+	}
 	err = measure(ctx, o, w, c, out)
 	stop()
 	<-merged
-	if g, gerr := s.SearchSegments(ctx); gerr == nil && s.Dialect() == "sqlite" {
+	if g, gerr := o.s.SearchSegments(ctx); gerr == nil && o.s.Dialect() == "sqlite" {
 		fmt.Fprintf(out, "\nsearch index: %d segments, per level %v\n", g.Total, g.Levels)
 	}
 	return err
