@@ -23,26 +23,40 @@ const searchMergePages = 64
 // once it holds this many segments.
 const usermerge = 2
 
+// bigSegmentPages is the size from which a segment is left to FTS5's own
+// merging: a step stops only between two words, so merging a big segment
+// rewrites each common word's whole list in one go (at a million
+// conversations, `the` alone is tens of megabytes: seconds of holding the
+// writer). FTS5 picks the level a 'merge' works on, so a step is skipped
+// while any level it could pick holds such a segment; the small levels,
+// where writes keep adding segments, are the ones kept merged.
+const bigSegmentPages = 1024
+
 // SearchSegments is the shape of SQLite's message index.
 type SearchSegments struct {
 	Total  int   // segments in the index
 	Levels []int // segments on each level
-	// Merging: a merge step stopped half way through some level, so the
-	// next step has work even below usermerge.
-	Merging bool
+	// Big marks the levels holding a segment of more than bigSegmentPages.
+	Big []bool
+	// Merging marks the levels a merge step stopped half way through, so
+	// the next step has work there even below usermerge.
+	Merging []bool
 }
 
-// Mergeable reports whether a 'merge' step would do anything.
+// Mergeable reports whether a bounded 'merge' step has work it may do:
+// some level FTS5 could pick (usermerge segments, or a merge under way),
+// and none of those holds a big segment.
 func (g SearchSegments) Mergeable() bool {
-	if g.Merging {
-		return true
-	}
-	for _, n := range g.Levels {
-		if n >= usermerge {
-			return true
+	work := false
+	for l, n := range g.Levels {
+		if n >= usermerge || g.Merging[l] {
+			if g.Big[l] {
+				return false
+			}
+			work = true
 		}
 	}
-	return false
+	return work
 }
 
 // SearchSegments reads message_words' structure record (one row); on
@@ -114,7 +128,7 @@ func parseFTS5Structure(b []byte) (SearchSegments, error) {
 	if v2 {
 		perSeg = 8
 	}
-	g := SearchSegments{Total: int(total), Levels: make([]int, levels)}
+	g := SearchSegments{Total: int(total), Levels: make([]int, levels), Big: make([]bool, levels), Merging: make([]bool, levels)}
 	sum := 0
 	for l := range g.Levels {
 		merging, ok1 := next()
@@ -122,10 +136,18 @@ func parseFTS5Structure(b []byte) (SearchSegments, error) {
 		if !ok1 || !ok2 || n > total {
 			return bad()
 		}
-		g.Levels[l], g.Merging, sum = int(n), g.Merging || merging > 0, sum+int(n)
-		for range int(n) * perSeg {
-			if _, ok := next(); !ok {
-				return bad()
+		g.Levels[l], g.Merging[l], sum = int(n), merging > 0, sum+int(n)
+		for range int(n) {
+			var f [8]uint64 // id, first page, last page (V2: five more)
+			for k := range perSeg {
+				v, ok := next()
+				if !ok {
+					return bad()
+				}
+				f[k] = v
+			}
+			if f[2] >= f[1] && f[2]-f[1]+1 > bigSegmentPages {
+				g.Big[l] = true
 			}
 		}
 	}
