@@ -122,7 +122,7 @@ func (c *pipeConn) ExecContext(ctx context.Context, q string, args []driver.Name
 			return nil, err
 		}
 	}
-	if !c.owes() {
+	if !c.owes() || len(args) == 0 {
 		c.tr.noteText(q)
 		return c.c.ExecContext(ctx, q, args)
 	}
@@ -223,13 +223,22 @@ func (c *pipeConn) results(br pgx.BatchResults, begin bool, before []deferred, r
 	return nil
 }
 
-// settle sends what is owed on its own, for the paths that cannot carry
-// it (a prepared statement).
+// settle sends the owed BEGIN and writes on their own, for the statements
+// that cannot carry them (prepared, or several in one text). A COMMIT asked
+// for stays owed: it must follow the statement, and goes with Commit.
 func (c *pipeConn) settle(ctx context.Context) error {
-	if !c.owes() {
+	if !c.begin && (c.plan == nil || len(c.plan.before) == 0) {
 		return nil
 	}
-	return c.batch(ctx, "", nil, nil)
+	commit := false
+	if c.plan != nil {
+		commit, c.plan.commit = c.plan.commit, false
+	}
+	err := c.batch(ctx, "", nil, nil)
+	if c.plan != nil {
+		c.plan.commit = commit
+	}
+	return err
 }
 
 func (c *pipeConn) Prepare(q string) (driver.Stmt, error) {
