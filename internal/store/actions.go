@@ -88,17 +88,27 @@ func (s *Store) Assign(ctx context.Context, actor desk.Actor, id string, in Assi
 		}
 	}
 	return s.run(ctx, actor, func(t *txn) (string, error) {
-		c, err := t.s.getConversation(t.ctx, t.tx, id, "")
+		var c desk.Conversation
+		var pre *assignee
+		var err error
+		// The target is known before the read (unless the actor may not
+		// name one: Decide answers that), so it is read with the conversation.
+		if target, terr := desk.AssignTarget(actor, in.AgentID); terr == nil {
+			c, pre, err = t.conversationAndAssignee(id, target)
+		} else {
+			c, err = t.s.getConversation(t.ctx, t.tx, id, "")
+		}
 		if err != nil {
 			return "", err
 		}
-		return c.ID, t.assign(&c, actor, in.AgentID)
+		return c.ID, t.assign(&c, actor, in.AgentID, pre)
 	})
 }
 
 // assign is the one path of every assignment: by hand (Assign) and by the
-// automatic assignment (AssignNext, whose actor is the system).
-func (t *txn) assign(c *desk.Conversation, actor desk.Actor, agentID string) error {
+// automatic assignment (AssignNext, whose actor is the system). pre is the
+// user read with the conversation, if any (assignread.go).
+func (t *txn) assign(c *desk.Conversation, actor desk.Actor, agentID string, pre *assignee) error {
 	a := desk.AssignAction(*c)
 	d, err := desk.Decide(a, *c, actor, t.now, desk.Target{AssigneeID: agentID})
 	if err != nil {
@@ -107,7 +117,7 @@ func (t *txn) assign(c *desk.Conversation, actor desk.Actor, agentID string) err
 	self := actor.User != nil && *d.AssigneeID == actor.User.ID
 	// The target is read inside the transaction, the taker too: its
 	// status decides both the check and whether the take sets it online.
-	target, err := t.loadUser(*d.AssigneeID)
+	target, err := t.target(pre, *d.AssigneeID)
 	if err != nil && !self {
 		return desk.Invalid("agent_id", "no such user")
 	}

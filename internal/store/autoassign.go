@@ -98,11 +98,11 @@ func (s *Store) AssignNext(ctx context.Context, q Queue) (int, error) {
 			if !ok {
 				continue
 			}
-			c, err := t.s.getConversation(t.ctx, t.tx, w.id, "")
+			c, pre, err := t.conversationAndAssignee(w.id, agentID)
 			if err != nil {
 				return err
 			}
-			if err := t.assign(&c, desk.SystemActor, agentID); err != nil {
+			if err := t.assign(&c, desk.SystemActor, agentID, pre); err != nil {
 				return err
 			}
 			if err := t.startReoffer(c, q); err != nil {

@@ -39,9 +39,11 @@ func (w withTags) Scan(dest ...any) error { return w.row.Scan(append(dest, w.tag
 // the snapshot, as a read back after the commit would have shown them.
 func (t *txn) attachPayloads() error {
 	var done map[string]*desk.Conversation
+	reads := t.payloadReads()
 	if v := t.view; v != nil && v.id != "" {
 		// The viewer's read is the snapshot plus the read state: frames
 		// get it without the read state, as snapshotQuery reads it.
+		t.lastRead(&reads)
 		got, err := t.s.conversationWhere(t.ctx, t.tx, convByID, v.viewer, v.id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return desk.NotFound("conversation")
@@ -63,6 +65,7 @@ func (t *txn) attachPayloads() error {
 		conv, ok := done[c.ConversationID]
 		if !ok {
 			var tags sql.NullString
+			t.lastRead(&reads)
 			got, err := scanConversation(withTags{t.queryRow(snapshotQuery, c.ConversationID), &tags}, t.s.clock.Now())
 			if err != nil {
 				return fmt.Errorf("store: conversation as committed: %w", err)
@@ -79,6 +82,31 @@ func (t *txn) attachPayloads() error {
 		c.Conversation = conv
 	}
 	return nil
+}
+
+// payloadReads counts the reads attachPayloads makes: the view, and one
+// per other conversation changed.
+func (t *txn) payloadReads() int {
+	seen := map[string]bool{}
+	if v := t.view; v != nil && v.id != "" {
+		seen[v.id] = true
+	}
+	for _, c := range t.changes {
+		if c.ConversationID != "" && c.Type != desk.ChangeTyping {
+			seen[c.ConversationID] = true
+		}
+	}
+	return len(seen)
+}
+
+// lastRead counts down the reads left; on PostgreSQL the last one carries
+// the COMMIT (pgpipe.go): the writes flushed before it, the read and the
+// COMMIT are one round trip, and the read's row comes back only once the
+// COMMIT succeeded. Nothing is written after it.
+func (t *txn) lastRead(left *int) {
+	if *left--; *left == 0 && t.plan != nil {
+		t.plan.commit = true
+	}
 }
 
 // viewRequest is run's conversation as its viewer sees it, read inside the

@@ -104,6 +104,18 @@ func (t *txn) knowSeq(convID string, seq int64) {
 // and is rolled back (the batch's ROLLBACK TO runs through the txn).
 func (t *txn) discard() {
 	t.pending, t.patches, t.flushErr = nil, nil, nil
+	if t.plan != nil {
+		t.plan.before, t.plan.commit = nil, false
+	}
+}
+
+// writeErr is the first error of the deferred writes: a flush's, or on
+// PostgreSQL the connection's, which sends them with the next statement.
+func (t *txn) writeErr() error {
+	if t.flushErr == nil && t.plan != nil && t.plan.err != nil {
+		t.flushErr = t.plan.err
+	}
+	return t.flushErr
 }
 
 // flush sends the queued writes. Its error sticks to the txn (the request
@@ -111,7 +123,7 @@ func (t *txn) discard() {
 // violation reaches Inbound's retry as such.
 func (t *txn) flush() error {
 	if t.flushing || (len(t.pending) == 0 && len(t.patches) == 0) {
-		return t.flushErr
+		return t.writeErr()
 	}
 	t.flushing = true
 	defer func() { t.flushing = false }()
@@ -120,16 +132,21 @@ func (t *txn) flush() error {
 		list = append(list, p.stmt(ms(t.now)))
 	}
 	t.pending, t.patches = nil, nil
-	if t.flushErr != nil {
-		return t.flushErr
+	if err := t.writeErr(); err != nil {
+		return err
 	}
 	list = multiRow(list)
-	if t.s.d.name() == "postgres" && len(list) > 1 {
-		q, args := mergeWrites(list)
-		if _, err := t.raw.ExecContext(t.ctx, q, args...); err != nil {
-			t.flushErr = fmt.Errorf("store: write %d statements: %w", len(list), err)
+	if t.plan != nil {
+		// PostgreSQL: handed to the connection, which sends them with the
+		// request's next statement, in the same round trip (pgpipe.go); their
+		// error comes back through the plan (writeErr).
+		d := list[0]
+		if len(list) > 1 {
+			q, args := mergeWrites(list)
+			d = deferred{what: fmt.Sprintf("write %d statements", len(list)), q: q, args: args}
 		}
-		return t.flushErr
+		t.plan.before = append(t.plan.before, d)
+		return nil
 	}
 	for _, d := range list {
 		if _, err := t.exec(d.q, d.args...); err != nil {

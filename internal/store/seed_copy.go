@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // copyBatch writes conversations [from, to) on PostgreSQL with COPY, one
@@ -20,11 +19,11 @@ func (s *Store) copyBatch(ctx context.Context, g *seedGen, from, to int) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
+		pc, ok := dc.(*pipeConn)
 		if !ok {
 			return fmt.Errorf("store: seed: the PostgreSQL driver is not pgx (%T)", dc)
 		}
-		tx, err := sc.Conn().Begin(ctx)
+		tx, err := pc.pgx().Begin(ctx)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // StatementTrace counts what the store sends to the database: every
@@ -34,10 +36,16 @@ type TraceCounts struct {
 	// a prepared statement: on SQLite each is parsed again. (pgx prepares
 	// behind the text, so on PostgreSQL it is every statement.)
 	Unprepared int
+	// Pipelined is how many of the above rode in a batch with another
+	// (PostgreSQL, pgpipe.go): sent and answered in the same round trip.
+	Pipelined int
 }
 
-// RoundTrips is everything sent: statements, transaction bounds, prepares.
-func (c TraceCounts) RoundTrips() int { return c.Statements + c.Begins + c.Commits + c.Prepares }
+// RoundTrips is everything sent: statements, transaction bounds, prepares,
+// a batch counting once.
+func (c TraceCounts) RoundTrips() int {
+	return c.Statements + c.Begins + c.Commits + c.Prepares - c.Pipelined
+}
 
 // Start clears the counts and starts counting.
 func (tr *StatementTrace) Start() {
@@ -56,12 +64,91 @@ func (tr *StatementTrace) Unprepared() []string {
 
 // noteText counts a statement sent as text.
 func (tr *StatementTrace) noteText(q string) {
-	tr.note(&tr.counts.Statements, q)
+	if tr == nil {
+		return
+	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	if tr.on {
+		tr.counts.Statements++
+		tr.queries = append(tr.queries, q)
 		tr.counts.Unprepared++
 		tr.unprepared = append(tr.unprepared, q)
+	}
+}
+
+type traceKind int
+
+const (
+	traceBegin traceKind = iota
+	traceCommit
+	tracePrepare
+	traceStatement
+)
+
+// count counts one of kind; q is the statement's text (traceStatement).
+func (tr *StatementTrace) count(kind traceKind, q ...string) {
+	if tr == nil {
+		return
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if !tr.on {
+		return
+	}
+	switch kind {
+	case traceBegin:
+		tr.counts.Begins++
+	case traceCommit:
+		tr.counts.Commits++
+	case tracePrepare:
+		tr.counts.Prepares++
+	case traceStatement:
+		tr.counts.Statements++
+		tr.queries = append(tr.queries, q...)
+	}
+}
+
+// noteBatch counts one round trip of pgpipe.go: an owed BEGIN, writes,
+// the statement q (when withQ), a COMMIT. In the list of statements the
+// members after the first are marked "+".
+func (tr *StatementTrace) noteBatch(begin bool, before []deferred, q string, withQ, commit bool) {
+	if tr == nil {
+		return
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if !tr.on {
+		return
+	}
+	members := 0
+	mark := func(q string) string {
+		if members++; members > 1 {
+			return "+ " + q
+		}
+		return q
+	}
+	if begin {
+		tr.counts.Begins++
+		tr.queries = append(tr.queries, mark("BEGIN"))
+	}
+	for _, d := range before {
+		tr.counts.Statements++
+		tr.counts.Unprepared++
+		tr.queries = append(tr.queries, mark(d.q))
+	}
+	if withQ {
+		tr.counts.Statements++
+		tr.counts.Unprepared++
+		tr.queries = append(tr.queries, mark(q))
+		tr.unprepared = append(tr.unprepared, q)
+	}
+	if commit {
+		tr.counts.Commits++
+		tr.queries = append(tr.queries, mark("COMMIT"))
+	}
+	if members > 1 {
+		tr.counts.Pipelined += members - 1
 	}
 }
 
@@ -74,28 +161,19 @@ func (tr *StatementTrace) Stop() (TraceCounts, []string) {
 	return tr.counts, tr.queries
 }
 
-func (tr *StatementTrace) note(kind *int, q string) {
-	if tr == nil {
-		return
-	}
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	if tr.on {
-		*kind++
-		if q != "" {
-			tr.queries = append(tr.queries, q)
-		}
-	}
-}
-
 var traceDrivers atomic.Int64
 
-// sqlOpen is sql.Open, through a counting driver when tr is set. Each
-// traced store registers its own driver name (database/sql keeps drivers
-// by name, for good).
+// sqlOpen is sql.Open, through a counting driver when tr is set, and on
+// PostgreSQL ("pgx") always through pgpipe.go's, which counts when tr is
+// set. Each store registers its own driver name (database/sql keeps drivers
+// by name, for good), but with no trace all PostgreSQL stores share one.
 func sqlOpen(name, dsn string, tr *StatementTrace) (*sql.DB, error) {
-	if tr == nil {
+	if tr == nil && name != "pgx" {
 		return sql.Open(name, dsn)
+	}
+	if name == "pgx" && tr == nil {
+		pipeOnce.Do(func() { sql.Register("pgx-pipe", pipeDriver{inner: stdlib.GetDefaultDriver()}) })
+		return sql.Open("pgx-pipe", dsn)
 	}
 	probe, err := sql.Open(name, "")
 	if err != nil {
@@ -104,9 +182,15 @@ func sqlOpen(name, dsn string, tr *StatementTrace) (*sql.DB, error) {
 	inner := probe.Driver()
 	probe.Close()
 	traced := fmt.Sprintf("%s-traced-%d", name, traceDrivers.Add(1))
-	sql.Register(traced, tracedDriver{inner: inner, tr: tr})
+	if name == "pgx" {
+		sql.Register(traced, pipeDriver{inner: inner, tr: tr})
+	} else {
+		sql.Register(traced, tracedDriver{inner: inner, tr: tr})
+	}
 	return sql.Open(traced, dsn)
 }
+
+var pipeOnce sync.Once
 
 type tracedDriver struct {
 	inner driver.Driver
@@ -133,7 +217,7 @@ func (c *tracedConn) Prepare(q string) (driver.Stmt, error) {
 }
 
 func (c *tracedConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	c.tr.note(&c.tr.counts.Prepares, "")
+	c.tr.count(tracePrepare)
 	st, err := c.c.(driver.ConnPrepareContext).PrepareContext(ctx, q)
 	if err != nil {
 		return nil, err
@@ -148,7 +232,7 @@ func (c *tracedConn) Begin() (driver.Tx, error) {
 }
 
 func (c *tracedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	c.tr.note(&c.tr.counts.Begins, "")
+	c.tr.count(traceBegin)
 	tx, err := c.c.(driver.ConnBeginTx).BeginTx(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -202,12 +286,12 @@ type tracedTx struct {
 }
 
 func (t tracedTx) Commit() error {
-	t.tr.note(&t.tr.counts.Commits, "")
+	t.tr.count(traceCommit)
 	return t.tx.Commit()
 }
 
 func (t tracedTx) Rollback() error {
-	t.tr.note(&t.tr.counts.Commits, "")
+	t.tr.count(traceCommit)
 	return t.tx.Rollback()
 }
 
@@ -229,12 +313,12 @@ func (s *tracedStmt) Query(args []driver.Value) (driver.Rows, error) {
 }
 
 func (s *tracedStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	s.tr.note(&s.tr.counts.Statements, s.q)
+	s.tr.count(traceStatement, s.q)
 	return s.s.(driver.StmtExecContext).ExecContext(ctx, args)
 }
 
 func (s *tracedStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	s.tr.note(&s.tr.counts.Statements, s.q)
+	s.tr.count(traceStatement, s.q)
 	return s.s.(driver.StmtQueryContext).QueryContext(ctx, args)
 }
 

@@ -73,17 +73,18 @@ type Options struct {
 
 // Store is the database handle. Safe for concurrent use.
 type Store struct {
-	w, r     *sql.DB // writer and readers; the same pool on PostgreSQL
-	d        dialect
-	clock    clock.Clock
-	ids      ids.Generator
-	lockMax  time.Duration
-	onCommit func([]desk.Change)
-	onOutbox func()
-	stmts    *stmtCache        // SQLite writer only; nil on PostgreSQL
-	reads    querier           // the readers, through readCache on SQLite
-	convSQL  [convForms]string // conversationWhere's statements (conversations.go)
-	commits  *committer        // SQLite group commit; nil on PostgreSQL or when off
+	w, r      *sql.DB // writer and readers; the same pool on PostgreSQL
+	d         dialect
+	clock     clock.Clock
+	ids       ids.Generator
+	lockMax   time.Duration
+	onCommit  func([]desk.Change)
+	onOutbox  func()
+	stmts     *stmtCache        // SQLite writer only; nil on PostgreSQL
+	reads     querier           // the readers, through readCache on SQLite
+	convSQL   [convForms]string // conversationWhere's statements (conversations.go)
+	assignSQL string            // the assign's read (assignread.go)
+	commits   *committer        // SQLite group commit; nil on PostgreSQL or when off
 	// broad: matching messages from which a search walks the list's order
 	// (search.go); 0 is broadSearch. Tests lower it to run both plans.
 	broad int
@@ -130,7 +131,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.convSQL = conversationSQL(s.d)
+	s.convSQL, s.assignSQL = conversationSQL(s.d), assignReadSQL()
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err

@@ -34,6 +34,10 @@ type txn struct {
 	// view asks for a conversation as a viewer sees it, read at the end
 	// of the request (run).
 	view *viewRequest
+	// plan is what the PostgreSQL connection sends with the next statement
+	// (pgpipe.go): the deferred writes, and the COMMIT with the last read;
+	// nil on SQLite.
+	plan *pgPlan
 }
 
 // txConn is the transaction as request code sees it (a querier, plus
@@ -135,24 +139,34 @@ func (s *Store) tx(ctx context.Context, write func(*txn) error) error {
 		if err == nil {
 			err = t.flush()
 		}
-		if t.flushErr != nil {
-			err = t.flushErr // what failed first; later statements' errors follow from it
+		if err == nil {
+			// On PostgreSQL the writes just flushed go with the first of
+			// these reads, and the COMMIT with the last (pgpipe.go).
+			err = t.attachPayloads()
+		}
+		if ferr := t.writeErr(); ferr != nil {
+			err = ferr // what failed first; later statements' errors follow from it
 		}
 		if err != nil {
 			t.discard()
-			return err
 		}
-		return t.attachPayloads()
+		return err
 	}
 	if s.commits != nil {
 		return s.commits.do(ctx, fn)
 	}
 	s.stmts.prepare(ctx, s.w) // before BeginTx takes the writer connection
-	sqlTx, err := s.w.BeginTx(ctx, nil)
+	var plan *pgPlan
+	if s.d.name() == "postgres" {
+		plan = &pgPlan{}
+	}
+	// The plan reaches the connection through BeginTx's context only; the
+	// statements' context stays the caller's.
+	sqlTx, err := s.w.BeginTx(withPgPlan(ctx, plan), nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	t := &txn{ctx: ctx, tx: txConn{tx: sqlTx}, raw: sqlTx, s: s, now: s.clock.Now()}
+	t := &txn{ctx: ctx, tx: txConn{tx: sqlTx}, raw: sqlTx, s: s, now: s.clock.Now(), plan: plan}
 	t.tx.w = t
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()

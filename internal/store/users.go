@@ -310,24 +310,44 @@ func emailTaken(email string) error {
 // ordered lists, as listUsers loads them. string_agg with ORDER BY is in
 // both dialects (SQLite since 3.44); ids have no commas.
 func getUser(ctx context.Context, q querier, id string) (desk.User, error) {
-	var u desk.User
-	var created, since int64
-	var bots, teams sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT `+userCols+`,
-		(SELECT string_agg(bot_id, ',' ORDER BY bot_id) FROM bot_members WHERE user_id = users.id),
-		(SELECT string_agg(tm.team_id, ',' ORDER BY tm.team_id) FROM team_members tm JOIN teams t ON t.id = tm.team_id
-			WHERE t.deleted_at IS NULL AND tm.user_id = users.id)
-		FROM users WHERE id = $1 AND deleted_at IS NULL`, id).
-		Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.PauseReason, &since, &u.MaxChats, &created, &bots, &teams)
+	var u userRow
+	err := q.QueryRowContext(ctx, userSelect("$1"), id).Scan(u.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return desk.User{}, desk.NotFound("user")
 	}
 	if err != nil {
 		return desk.User{}, fmt.Errorf("store: get user: %w", err)
 	}
-	u.CreatedAt, u.StatusSince = fromMS(created), fromMS(since)
-	u.BotIDs, u.TeamIDs = splitList(bots), splitList(teams)
-	return u, nil
+	return u.user(), nil
+}
+
+// userSelect reads the live user whose id is param with its memberships;
+// the assign's read joins it to the conversation's (assignread.go).
+func userSelect(param string) string {
+	return `SELECT ` + userCols + `,
+		(SELECT string_agg(bot_id, ',' ORDER BY bot_id) FROM bot_members WHERE user_id = users.id) AS bots,
+		(SELECT string_agg(tm.team_id, ',' ORDER BY tm.team_id) FROM team_members tm JOIN teams t ON t.id = tm.team_id
+			WHERE t.deleted_at IS NULL AND tm.user_id = users.id) AS teams
+		FROM users WHERE id = ` + param + ` AND deleted_at IS NULL`
+}
+
+// userRow scans userSelect's columns; an absent user (a LEFT JOIN's
+// NULLs) has no valid id.
+type userRow struct {
+	id, name, email, role, status, pause sql.NullString
+	since, created, maxChats             sql.NullInt64
+	bots, teams                          sql.NullString
+}
+
+func (r *userRow) dest() []any {
+	return []any{&r.id, &r.name, &r.email, &r.role, &r.status, &r.pause, &r.since, &r.maxChats, &r.created, &r.bots, &r.teams}
+}
+
+func (r *userRow) user() desk.User {
+	return desk.User{ID: r.id.String, Name: r.name.String, Email: r.email.String, Role: desk.Role(r.role.String),
+		Status: desk.UserStatus(r.status.String), PauseReason: r.pause.String, MaxChats: int(r.maxChats.Int64),
+		CreatedAt: fromMS(r.created.Int64), StatusSince: fromMS(r.since.Int64),
+		BotIDs: splitList(r.bots), TeamIDs: splitList(r.teams)}
 }
 
 // splitList reads a string_agg list ("" or NULL: empty).
