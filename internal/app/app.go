@@ -191,12 +191,11 @@ func (a *App) Start() error {
 	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	a.Hub.Run()
-	a.wg.Add(5)
+	a.wg.Add(4)
 	go func() { defer a.wg.Done(); _ = a.http.Serve(ln) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
 	go func() { defer a.wg.Done(); (&jobs.Sweeper{Store: a.Store, Log: a.Log}).Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Assigner.Run(ctx) }()
-	go func() { defer a.wg.Done(); (&jobs.SearchMerger{Store: a.Store, Log: a.Log}).Run(ctx) }()
 	return nil
 }
 

@@ -13,6 +13,8 @@ import (
 // decides; an idle index costs no write). The step goes through the
 // store's one writer, so it waits its turn behind customers' writes and
 // holds the writer for one small step only. On PostgreSQL it returns.
+// In serve the Sweeper's tick takes the step (one ticker for the node's
+// periodic work); Run is for a store without a sweeper (relevo bench).
 type SearchMerger struct {
 	Store    *store.Store
 	Log      *slog.Logger
@@ -38,8 +40,13 @@ func (m *SearchMerger) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if _, err := m.Store.MergeSearchIndex(ctx); err != nil && ctx.Err() == nil {
-			m.Log.Error("search index merge", "err", err)
-		}
+		m.step(ctx)
+	}
+}
+
+// step runs one merge step, if there is work; errors are logged.
+func (m *SearchMerger) step(ctx context.Context) {
+	if _, err := m.Store.MergeSearchIndex(ctx); err != nil && ctx.Err() == nil {
+		m.Log.Error("search index merge", "err", err)
 	}
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // Sweeper periodically closes due conversations and expired locks, and
-// re-offers conversations their agent has not answered in time.
+// re-offers conversations their agent has not answered in time, and keeps
+// SQLite's search index in few segments (SearchMerger's step).
 type Sweeper struct {
 	Store    *store.Store
 	Log      *slog.Logger
@@ -32,6 +33,7 @@ func (s *Sweeper) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(s.Interval)
 	defer t.Stop()
+	merger := &SearchMerger{Store: s.Store, Log: s.Log}
 	lastHousekeeping := time.Time{}
 	for {
 		select {
@@ -63,6 +65,7 @@ func (s *Sweeper) Run(ctx context.Context) {
 		if _, err := s.Store.SweepPresence(ctx, s.Grace); err != nil && ctx.Err() == nil {
 			s.Log.Error("sweep presence", "err", err)
 		}
+		merger.step(ctx) // SQLite's search index kept in few segments
 		// Expired sessions and old login-failure windows only cost space:
 		// once a minute is plenty.
 		if time.Since(lastHousekeeping) > time.Minute {
